@@ -1,0 +1,15 @@
+/** @type {import('jest').Config} */
+// Tests run against the TypeScript sources (mapped below), so `npm test` needs no build step;
+// `npm run build` (run by `npm ci` through `prepare`) type-checks everything.
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', isolatedModules: true }],
+  },
+  moduleNameMapper: {
+    '^@vos/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+  },
+  testTimeout: 30000,
+};

@@ -1,0 +1,4 @@
+export * from './errno';
+export * from './constants';
+export * from './layouts';
+export * from './functions';

@@ -1,0 +1,162 @@
+import type { Errno } from '../abi/errno';
+import type { Filetype } from '../abi/constants';
+
+/**
+ * The filesystem provider contract.
+ *
+ * Sandboxing is not the backend's job: the core's path walker (`walker.ts`) resolves every guest path one
+ * component at a time, and a backend only ever sees a directory handle it produced itself plus a single name.
+ * A name is never empty, never `..`, never contains `/` or NUL; it may be `.` (the directory itself) only where
+ * a method says so. A backend never follows a symlink on its own: the walker reads links (`readlinkAt`) and
+ * resolves them inside the sandbox.
+ *
+ * Every method returns an errno (0 on success) or, for byte counts, a non-negative count or a negated errno.
+ * Methods never throw for anything a guest can cause; a host failure that has no better errno is EIO.
+ * Results are written into caller-owned records (`FileStat`, `Ref`), so nothing is allocated per call.
+ */
+export type FsHandle = object;
+
+/** A one-slot out parameter, reused by the caller across calls. */
+export interface Ref<T> {
+  value: T;
+}
+
+/** Metadata of a file, filled in by `stat`/`statAt`. Times are nanoseconds since the Unix epoch. */
+export interface FileStat {
+  dev: bigint;
+  ino: bigint;
+  filetype: Filetype;
+  nlink: bigint;
+  size: bigint;
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+}
+
+export function newFileStat(): FileStat {
+  return { dev: 0n, ino: 0n, filetype: 0, nlink: 0n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+}
+
+/** One entry of a directory listing (without `.` and `..`, which the core adds). */
+export interface DirEntry {
+  name: string;
+  ino: bigint;
+  filetype: Filetype;
+}
+
+/** Open mode bits for `openAt`. Write-ish bits are only passed when the guest holds the matching rights. */
+export const OpenFlags = {
+  READ: 1,
+  WRITE: 2,
+  CREATE: 4,
+  EXCL: 8,
+  TRUNC: 16,
+  /** Fail with ENOTDIR unless the name is a directory. */
+  DIRECTORY: 32,
+  APPEND: 64,
+  DSYNC: 128,
+  SYNC: 256,
+  RSYNC: 512,
+  NONBLOCK: 1024,
+} as const;
+
+/** What a backend can do; the core and the behaviour suite consult this instead of guessing. */
+export interface FsCapabilities {
+  /** Every mutation is refused with EROFS. */
+  readonly readOnly: boolean;
+  /** Symlinks can be created (`symlinkAt`). */
+  readonly symlinks: boolean;
+  /** Hard links can be created (`linkAt`). */
+  readonly hardLinks: boolean;
+  /** Finest timestamp step the backend stores, in ns (1 = exact). */
+  readonly timestampResolutionNs: bigint;
+}
+
+export interface FileSystem {
+  readonly capabilities: FsCapabilities;
+
+  /** A handle on the root directory. Errors: EIO, ENOENT (the root is gone), ENOTDIR. */
+  openRoot(out: Ref<FsHandle | null>): Errno;
+
+  // ---- name-relative operations (dir: a directory handle from this backend) ----
+
+  /** lstat: metadata of `name` in `dir`, never following a symlink. `name` may be `.`. ENOENT, ENOTDIR, EACCES, EIO. */
+  statAt(dir: FsHandle, name: string, out: FileStat): Errno;
+
+  /**
+   * Opens `name` in `dir` (`.` allowed: the directory itself). Never follows a symlink at `name`: an existing
+   * symlink gives ELOOP (EEXIST with CREATE|EXCL), and the walker decides whether to follow it.
+   * Errors: ENOENT, EEXIST (CREATE|EXCL), EISDIR (write access or TRUNC on a directory), ENOTDIR (DIRECTORY
+   * asked and not a directory), ELOOP, EACCES, EMFILE/ENFILE, ENOSPC, EROFS, EIO.
+   */
+  openAt(dir: FsHandle, name: string, flags: number, out: Ref<FsHandle | null>): Errno;
+
+  /**
+   * Fast path (optional): descend from `dir` through `names[0..count)`, all plain names, returning a directory
+   * handle, but only when the backend can vouch that every step was a real directory and no symlink was crossed.
+   * Returns DECLINED when it cannot vouch (a symlink, a race, any error): the walker then walks one component
+   * at a time and finds the right errno itself. The returned handle must be closed with `close`.
+   */
+  openDirPath?(dir: FsHandle, names: readonly string[], count: number, out: Ref<FsHandle | null>): number;
+
+  /** Target of the symlink `name`. EINVAL if not a symlink; ENOENT; EIO. */
+  readlinkAt(dir: FsHandle, name: string, out: Ref<string>): Errno;
+
+  /** EEXIST (including an existing symlink, even dangling), ENOENT, ENOSPC, EROFS, EIO. */
+  mkdirAt(dir: FsHandle, name: string): Errno;
+
+  /** Creates symlink `name` with the given target text (not interpreted). EEXIST, ENOENT, EROFS, ENOTSUP. */
+  symlinkAt(target: string, dir: FsHandle, name: string): Errno;
+
+  /** Removes a non-directory. EISDIR for a directory (as Linux and wasmtime), ENOENT, EROFS, EACCES. */
+  unlinkAt(dir: FsHandle, name: string): Errno;
+
+  /** Removes an empty directory. ENOTEMPTY, ENOTDIR (a non-directory or a symlink), ENOENT, EBUSY, EROFS. */
+  rmdirAt(dir: FsHandle, name: string): Errno;
+
+  /**
+   * Atomically renames; POSIX rules: a file over a file, a directory over an empty directory (ENOTEMPTY
+   * otherwise), EISDIR file-over-directory, ENOTDIR directory-over-file, EINVAL directory into its own subtree,
+   * EXDEV across backends (the core checks that), ENOENT, EROFS.
+   */
+  renameAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno;
+
+  /** Hard link (the source is not followed). EEXIST, ENOENT, EPERM (a directory), EMLINK, ENOTSUP, EROFS. */
+  linkAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno;
+
+  /**
+   * Sets times of `name` (not followed; `.` allowed). `null` leaves a time unchanged. The core resolves the
+   * NOW flags against the injected clock, so a backend never reads the time itself. ENOENT, EROFS, EIO.
+   */
+  setTimesAt(dir: FsHandle, name: string, atim: bigint | null, mtim: bigint | null): Errno;
+
+  // ---- handle operations ----
+
+  /** Releases the handle; never fails as far as the guest is concerned. */
+  close(h: FsHandle): void;
+  /** fstat. EIO. */
+  stat(h: FsHandle, out: FileStat): Errno;
+  /** Reads up to `len` bytes at `position` into `buf[off..]`. Returns bytes read (0 at EOF) or -errno (EISDIR, EIO). */
+  read(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number;
+  /**
+   * Writes `buf[off..off+len)` at `position`, or at the end of the file when `position` is -1 (append).
+   * Returns bytes written or -errno (ENOSPC, EFBIG, EROFS, EIO).
+   */
+  write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number;
+  /** Sets the size, zero-filling growth. EFBIG, EINVAL, EROFS, EIO. */
+  truncate(h: FsHandle, size: number): Errno;
+  /** Sets times (`null` = unchanged). EROFS, EIO. */
+  setTimes(h: FsHandle, atim: bigint | null, mtim: bigint | null): Errno;
+  /** fsync / fdatasync. EIO. */
+  sync(h: FsHandle, dataOnly: boolean): Errno;
+  /** Ensures [offset, offset+len) is allocated (grows the file if needed). ENOSPC, EFBIG, EROFS. */
+  allocate(h: FsHandle, offset: number, len: number): Errno;
+  /**
+   * Lists a directory handle into `out` (cleared first), without `.` and `..`, in a stable order for as long as
+   * the directory is unchanged. ENOTDIR, EIO.
+   */
+  readdir(h: FsHandle, out: DirEntry[]): Errno;
+}
+
+/** Returned by `openDirPath` when the backend cannot vouch for the fast path. */
+export const DECLINED = -1;

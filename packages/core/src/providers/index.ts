@@ -1,0 +1,4 @@
+export * from './fs';
+export * from './clock';
+export * from './random';
+export * from './stdio';
