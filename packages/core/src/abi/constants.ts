@@ -1,52 +1,63 @@
 /**
  * WASI preview1 enum and flag values, from the witx definitions (mirrored in wasi-libc's `wasi/api.h`).
- * 64-bit flag sets (rights) are bigints because they arrive as wasm i64 values.
+ * Rights are a 64-bit set on the wire, but every defined right is below bit 30, so inside vos they are plain
+ * numbers (small integers: no BigInt allocation when a syscall checks them); `rightsFromWire`/`rightsToWire`
+ * convert at the ABI boundary.
  */
 
 export const Rights = {
-  FD_DATASYNC: 1n << 0n,
-  FD_READ: 1n << 1n,
-  FD_SEEK: 1n << 2n,
-  FD_FDSTAT_SET_FLAGS: 1n << 3n,
-  FD_SYNC: 1n << 4n,
-  FD_TELL: 1n << 5n,
-  FD_WRITE: 1n << 6n,
-  FD_ADVISE: 1n << 7n,
-  FD_ALLOCATE: 1n << 8n,
-  PATH_CREATE_DIRECTORY: 1n << 9n,
-  PATH_CREATE_FILE: 1n << 10n,
-  PATH_LINK_SOURCE: 1n << 11n,
-  PATH_LINK_TARGET: 1n << 12n,
-  PATH_OPEN: 1n << 13n,
-  FD_READDIR: 1n << 14n,
-  PATH_READLINK: 1n << 15n,
-  PATH_RENAME_SOURCE: 1n << 16n,
-  PATH_RENAME_TARGET: 1n << 17n,
-  PATH_FILESTAT_GET: 1n << 18n,
-  PATH_FILESTAT_SET_SIZE: 1n << 19n,
-  PATH_FILESTAT_SET_TIMES: 1n << 20n,
-  FD_FILESTAT_GET: 1n << 21n,
-  FD_FILESTAT_SET_SIZE: 1n << 22n,
-  FD_FILESTAT_SET_TIMES: 1n << 23n,
-  PATH_SYMLINK: 1n << 24n,
-  PATH_REMOVE_DIRECTORY: 1n << 25n,
-  PATH_UNLINK_FILE: 1n << 26n,
-  POLL_FD_READWRITE: 1n << 27n,
-  SOCK_SHUTDOWN: 1n << 28n,
-  SOCK_ACCEPT: 1n << 29n,
+  FD_DATASYNC: 0x1,
+  FD_READ: 0x2,
+  FD_SEEK: 0x4,
+  FD_FDSTAT_SET_FLAGS: 0x8,
+  FD_SYNC: 0x10,
+  FD_TELL: 0x20,
+  FD_WRITE: 0x40,
+  FD_ADVISE: 0x80,
+  FD_ALLOCATE: 0x100,
+  PATH_CREATE_DIRECTORY: 0x200,
+  PATH_CREATE_FILE: 0x400,
+  PATH_LINK_SOURCE: 0x800,
+  PATH_LINK_TARGET: 0x1000,
+  PATH_OPEN: 0x2000,
+  FD_READDIR: 0x4000,
+  PATH_READLINK: 0x8000,
+  PATH_RENAME_SOURCE: 0x10000,
+  PATH_RENAME_TARGET: 0x20000,
+  PATH_FILESTAT_GET: 0x40000,
+  PATH_FILESTAT_SET_SIZE: 0x80000,
+  PATH_FILESTAT_SET_TIMES: 0x100000,
+  FD_FILESTAT_GET: 0x200000,
+  FD_FILESTAT_SET_SIZE: 0x400000,
+  FD_FILESTAT_SET_TIMES: 0x800000,
+  PATH_SYMLINK: 0x1000000,
+  PATH_REMOVE_DIRECTORY: 0x2000000,
+  PATH_UNLINK_FILE: 0x4000000,
+  POLL_FD_READWRITE: 0x8000000,
+  SOCK_SHUTDOWN: 0x10000000,
+  SOCK_ACCEPT: 0x20000000,
 } as const;
 
 /** Every defined right; bits outside this set are ignored on input (as wasmtime does) and never reported. */
-export const RIGHTS_ALL: bigint = Object.values(Rights).reduce((a, b) => a | b, 0n);
+export const RIGHTS_ALL: number = Object.values(Rights).reduce((a: number, b: number) => a | b, 0);
+
+/** Drops undefined bits (as wasmtime does) and converts to the internal number form. */
+export function rightsFromWire(rights: bigint): number {
+  return Number(BigInt.asUintN(64, rights) & BigInt(RIGHTS_ALL));
+}
+
+export function rightsToWire(rights: number): bigint {
+  return BigInt(rights >>> 0);
+}
 
 /** Rights meaningful on a regular file. */
-export const RIGHTS_REGULAR_FILE: bigint =
+export const RIGHTS_REGULAR_FILE: number =
   Rights.FD_DATASYNC | Rights.FD_READ | Rights.FD_SEEK | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC |
   Rights.FD_TELL | Rights.FD_WRITE | Rights.FD_ADVISE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_GET |
   Rights.FD_FILESTAT_SET_SIZE | Rights.FD_FILESTAT_SET_TIMES | Rights.POLL_FD_READWRITE;
 
 /** Rights meaningful on a directory (as a base right). */
-export const RIGHTS_DIRECTORY: bigint =
+export const RIGHTS_DIRECTORY: number =
   Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC | Rights.FD_ADVISE | Rights.PATH_CREATE_DIRECTORY |
   Rights.PATH_CREATE_FILE | Rights.PATH_LINK_SOURCE | Rights.PATH_LINK_TARGET | Rights.PATH_OPEN |
   Rights.FD_READDIR | Rights.PATH_READLINK | Rights.PATH_RENAME_SOURCE | Rights.PATH_RENAME_TARGET |
@@ -55,10 +66,10 @@ export const RIGHTS_DIRECTORY: bigint =
   Rights.PATH_UNLINK_FILE | Rights.POLL_FD_READWRITE;
 
 /** What a directory may hand down to what is opened beneath it. */
-export const RIGHTS_DIRECTORY_INHERITING: bigint = RIGHTS_DIRECTORY | RIGHTS_REGULAR_FILE;
+export const RIGHTS_DIRECTORY_INHERITING: number = RIGHTS_DIRECTORY | RIGHTS_REGULAR_FILE;
 
 /** Rights of a terminal or stream: no seek/tell, so wasi-libc's `isatty` can tell it from a file. */
-export const RIGHTS_TTY: bigint =
+export const RIGHTS_TTY: number =
   Rights.FD_READ | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_WRITE | Rights.FD_FILESTAT_GET |
   Rights.POLL_FD_READWRITE;
 

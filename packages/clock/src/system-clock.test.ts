@@ -1,0 +1,75 @@
+import { SystemClock } from './system-clock';
+import type { Clockid } from '@vos/core';
+
+const REALTIME = 0;
+const MONOTONIC = 1;
+const PROCESS_CPUTIME_ID = 2;
+const THREAD_CPUTIME_ID = 3;
+
+describe('SystemClock', () => {
+  const clock = new SystemClock();
+
+  test('monotonic never decreases over 10k reads', () => {
+    let prev = clock.now(MONOTONIC);
+    for (let i = 0; i < 10_000; i++) {
+      const t = clock.now(MONOTONIC);
+      expect(t >= prev).toBe(true);
+      prev = t;
+    }
+  });
+
+  test('realtime is within 50 ms of Date.now()', () => {
+    const realMs = Number(clock.now(REALTIME) / 1_000_000n);
+    expect(Math.abs(realMs - Date.now())).toBeLessThan(50);
+  });
+
+  test('realtime never decreases and has sub-µs steps', () => {
+    let prev = clock.now(REALTIME);
+    let subMicro = false;
+    for (let i = 0; i < 10_000; i++) {
+      const t = clock.now(REALTIME);
+      expect(t >= prev).toBe(true);
+      if (t % 1000n !== 0n) subMicro = true;
+      prev = t;
+    }
+    expect(subMicro).toBe(true);
+  });
+
+  test('CPU clocks advance with work and report µs-derived ns', () => {
+    const before = clock.now(PROCESS_CPUTIME_ID);
+    const until = Date.now() + 20;
+    let x = 0;
+    while (Date.now() < until) x += Math.sqrt(x + 1);
+    expect(x).toBeGreaterThan(0);
+    const after = clock.now(PROCESS_CPUTIME_ID);
+    expect(after > before).toBe(true);
+    expect(after % 1000n).toBe(0n);
+    expect(clock.now(THREAD_CPUTIME_ID) >= after).toBe(true);
+  });
+
+  test('resolutions are honest and unknown ids are unsupported', () => {
+    expect(clock.resolution(REALTIME)).toBe(1000n);
+    expect(clock.resolution(MONOTONIC)).toBe(1n);
+    expect(clock.resolution(PROCESS_CPUTIME_ID)).toBe(1000n);
+    expect(clock.resolution(THREAD_CPUTIME_ID)).toBe(1000n);
+    expect(clock.resolution(4 as Clockid)).toBe(0n);
+    expect(clock.resolution(-1 as Clockid)).toBe(0n);
+  });
+
+  test('sleepUntil 30 ms sleeps at least 30 ms without burning CPU', () => {
+    const cpuBefore = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    clock.sleepUntil(clock.now(MONOTONIC) + 30_000_000n);
+    const wallNs = process.hrtime.bigint() - start;
+    const cpu = process.cpuUsage(cpuBefore);
+    expect(wallNs >= 30_000_000n).toBe(true);
+    const cpuNs = (cpu.user + cpu.system) * 1000;
+    expect(cpuNs).toBeLessThan(Number(wallNs) / 4);
+  });
+
+  test('sleepUntil a past deadline returns at once', () => {
+    const start = process.hrtime.bigint();
+    clock.sleepUntil(clock.now(MONOTONIC) - 1_000_000_000n);
+    expect(process.hrtime.bigint() - start < 5_000_000n).toBe(true);
+  });
+});

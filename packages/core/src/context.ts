@@ -1,0 +1,98 @@
+import { Errno } from './abi/errno';
+import type { AbiLayout } from './abi/layouts';
+import { FdTable } from './fdtable';
+import { GuestMemory, utf8Encoder } from './memory';
+import { PathWalker, Resolution } from './walker';
+import { newFileStat, type FsHandle, type Ref, type FileSystem } from './providers/fs';
+import type { Clock } from './providers/clock';
+import type { RandomSource } from './providers/random';
+import type { Stdio } from './providers/stdio';
+
+export interface WasiCoreConfig {
+  readonly args: readonly string[];
+  /** `KEY=VALUE` strings. */
+  readonly env: readonly string[];
+  readonly preopens: readonly { readonly guestPath: string; readonly fs: FileSystem }[];
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly stdio: Stdio;
+  /** Called (and expected to throw) when a syscall runs before memory is bound. */
+  readonly onNotStarted?: () => never;
+  /** Cap on open fds (EMFILE past it). */
+  readonly maxFds?: number;
+}
+
+/** NUL-terminated, concatenated UTF-8 strings and their offsets: what `args_get`/`environ_get` copy out. */
+export class StringBlock {
+  readonly bytes: Uint8Array;
+  readonly offsets: number[] = [];
+  constructor(readonly strings: readonly string[]) {
+    const parts = strings.map((s) => utf8Encoder.encode(s));
+    let total = 0;
+    for (const p of parts) total += p.length + 1;
+    this.bytes = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      this.offsets.push(at);
+      this.bytes.set(p, at);
+      at += p.length + 1;
+    }
+  }
+}
+
+/**
+ * Per-instance state shared by the syscall families. Everything a syscall needs is a field here, resolved once
+ * at construction: no container lookups, no allocation of scratch records on the call path.
+ */
+export class SyscallContext {
+  readonly mem: GuestMemory;
+  readonly fds: FdTable;
+  readonly walker = new PathWalker();
+  /** Two resolutions: path_link and path_rename hold two paths at once. */
+  readonly resA = new Resolution();
+  readonly resB = new Resolution();
+  readonly stat = newFileStat();
+  readonly stat2 = newFileStat();
+  readonly handleRef: Ref<FsHandle | null> = { value: null };
+  readonly stringRef: Ref<string> = { value: '' };
+  /** Times resolved by `resolveTimes` for the set-times calls (null = leave unchanged). */
+  atim: bigint | null = null;
+  mtim: bigint | null = null;
+  readonly args: StringBlock;
+  readonly env: StringBlock;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  /** Gather buffer for writes of several iovecs to a stream (one host write instead of many). */
+  scratch = new Uint8Array(64 * 1024);
+
+  constructor(
+    config: WasiCoreConfig,
+    readonly layout: AbiLayout,
+    private readonly notStarted: () => never,
+    /** Another context of the same instance (the other ABI) whose memory view and fd table this one shares. */
+    shareWith?: SyscallContext,
+  ) {
+    this.mem = shareWith?.mem ?? new GuestMemory();
+    this.fds = shareWith?.fds ?? new FdTable(config.maxFds);
+    this.args = new StringBlock(config.args);
+    this.env = new StringBlock(config.env);
+    this.clock = config.clock;
+    this.random = config.random;
+  }
+
+  /** Start of every syscall: the memory view is bound and current. */
+  enter(): void {
+    if (!this.mem.bound) this.notStarted();
+    this.mem.refresh();
+  }
+
+  /** Reads a guest path: EFAULT out of bounds, EILSEQ invalid UTF-8, EINVAL with a NUL byte. */
+  readPath(ptr: number, len: number): string | Errno {
+    const mem = this.mem;
+    if (!mem.fits(ptr, len)) return Errno.FAULT;
+    const s = mem.readUtf8(ptr, len);
+    if (s === null) return Errno.ILSEQ;
+    if (s.indexOf('\0') !== -1) return Errno.INVAL;
+    return s;
+  }
+}

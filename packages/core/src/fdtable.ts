@@ -1,0 +1,122 @@
+import { Errno } from './abi/errno';
+import { Filetype, Rights } from './abi/constants';
+import type { DirEntry, FileSystem, FsHandle } from './providers/fs';
+import type { Stream } from './providers/stdio';
+
+/** What an fd refers to. Files and directories are distinct kinds (STYLE habit 7). */
+export const FdKind = { File: 1, Directory: 2, Stream: 3 } as const;
+export type FdKind = (typeof FdKind)[keyof typeof FdKind];
+
+export class FdEntry {
+  /** File cursor for `File` entries; -1 means "at the end" (after an append), resolved lazily with fstat. */
+  position = 0;
+  /** Snapshot of a directory listing for `fd_readdir` cookies, taken when a read starts at cookie 0. */
+  listing: DirEntry[] | null = null;
+
+  constructor(
+    readonly kind: FdKind,
+    public filetype: Filetype,
+    public rightsBase: number,
+    public rightsInheriting: number,
+    public fdflags: number,
+    readonly fs: FileSystem | null,
+    readonly handle: FsHandle | null,
+    readonly stream: Stream | null,
+    /** Guest path of a preopened directory (for `fd_prestat_*`), else null. */
+    readonly preopenPath: string | null = null,
+  ) {}
+
+  close(): void {
+    if (this.handle !== null && this.fs !== null) this.fs.close(this.handle);
+    else if (this.stream !== null && this.stream.close) this.stream.close();
+  }
+}
+
+/** The open-mode rights: missing ones are EBADF (POSIX and wasmtime); any other missing right is ENOTCAPABLE. */
+const MODE_RIGHTS = Rights.FD_READ | Rights.FD_WRITE;
+
+/**
+ * A dense fd table with a free list and a cap. `get` checks range, liveness and rights in one place (as
+ * uvwasi's `uvwasi_fd_table_get`), returning the entry or an errno, without allocating.
+ */
+export class FdTable {
+  private readonly entries: (FdEntry | undefined)[] = [];
+  /** Freed slots, reused lowest-first so fd numbers stay small and deterministic. */
+  private readonly free: number[] = [];
+
+  constructor(readonly maxFds: number = 16384) {}
+
+  get size(): number {
+    return this.entries.length - this.free.length;
+  }
+
+  /** The entry for `fd` if open and holding every right in `rights`, else EBADF / ENOTCAPABLE. */
+  get(fd: number, rights: number): FdEntry | Errno {
+    const entry = this.entries[fd];
+    if (entry === undefined) return Errno.BADF;
+    const missing = rights & ~entry.rightsBase;
+    if (missing !== 0) return (missing & MODE_RIGHTS) !== 0 ? Errno.BADF : Errno.NOTCAPABLE;
+    return entry;
+  }
+
+  peek(fd: number): FdEntry | undefined {
+    return this.entries[fd];
+  }
+
+  /** Inserts at the lowest free number; -1 when the table is full (EMFILE for the guest). */
+  insert(entry: FdEntry): number {
+    if (this.free.length > 0) {
+      let best = 0;
+      for (let i = 1; i < this.free.length; i++) if (this.free[i] < this.free[best]) best = i;
+      const fd = this.free[best];
+      this.free[best] = this.free[this.free.length - 1];
+      this.free.pop();
+      this.entries[fd] = entry;
+      return fd;
+    }
+    if (this.entries.length >= this.maxFds) return -1;
+    this.entries.push(entry);
+    return this.entries.length - 1;
+  }
+
+  /** Removes `fd` (the caller closes the entry). */
+  remove(fd: number): FdEntry | undefined {
+    const entry = this.entries[fd];
+    if (entry === undefined) return undefined;
+    if (fd === this.entries.length - 1) {
+      this.entries.pop();
+      // Trailing free slots shrink the dense array instead of sitting on the free list.
+      while (this.entries.length > 0 && this.entries[this.entries.length - 1] === undefined) {
+        const last = this.entries.length - 1;
+        this.entries.pop();
+        const i = this.free.indexOf(last);
+        if (i >= 0) {
+          this.free[i] = this.free[this.free.length - 1];
+          this.free.pop();
+        }
+      }
+    } else {
+      this.entries[fd] = undefined;
+      this.free.push(fd);
+    }
+    return entry;
+  }
+
+  /** `fd_renumber`: moves `from` onto `to` (both must be open), closing what was at `to`. */
+  renumber(from: number, to: number): Errno {
+    const source = this.entries[from];
+    const target = this.entries[to];
+    if (source === undefined || target === undefined) return Errno.BADF;
+    if (from === to) return Errno.SUCCESS;
+    target.close();
+    this.entries[to] = source;
+    this.remove(from);
+    return Errno.SUCCESS;
+  }
+
+  closeAll(): void {
+    for (const e of this.entries) e?.close();
+    this.entries.length = 0;
+    this.free.length = 0;
+  }
+}

@@ -1,0 +1,11 @@
+export * from './abi';
+export * from './providers';
+export * from './tokens';
+export { ProcExit, WasiNotStartedError } from './errors';
+export { GuestMemory, type MemoryLike, utf8Length } from './memory';
+export { FdTable, FdEntry, FdKind } from './fdtable';
+export { PathWalker, Resolution, SYMLINK_BUDGET } from './walker';
+export { SyscallContext, type WasiCoreConfig } from './context';
+export { WasiCore, type WasiVersion } from './core';
+export { preview1Imports } from './preview1';
+export { unstableImports } from './unstable';

@@ -1,0 +1,74 @@
+/**
+ * The one view of guest memory per instance (STYLE habit 5). The typed views are cached and refreshed only when
+ * `memory.buffer` changes identity, which is what `memory.grow` does (it detaches the old buffer).
+ *
+ * Bounds policy, used by every syscall: addresses and lengths arrive as i32 and are made unsigned with `>>> 0`
+ * before they get here; `fits(ptr, len)` is computed in doubles, so `ptr + len` and `count * size` never wrap.
+ * A failed check is EFAULT for the guest; nothing is clamped.
+ */
+export interface MemoryLike {
+  readonly buffer: ArrayBuffer;
+}
+
+export class GuestMemory {
+  private memory: MemoryLike | null = null;
+  private buffer: ArrayBuffer | null = null;
+  /** Byte view of the current buffer; valid until the next `refresh()` that sees a new buffer. */
+  u8: Uint8Array = new Uint8Array(0);
+  /** DataView of the current buffer (little-endian accessors are used throughout). */
+  view: DataView = new DataView(new ArrayBuffer(0));
+
+  get bound(): boolean {
+    return this.memory !== null;
+  }
+
+  bind(memory: MemoryLike): void {
+    this.memory = memory;
+    this.buffer = null;
+    this.refresh();
+  }
+
+  /** Re-derives the views if the buffer was replaced by `memory.grow`. Cheap: one identity compare. */
+  refresh(): void {
+    const memory = this.memory;
+    if (memory === null) return;
+    const buffer = memory.buffer;
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.u8 = new Uint8Array(buffer);
+      this.view = new DataView(buffer);
+    }
+  }
+
+  /** True when [ptr, ptr+len) lies inside memory. `ptr` and `len` must already be unsigned. */
+  fits(ptr: number, len: number): boolean {
+    return ptr + len <= this.u8.length;
+  }
+
+  /** Reads a UTF-8 string; the caller has checked bounds. Invalid UTF-8 is `null` (EILSEQ for the guest). */
+  readUtf8(ptr: number, len: number): string | null {
+    try {
+      return strictDecoder.decode(this.u8.subarray(ptr, ptr + len));
+    } catch {
+      return null;
+    }
+  }
+}
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+export const utf8Encoder = new TextEncoder();
+
+/** Byte length of `s` in UTF-8 without allocating. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3; // BMP char, or a lone surrogate (encoded as U+FFFD, 3 bytes)
+  }
+  return n;
+}

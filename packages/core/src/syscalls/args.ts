@@ -1,0 +1,31 @@
+import { Errno } from '../abi/errno';
+import type { StringBlock, SyscallContext } from '../context';
+
+/** args_get / environ_get: an array of pointers at `list`, the strings at `buf`. EFAULT if either doesn't fit. */
+function copyOut(ctx: SyscallContext, block: StringBlock, list: number, buf: number): Errno {
+  ctx.enter();
+  const mem = ctx.mem;
+  list >>>= 0;
+  buf >>>= 0;
+  const n = block.offsets.length;
+  if (!mem.fits(list, n * 4) || !mem.fits(buf, block.bytes.length)) return Errno.FAULT;
+  for (let i = 0; i < n; i++) mem.view.setUint32(list + i * 4, (buf + block.offsets[i]) >>> 0, true);
+  mem.u8.set(block.bytes, buf);
+  return Errno.SUCCESS;
+}
+
+function sizes(ctx: SyscallContext, block: StringBlock, countOut: number, sizeOut: number): Errno {
+  ctx.enter();
+  const mem = ctx.mem;
+  countOut >>>= 0;
+  sizeOut >>>= 0;
+  if (!mem.fits(countOut, 4) || !mem.fits(sizeOut, 4)) return Errno.FAULT;
+  mem.view.setUint32(countOut, block.offsets.length, true);
+  mem.view.setUint32(sizeOut, block.bytes.length, true);
+  return Errno.SUCCESS;
+}
+
+export const args_get = (ctx: SyscallContext, argv: number, argvBuf: number): Errno => copyOut(ctx, ctx.args, argv, argvBuf);
+export const args_sizes_get = (ctx: SyscallContext, c: number, s: number): Errno => sizes(ctx, ctx.args, c, s);
+export const environ_get = (ctx: SyscallContext, env: number, envBuf: number): Errno => copyOut(ctx, ctx.env, env, envBuf);
+export const environ_sizes_get = (ctx: SyscallContext, c: number, s: number): Errno => sizes(ctx, ctx.env, c, s);

@@ -1,0 +1,299 @@
+import { Errno } from '../abi/errno';
+import {
+  Fdflags, FDFLAGS_ALL, Filetype, Lookupflags, LOOKUPFLAGS_ALL, Oflags, OFLAGS_ALL, Rights, RIGHTS_DIRECTORY,
+  RIGHTS_DIRECTORY_INHERITING, RIGHTS_REGULAR_FILE, rightsFromWire,
+} from '../abi/constants';
+import type { SyscallContext } from '../context';
+import { FdEntry, FdKind } from '../fdtable';
+import { utf8Encoder } from '../memory';
+import { OpenFlags, type FsHandle } from '../providers/fs';
+import type { Resolution } from '../walker';
+import { directory, resolveTimes, writeFilestat } from './common';
+
+/**
+ * Common prologue of every path call: the fd is a directory holding `rights`, the path is readable, valid UTF-8
+ * without NUL, and the walker has resolved it up to its final component in `res`.
+ */
+function begin(ctx: SyscallContext, fd: number, rights: number, ptr: number, len: number, res: Resolution): Errno {
+  const entry = directory(ctx, fd >>> 0, rights);
+  if (typeof entry === 'number') return entry;
+  const path = ctx.readPath(ptr >>> 0, len >>> 0);
+  if (typeof path === 'number') return path;
+  return ctx.walker.resolve(entry.fs!, entry.handle!, path, res);
+}
+
+/**
+ * lstat of the final component, following symlinks there when `follow` (or a trailing slash) asks for it.
+ * Leaves the result in ctx.stat and `res` pointing at the entry that was stat'ed.
+ */
+function statFinal(ctx: SyscallContext, res: Resolution, follow: boolean): Errno {
+  for (;;) {
+    const errno = res.fs.statAt(res.dir, res.name, ctx.stat);
+    if (errno !== Errno.SUCCESS) return errno;
+    if (ctx.stat.filetype !== Filetype.SYMBOLIC_LINK || !(follow || res.mustBeDir)) break;
+    const e2 = ctx.walker.followFinal(res);
+    if (e2 !== Errno.SUCCESS) return e2;
+  }
+  if (res.mustBeDir && ctx.stat.filetype !== Filetype.DIRECTORY) return Errno.NOTDIR;
+  return Errno.SUCCESS;
+}
+
+/** Runs `op` with `res` released afterwards whatever happens. */
+function finish(res: Resolution, errno: Errno): Errno {
+  res.release();
+  return errno;
+}
+
+export function path_open(
+  ctx: SyscallContext, fd: number, dirflags: number, path: number, pathLen: number, oflags: number,
+  rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdOut: number,
+): Errno {
+  ctx.enter();
+  dirflags >>>= 0;
+  oflags >>>= 0;
+  fdflags >>>= 0;
+  fdOut >>>= 0;
+  const dirEntry = directory(ctx, fd >>> 0, 0);
+  if (typeof dirEntry === 'number') return dirEntry;
+  if (dirflags & ~LOOKUPFLAGS_ALL || oflags & ~OFLAGS_ALL || fdflags & ~FDFLAGS_ALL) return Errno.INVAL;
+  let needed = Rights.PATH_OPEN;
+  if (oflags & Oflags.CREAT) needed |= Rights.PATH_CREATE_FILE;
+  if (oflags & Oflags.TRUNC) needed |= Rights.PATH_FILESTAT_SET_SIZE;
+  if ((needed & ~dirEntry.rightsBase) !== 0) return Errno.NOTCAPABLE;
+  if (!ctx.mem.fits(fdOut, 4)) return Errno.FAULT;
+  // Requested rights are narrowed to what the directory may hand down, never widened (wasmtime ignores the
+  // request; uvwasi refuses it): asking for more than allowed is not an error, it just is not granted.
+  const base = rightsFromWire(rightsBase) & dirEntry.rightsInheriting;
+  const inheriting = rightsFromWire(rightsInheriting) & dirEntry.rightsInheriting;
+  const write = (base & (Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !== 0;
+  const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0 || !write;
+
+  const res = ctx.resA;
+  let errno = begin(ctx, fd, 0, path, pathLen, res);
+  if (errno !== Errno.SUCCESS) return errno;
+  if (res.mustBeDir && oflags & Oflags.CREAT) return finish(res, Errno.ISDIR);
+  let flags = (read ? OpenFlags.READ : 0) | (write ? OpenFlags.WRITE : 0);
+  if (oflags & Oflags.CREAT) flags |= OpenFlags.CREATE;
+  if (oflags & Oflags.EXCL) flags |= OpenFlags.EXCL;
+  if (oflags & Oflags.TRUNC) flags |= OpenFlags.TRUNC;
+  if (oflags & Oflags.DIRECTORY || res.mustBeDir) flags |= OpenFlags.DIRECTORY;
+  if (fdflags & Fdflags.DSYNC) flags |= OpenFlags.DSYNC;
+  if (fdflags & Fdflags.SYNC) flags |= OpenFlags.SYNC;
+  if (fdflags & Fdflags.RSYNC) flags |= OpenFlags.RSYNC;
+  const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0 || res.mustBeDir;
+  const ref = ctx.handleRef;
+  for (;;) {
+    errno = res.fs.openAt(res.dir, res.name, flags, ref);
+    if (errno !== Errno.LOOP || !follow) break;
+    errno = ctx.walker.followFinal(res);
+    if (errno !== Errno.SUCCESS) return errno;
+  }
+  if (errno !== Errno.SUCCESS) return finish(res, errno);
+  const fs = res.fs;
+  const handle = ref.value as FsHandle;
+  ref.value = null;
+  res.release();
+  errno = fs.stat(handle, ctx.stat);
+  if (errno !== Errno.SUCCESS) {
+    fs.close(handle);
+    return errno;
+  }
+  const isDir = ctx.stat.filetype === Filetype.DIRECTORY;
+  const entry = isDir
+    ? new FdEntry(FdKind.Directory, Filetype.DIRECTORY, base & RIGHTS_DIRECTORY, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags & ~Fdflags.APPEND, fs, handle, null)
+    : new FdEntry(FdKind.File, ctx.stat.filetype, base & RIGHTS_REGULAR_FILE, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags, fs, handle, null);
+  const newFd = ctx.fds.insert(entry);
+  if (newFd < 0) {
+    fs.close(handle);
+    return Errno.MFILE;
+  }
+  ctx.mem.view.setUint32(fdOut, newFd, true);
+  return Errno.SUCCESS;
+}
+
+export function path_filestat_get(ctx: SyscallContext, fd: number, flags: number, path: number, len: number, out: number): Errno {
+  ctx.enter();
+  flags >>>= 0;
+  out >>>= 0;
+  const res = ctx.resA;
+  const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_FILESTAT_GET);
+  if (typeof dirEntry === 'number') return dirEntry;
+  if (flags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
+  if (!ctx.mem.fits(out, ctx.layout.filestat.size)) return Errno.FAULT;
+  let errno = begin(ctx, fd, Rights.PATH_FILESTAT_GET, path, len, res);
+  if (errno !== Errno.SUCCESS) return errno;
+  errno = statFinal(ctx, res, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  res.release();
+  if (errno !== Errno.SUCCESS) return errno;
+  writeFilestat(ctx, out, ctx.stat);
+  return Errno.SUCCESS;
+}
+
+export function path_filestat_set_times(
+  ctx: SyscallContext, fd: number, flags: number, path: number, len: number, atim: bigint, mtim: bigint, fst: number,
+): Errno {
+  ctx.enter();
+  flags >>>= 0;
+  const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_FILESTAT_SET_TIMES);
+  if (typeof dirEntry === 'number') return dirEntry;
+  if (flags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
+  let errno = resolveTimes(ctx, atim, mtim, fst);
+  if (errno !== Errno.SUCCESS) return errno;
+  const res = ctx.resA;
+  errno = begin(ctx, fd, Rights.PATH_FILESTAT_SET_TIMES, path, len, res);
+  if (errno !== Errno.SUCCESS) return errno;
+  errno = statFinal(ctx, res, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  if (errno === Errno.SUCCESS && (ctx.atim !== null || ctx.mtim !== null)) {
+    errno = res.fs.setTimesAt(res.dir, res.name, ctx.atim, ctx.mtim);
+  }
+  return finish(res, errno);
+}
+
+export function path_create_directory(ctx: SyscallContext, fd: number, path: number, len: number): Errno {
+  ctx.enter();
+  const res = ctx.resA;
+  const errno = begin(ctx, fd, Rights.PATH_CREATE_DIRECTORY, path, len, res);
+  if (errno !== Errno.SUCCESS) return errno;
+  if (res.name === '.') return finish(res, Errno.EXIST);
+  return finish(res, res.fs.mkdirAt(res.dir, res.name));
+}
+
+export function path_remove_directory(ctx: SyscallContext, fd: number, path: number, len: number): Errno {
+  ctx.enter();
+  const res = ctx.resA;
+  const errno = begin(ctx, fd, Rights.PATH_REMOVE_DIRECTORY, path, len, res);
+  if (errno !== Errno.SUCCESS) return errno;
+  if (res.name === '.') return finish(res, Errno.INVAL); // rmdir(".") and "dir/.." (POSIX)
+  return finish(res, res.fs.rmdirAt(res.dir, res.name));
+}
+
+export function path_unlink_file(ctx: SyscallContext, fd: number, path: number, len: number): Errno {
+  ctx.enter();
+  const res = ctx.resA;
+  let errno = begin(ctx, fd, Rights.PATH_UNLINK_FILE, path, len, res);
+  if (errno !== Errno.SUCCESS) return errno;
+  if (res.name === '.') return finish(res, Errno.ISDIR);
+  if (res.mustBeDir) {
+    // "x/" names a directory: unlinking it is EISDIR if it is one (through links too), else ENOTDIR (Linux).
+    errno = statFinal(ctx, res, true);
+    return finish(res, errno === Errno.SUCCESS ? Errno.ISDIR : errno);
+  }
+  return finish(res, res.fs.unlinkAt(res.dir, res.name));
+}
+
+/** Truncates silently when the buffer is short (POSIX readlink; wasmtime's test suite expects this). */
+export function path_readlink(ctx: SyscallContext, fd: number, path: number, len: number, buf: number, bufLen: number, out: number): Errno {
+  ctx.enter();
+  buf >>>= 0;
+  bufLen >>>= 0;
+  out >>>= 0;
+  const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_READLINK);
+  if (typeof dirEntry === 'number') return dirEntry;
+  if (!ctx.mem.fits(buf, bufLen) || !ctx.mem.fits(out, 4)) return Errno.FAULT;
+  const res = ctx.resA;
+  let errno = begin(ctx, fd, Rights.PATH_READLINK, path, len, res);
+  if (errno !== Errno.SUCCESS) return errno;
+  if (res.mustBeDir || res.name === '.') {
+    // "link/" resolves through the link to a directory, which is not a link.
+    errno = statFinal(ctx, res, true);
+    return finish(res, errno === Errno.SUCCESS ? Errno.INVAL : errno);
+  }
+  errno = res.fs.readlinkAt(res.dir, res.name, ctx.stringRef);
+  res.release();
+  if (errno !== Errno.SUCCESS) return errno;
+  const bytes = utf8Encoder.encode(ctx.stringRef.value);
+  const n = Math.min(bytes.length, bufLen);
+  ctx.mem.u8.set(bytes.subarray(0, n), buf);
+  ctx.mem.view.setUint32(out, n, true);
+  return Errno.SUCCESS;
+}
+
+/**
+ * The link text is stored as given, but absolute targets are refused (ENOTCAPABLE): the walker would never
+ * follow them, and on a host directory they would point the host's own tools outside the sandbox.
+ */
+export function path_symlink(ctx: SyscallContext, oldPath: number, oldLen: number, fd: number, newPath: number, newLen: number): Errno {
+  ctx.enter();
+  const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_SYMLINK);
+  if (typeof dirEntry === 'number') return dirEntry;
+  const target = ctx.readPath(oldPath >>> 0, oldLen >>> 0);
+  if (typeof target === 'number') return target;
+  const res = ctx.resA;
+  let errno = begin(ctx, fd, Rights.PATH_SYMLINK, newPath, newLen, res);
+  if (errno !== Errno.SUCCESS) return errno;
+  if (target.length === 0) return finish(res, Errno.NOENT);
+  if (target.charCodeAt(0) === 0x2f) return finish(res, Errno.NOTCAPABLE);
+  if (res.name === '.') return finish(res, Errno.EXIST);
+  if (res.mustBeDir) {
+    errno = res.fs.statAt(res.dir, res.name, ctx.stat);
+    return finish(res, errno === Errno.SUCCESS ? Errno.EXIST : Errno.NOENT);
+  }
+  return finish(res, res.fs.symlinkAt(target, res.dir, res.name));
+}
+
+export function path_link(
+  ctx: SyscallContext, oldFd: number, oldFlags: number, oldPath: number, oldLen: number, newFd: number,
+  newPath: number, newLen: number,
+): Errno {
+  ctx.enter();
+  oldFlags >>>= 0;
+  const a = directory(ctx, oldFd >>> 0, Rights.PATH_LINK_SOURCE);
+  if (typeof a === 'number') return a;
+  const b = directory(ctx, newFd >>> 0, Rights.PATH_LINK_TARGET);
+  if (typeof b === 'number') return b;
+  if (oldFlags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
+  const src = ctx.resA;
+  const dst = ctx.resB;
+  let errno = begin(ctx, oldFd, Rights.PATH_LINK_SOURCE, oldPath, oldLen, src);
+  if (errno !== Errno.SUCCESS) return errno;
+  errno = begin(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newLen, dst);
+  if (errno !== Errno.SUCCESS) return finish(src, errno);
+  errno = linkResolved(ctx, src, dst, (oldFlags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  dst.release();
+  return finish(src, errno);
+}
+
+function linkResolved(ctx: SyscallContext, src: Resolution, dst: Resolution, follow: boolean): Errno {
+  if (src.fs !== dst.fs) return Errno.XDEV;
+  if (src.name === '.') return Errno.PERM;
+  let errno = statFinal(ctx, src, follow);
+  if (errno !== Errno.SUCCESS) return errno;
+  if (ctx.stat.filetype === Filetype.DIRECTORY) return Errno.PERM;
+  if (dst.name === '.') return Errno.EXIST;
+  if (dst.mustBeDir) {
+    errno = dst.fs.statAt(dst.dir, dst.name, ctx.stat2);
+    return errno === Errno.SUCCESS ? Errno.EXIST : Errno.NOENT;
+  }
+  return src.fs.linkAt(src.dir, src.name, dst.dir, dst.name);
+}
+
+export function path_rename(
+  ctx: SyscallContext, fd: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number,
+): Errno {
+  ctx.enter();
+  const a = directory(ctx, fd >>> 0, Rights.PATH_RENAME_SOURCE);
+  if (typeof a === 'number') return a;
+  const b = directory(ctx, newFd >>> 0, Rights.PATH_RENAME_TARGET);
+  if (typeof b === 'number') return b;
+  const src = ctx.resA;
+  const dst = ctx.resB;
+  let errno = begin(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldLen, src);
+  if (errno !== Errno.SUCCESS) return errno;
+  errno = begin(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newLen, dst);
+  if (errno !== Errno.SUCCESS) return finish(src, errno);
+  errno = renameResolved(ctx, src, dst);
+  dst.release();
+  return finish(src, errno);
+}
+
+function renameResolved(ctx: SyscallContext, src: Resolution, dst: Resolution): Errno {
+  if (src.fs !== dst.fs) return Errno.XDEV;
+  if (src.name === '.' || dst.name === '.') return Errno.BUSY;
+  if (src.mustBeDir || dst.mustBeDir) {
+    // A trailing slash on either side requires the source to be a directory (POSIX rename).
+    const errno = src.fs.statAt(src.dir, src.name, ctx.stat);
+    if (errno !== Errno.SUCCESS) return errno;
+    if (ctx.stat.filetype !== Filetype.DIRECTORY) return Errno.NOTDIR;
+  }
+  return src.fs.renameAt(src.dir, src.name, dst.dir, dst.name);
+}

@@ -1,0 +1,26 @@
+import { Errno } from '../abi/errno';
+import { SIGNAL_MAX } from '../abi/constants';
+import { ProcExit } from '../errors';
+import type { SyscallContext } from '../context';
+
+/** A trap, not an errno: unwinds the guest with its exit code (wasmtime: `I32Exit`). */
+export function proc_exit(_ctx: SyscallContext, code: number): never {
+  throw new ProcExit(code >>> 0);
+}
+
+/**
+ * Never signals the host process. wasmtime does not implement it (its preview1 returns an error); vos answers
+ * ENOSYS for valid signals and EINVAL for numbers outside the signal enum.
+ */
+export function proc_raise(ctx: SyscallContext, sig: number): Errno {
+  ctx.enter();
+  sig >>>= 0;
+  if (sig > SIGNAL_MAX) return Errno.INVAL;
+  return Errno.NOSYS;
+}
+
+/** There is one guest thread and nothing to yield to: success, as everywhere. */
+export function sched_yield(ctx: SyscallContext): Errno {
+  ctx.enter();
+  return Errno.SUCCESS;
+}

@@ -1,0 +1,196 @@
+import { Errno } from './abi/errno';
+import { Filetype } from './abi/constants';
+import { DECLINED, OpenFlags, type FileSystem, type FsHandle, type Ref } from './providers/fs';
+
+/** Symlinks followed in one resolution before ELOOP (Linux's MAXSYMLINKS). */
+export const SYMLINK_BUDGET = 40;
+
+const DIR_OPEN = OpenFlags.READ | OpenFlags.DIRECTORY;
+
+/**
+ * The outcome of a walk: the directory that holds the final component, and that component's name. Reused per
+ * instance (a syscall that takes two paths uses two). Holds the directory stack so a caller that finds a symlink
+ * at the final component can `followFinal` and go on walking where it stopped.
+ */
+export class Resolution {
+  fs: FileSystem = null as unknown as FileSystem;
+  /** Directory stack; [0] is the start directory (not owned), the rest were opened by the walk. */
+  readonly stack: FsHandle[] = [];
+  /** Components still to walk, last first (a stack). */
+  readonly pending: string[] = [];
+  budget = SYMLINK_BUDGET;
+  /** The final component: a plain name, or `.` for the directory `dir` itself. */
+  name = '';
+  /** The path ended with `/` (or a followed link's target did): the final component must be a directory. */
+  mustBeDir = false;
+
+  get dir(): FsHandle {
+    return this.stack[this.stack.length - 1];
+  }
+
+  /** Closes every directory the walk opened. Always call after the operation, success or not. */
+  release(): void {
+    const { fs, stack } = this;
+    for (let i = stack.length - 1; i > 0; i--) fs.close(stack[i]);
+    stack.length = 0;
+    this.pending.length = 0;
+  }
+}
+
+/**
+ * The one path walker (STYLE habit 4): every guest path goes through here, one component at a time, from the
+ * directory fd it starts at. Each directory fd is its own sandbox root, as in cap-std and wasmtime: `..` above
+ * it, absolute paths and absolute symlink targets are ENOTCAPABLE; symlinks are read and spliced into the walk
+ * with a budget (ELOOP). Backends only ever see (directory handle, single name).
+ */
+export class PathWalker {
+  private readonly link: Ref<string> = { value: '' };
+  private readonly opened: Ref<FsHandle | null> = { value: null };
+  private readonly names: string[] = [];
+
+  /**
+   * Resolves `path` from `start` up to its final component, which is left unresolved in `out.name` (the caller
+   * acts on it, and calls `followFinal` if it must follow a symlink there). On error the resolution is released.
+   * Errors: ENOENT (empty path), ENOTCAPABLE (escapes), ENOTDIR, ELOOP, EILSEQ/EINVAL (checked by the decoder),
+   * and whatever the backend says while descending.
+   */
+  resolve(fs: FileSystem, start: FsHandle, path: string, out: Resolution): Errno {
+    out.release();
+    out.fs = fs;
+    out.stack.push(start);
+    out.budget = SYMLINK_BUDGET;
+    out.mustBeDir = false;
+    if (path.length === 0) return Errno.NOENT;
+    if (path.charCodeAt(0) === 0x2f /* / */) return Errno.NOTCAPABLE;
+    this.pushComponents(path, out);
+    if (out.pending.length === 0) {
+      out.name = '.';
+      return Errno.SUCCESS;
+    }
+    if (fs.openDirPath !== undefined && out.pending.length > 2) this.tryFastPath(fs, start, out);
+    return this.walk(out);
+  }
+
+  /**
+   * The final component is a symlink to follow: splice its target into the walk and resolve again to the new
+   * final component. ELOOP when the budget is spent; ENOTCAPABLE for absolute targets.
+   */
+  followFinal(out: Resolution): Errno {
+    const errno = this.expand(out, out.name);
+    if (errno !== Errno.SUCCESS) {
+      out.release();
+      return errno;
+    }
+    return this.walk(out);
+  }
+
+  /** Splits `path` onto the pending stack (last component first); marks a trailing slash. */
+  private pushComponents(path: string, out: Resolution): void {
+    const pending = out.pending;
+    const base = pending.length;
+    let end = path.length;
+    if (path.charCodeAt(end - 1) === 0x2f && base === 0) out.mustBeDir = true;
+    for (let i = path.length - 1; i >= -1; i--) {
+      if (i === -1 || path.charCodeAt(i) === 0x2f) {
+        if (end > i + 1) {
+          const c = path.slice(i + 1, end);
+          if (c !== '.' || pending.length === base) pending.push(c); // keep a final `.`: "dir/." is dir itself
+        }
+        end = i;
+      }
+    }
+  }
+
+  private walk(out: Resolution): Errno {
+    const { fs, pending, stack } = out;
+    const opened = this.opened;
+    while (pending.length > 0) {
+      const c = pending.pop() as string;
+      const last = pending.length === 0;
+      if (c === '.') {
+        if (last) {
+          out.name = '.';
+          return Errno.SUCCESS;
+        }
+        continue;
+      }
+      if (c === '..') {
+        if (stack.length === 1) {
+          out.release();
+          return Errno.NOTCAPABLE;
+        }
+        fs.close(stack.pop() as FsHandle);
+        if (last) {
+          out.name = '.';
+          return Errno.SUCCESS;
+        }
+        continue;
+      }
+      if (last) {
+        out.name = c;
+        return Errno.SUCCESS;
+      }
+      const errno = fs.openAt(out.dir, c, DIR_OPEN, opened);
+      if (errno === Errno.SUCCESS) {
+        stack.push(opened.value as FsHandle);
+        opened.value = null;
+        continue;
+      }
+      if (errno === Errno.LOOP) {
+        const e2 = this.expand(out, c);
+        if (e2 !== Errno.SUCCESS) {
+          out.release();
+          return e2;
+        }
+        continue;
+      }
+      out.release();
+      return errno;
+    }
+    // Only reached when a symlink expanded to nothing but `.`/`..`-free separators: treat as the directory itself.
+    out.name = '.';
+    return Errno.SUCCESS;
+  }
+
+  /** Reads the symlink `name` in the current directory and pushes its target's components. */
+  private expand(out: Resolution, name: string): Errno {
+    if (--out.budget < 0) return Errno.LOOP;
+    const errno = out.fs.readlinkAt(out.dir, name, this.link);
+    if (errno !== Errno.SUCCESS) return errno === Errno.INVAL ? Errno.NOTDIR : errno;
+    const target = this.link.value;
+    if (target.length === 0) return Errno.NOENT;
+    if (target.charCodeAt(0) === 0x2f) return Errno.NOTCAPABLE;
+    const wasLast = out.pending.length === 0;
+    const before = out.pending.length;
+    this.pushComponents(target, out);
+    if (wasLast && target.charCodeAt(target.length - 1) === 0x2f) out.mustBeDir = true;
+    if (out.pending.length === before) out.pending.push('.');
+    return Errno.SUCCESS;
+  }
+
+  /**
+   * Lets the backend open all intermediate directories in one step when they are plain names (no `.`/`..`); the
+   * backend declines unless it can vouch that no symlink was crossed, and then the walk goes step by step.
+   */
+  private tryFastPath(fs: FileSystem, start: FsHandle, out: Resolution): void {
+    const pending = out.pending;
+    const names = this.names;
+    names.length = 0;
+    for (let i = pending.length - 1; i >= 1; i--) {
+      const c = pending[i];
+      if (c === '..' || c === '.') return;
+      names.push(c);
+    }
+    if (pending[0] === '..') return;
+    const result = (fs.openDirPath as NonNullable<FileSystem['openDirPath']>)(start, names, names.length, this.opened);
+    if (result === DECLINED || result !== Errno.SUCCESS) return;
+    out.stack.push(this.opened.value as FsHandle);
+    this.opened.value = null;
+    pending.length = 1;
+  }
+}
+
+/** Whether a filetype is a symlink (used by callers that stat the final component). */
+export function isSymlink(filetype: number): boolean {
+  return filetype === Filetype.SYMBOLIC_LINK;
+}

@@ -1,0 +1,1 @@
+export { CryptoRandom } from './crypto-random';

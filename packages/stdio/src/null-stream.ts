@@ -1,0 +1,38 @@
+import type { Stream } from '@vos/core';
+import type { FileStat } from '@vos/core';
+import { Filetype } from '@vos/core';
+import { Errno } from '@vos/core';
+
+/**
+ * Like /dev/null: reads hit EOF at once, writes swallow everything. It reports UNKNOWN rather than
+ * CHARACTER_DEVICE, because to wasi-libc a character device means a terminal (`isatty`).
+ */
+export class NullStream implements Stream {
+  readonly filetype = Filetype.UNKNOWN;
+  readonly seekable = false;
+
+  read(_buf: Uint8Array, _off: number, _len: number): number {
+    return 0;
+  }
+
+  write(_buf: Uint8Array, _off: number, len: number): number {
+    return len;
+  }
+
+  stat(out: FileStat): Errno {
+    out.dev = 0n;
+    out.ino = 0n;
+    out.filetype = Filetype.UNKNOWN;
+    out.nlink = 1n;
+    out.size = 0n;
+    out.atim = 0n;
+    out.mtim = 0n;
+    out.ctim = 0n;
+    return Errno.SUCCESS;
+  }
+
+  /** -1 ("unknown") makes the core report it ready, which it is: a read returns EOF at once. */
+  readable(): number {
+    return -1;
+  }
+}
