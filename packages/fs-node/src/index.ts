@@ -1,0 +1,1 @@
+export { NodeFileSystem, createNodeFileSystem, type NodeFileSystemOptions } from './node-file-system';

@@ -1,0 +1,561 @@
+import * as fs from 'node:fs';
+import {
+  DECLINED,
+  Errno,
+  errnoFromHostError,
+  OpenFlags,
+  type DirEntry,
+  type FileStat,
+  type FileSystem,
+  type FsCapabilities,
+  type FsHandle,
+  type Ref,
+} from './core';
+import { joinHostPath, NodeDirHandle, NodeFileHandle, NodeHandle } from './handles';
+import { fillFileStat, filetypeFromMode, nsToSeconds } from './host-stat';
+
+const {
+  O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_DSYNC, O_SYNC,
+  O_NONBLOCK, S_IFMT, S_IFDIR, S_IFLNK,
+} = fs.constants;
+
+/** How every directory is opened: never through a symlink at the last component. */
+const DIR_OPEN = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
+/** Re-opening a directory through its own magic link (which must be followed, so no O_NOFOLLOW). */
+const DIR_REOPEN = O_RDONLY | O_DIRECTORY;
+const PROC_FD = '/proc/self/fd/';
+const BIGINT = { bigint: true } as const;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+const { READ, WRITE, CREATE, EXCL, TRUNC, DIRECTORY, APPEND, DSYNC, SYNC, RSYNC, NONBLOCK } = OpenFlags;
+
+const CAPABILITIES: FsCapabilities = Object.freeze({
+  readOnly: false,
+  symlinks: true,
+  hardLinks: true,
+  // Node sets times only as double seconds, which libuv truncates to µs (see `nsToSeconds`).
+  timestampResolutionNs: 1000n,
+});
+
+export interface NodeFileSystemOptions {
+  /**
+   * Use `/proc/self/fd/<n>/<name>` for name-relative operations (default: whenever it works). `false` forces
+   * the path-based fallback; it exists so tests can exercise that mode on Linux.
+   */
+  readonly useProcFd?: boolean;
+}
+
+/**
+ * A host directory as a vos `FileSystem`, using only synchronous `node:fs` calls.
+ *
+ * Containment. Node has no `openat`, so on Linux we emulate it: a directory handle is an open host fd, and a
+ * name-relative operation uses the path `/proc/self/fd/<dirfd>/<name>`. The kernel resolves `<name>` inside that
+ * very directory inode, wherever the host has moved it, and never follows a symlink at `<name>` (O_NOFOLLOW,
+ * lstat, lutimes, and rename/unlink/rmdir/mkdir/symlink/link, which never follow their last component). Names
+ * come from the core's walker, which has already split the guest path and resolved every symlink inside the
+ * sandbox; `checkName` still refuses `..` and `/` so a slip there cannot reach the host.
+ *
+ * Fallback (no usable `/proc/self/fd`, i.e. not Linux): names are appended to the handle's expected host path
+ * instead. That is racy against a host that swaps a directory of the tree for a symlink *during* a call (the
+ * kernel would follow it); the walker still refuses every symlink escape the guest can express, and the last
+ * component is still never followed. `openDirPath` always declines in this mode since nothing can be vouched
+ * for. The mode is decided once, in the constructor, by checking that `/proc/self/fd/<fd>` of the opened root
+ * reads back as the root's path.
+ *
+ * A directory handle that the host renames elsewhere (even outside the root) keeps referring to the moved
+ * directory, exactly like an `openat` dirfd; re-validating handles is the core's business.
+ */
+export class NodeFileSystem implements FileSystem {
+  readonly capabilities: FsCapabilities = CAPABILITIES;
+  /** Canonical host path of the root, taken once at construction; null when it could not be resolved. */
+  readonly rootPath: string | null;
+  /** Whether name-relative operations go through `/proc/self/fd` (see the class comment). */
+  readonly usesProcFd: boolean;
+  private readonly rootErrno: Errno;
+
+  constructor(hostPath: string, options: NodeFileSystemOptions = {}) {
+    let root: string | null = null;
+    let rootErrno: Errno = Errno.SUCCESS;
+    try {
+      root = fs.realpathSync(hostPath);
+    } catch (err) {
+      rootErrno = errnoFromHostError(err);
+    }
+    this.rootPath = root;
+    this.rootErrno = rootErrno;
+    this.usesProcFd = root !== null && options.useProcFd !== false && procFdWorks(root);
+  }
+
+  /** ENOENT/ENOTDIR/EACCES when the root cannot be opened (the errno of resolving it at construction first). */
+  openRoot(out: Ref<FsHandle | null>): Errno {
+    if (this.rootPath === null) return this.rootErrno;
+    try {
+      out.value = this.newDir(fs.openSync(this.rootPath, DIR_OPEN), this.rootPath);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  // ---- name-relative operations ----
+
+  statAt(dir: FsHandle, name: string, out: FileStat): Errno {
+    const bad = this.dirErrno(dir) || checkName(name);
+    if (bad) return bad;
+    const d = dir as NodeDirHandle;
+    try {
+      fillFileStat(name === '.' ? fs.fstatSync(d.fd, BIGINT) : fs.lstatSync(d.base + name, BIGINT), out);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /**
+   * DIRECTORY with CREATE is EINVAL (as wasmtime: a directory cannot be created by open; Linux itself refuses
+   * O_CREAT|O_DIRECTORY since 6.4 and silently made a file before). A directory opened without DIRECTORY still
+   * yields a directory handle. NONBLOCK is passed on only when asked: opening a host fifo blocks, as in wasmtime.
+   */
+  openAt(dir: FsHandle, name: string, flags: number, out: Ref<FsHandle | null>): Errno {
+    const bad = this.dirErrno(dir) || checkName(name);
+    if (bad) return bad;
+    const d = dir as NodeDirHandle;
+    if (flags & DIRECTORY && flags & CREATE) return Errno.INVAL;
+    if (name === '.') return this.reopenDir(d, flags, out);
+
+    let hostFlags = O_NOFOLLOW | (flags & WRITE ? (flags & READ ? O_RDWR : O_WRONLY) : O_RDONLY);
+    if (flags & CREATE) hostFlags |= flags & EXCL ? O_CREAT | O_EXCL : O_CREAT;
+    if (flags & TRUNC) hostFlags |= O_TRUNC;
+    if (flags & DIRECTORY) hostFlags |= O_DIRECTORY;
+    if (flags & APPEND) hostFlags |= O_APPEND;
+    if (flags & DSYNC) hostFlags |= O_DSYNC;
+    if (flags & (SYNC | RSYNC)) hostFlags |= O_SYNC; // Linux has no separate O_RSYNC (it equals O_SYNC)
+    if (flags & NONBLOCK) hostFlags |= O_NONBLOCK;
+
+    let fd: number;
+    try {
+      fd = fs.openSync(d.base + name, hostFlags, 0o666);
+    } catch (err) {
+      return this.openErrno(d, name, err);
+    }
+    let isDir = (flags & DIRECTORY) !== 0;
+    if (!isDir) {
+      try {
+        isDir = (fs.fstatSync(fd).mode & S_IFMT) === S_IFDIR;
+      } catch (err) {
+        closeQuietly(fd);
+        return errnoFromHostError(err);
+      }
+    }
+    out.value = isDir
+      ? this.newDir(fd, joinHostPath(d.path, name))
+      : new NodeFileHandle(this, fd, (flags & APPEND) !== 0);
+    return Errno.SUCCESS;
+  }
+
+  /**
+   * One open of `<dir>/<names...>` (O_DIRECTORY|O_NOFOLLOW) resolved from the directory inode itself, then
+   * `/proc/self/fd/<new>` must read back exactly as `<dir's expected path>/<names...>`. A canonical path never
+   * contains a symlink, so equality proves that no symlink was crossed, that `dir` is still where we think it
+   * is, and that the result lies inside the root. Anything else (including every error) declines, and the
+   * walker takes the slow path and finds the right errno itself.
+   */
+  openDirPath(dir: FsHandle, names: readonly string[], count: number, out: Ref<FsHandle | null>): number {
+    if (!this.usesProcFd || !(dir instanceof NodeDirHandle) || dir.owner !== this || dir.fd < 0) return DECLINED;
+    if (count > names.length) return DECLINED;
+    let relative = '';
+    let expected = dir.path;
+    for (let i = 0; i < count; i++) {
+      const name = names[i];
+      if (name === '.' || checkName(name) !== Errno.SUCCESS) return DECLINED;
+      relative = i === 0 ? name : relative + '/' + name;
+      expected = joinHostPath(expected, name);
+    }
+    let fd = -1;
+    try {
+      fd = count === 0 ? fs.openSync(PROC_FD + dir.fd, DIR_REOPEN) : fs.openSync(dir.base + relative, DIR_OPEN);
+      if (fs.readlinkSync(PROC_FD + fd) !== expected) {
+        closeQuietly(fd);
+        return DECLINED;
+      }
+    } catch {
+      if (fd >= 0) closeQuietly(fd);
+      return DECLINED;
+    }
+    out.value = this.newDir(fd, expected);
+    return Errno.SUCCESS;
+  }
+
+  readlinkAt(dir: FsHandle, name: string, out: Ref<string>): Errno {
+    const bad = this.dirErrno(dir) || checkName(name);
+    if (bad) return bad;
+    if (name === '.') return Errno.INVAL; // a directory is not a symlink
+    try {
+      out.value = fs.readlinkSync((dir as NodeDirHandle).base + name);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /** `.` always exists: EEXIST, and the root is never touched. */
+  mkdirAt(dir: FsHandle, name: string): Errno {
+    const bad = this.dirErrno(dir) || checkName(name);
+    if (bad) return bad;
+    if (name === '.') return Errno.EXIST;
+    try {
+      fs.mkdirSync((dir as NodeDirHandle).base + name, 0o777);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /** The target is stored as given; a NUL in it cannot be stored on a host (EINVAL). `.` exists: EEXIST. */
+  symlinkAt(target: string, dir: FsHandle, name: string): Errno {
+    const bad = this.dirErrno(dir) || checkName(name);
+    if (bad) return bad;
+    if (name === '.') return Errno.EXIST;
+    if (target.includes('\0')) return Errno.INVAL;
+    try {
+      fs.symlinkSync(target, (dir as NodeDirHandle).base + name);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /** `.` is a directory: EISDIR (Linux unlink(2) gives EISDIR for any directory too). */
+  unlinkAt(dir: FsHandle, name: string): Errno {
+    const bad = this.dirErrno(dir) || checkName(name);
+    if (bad) return bad;
+    if (name === '.') return Errno.ISDIR;
+    try {
+      fs.unlinkSync((dir as NodeDirHandle).base + name);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /** `.` is EINVAL, as rmdir(2) of a path ending in `.`; this also keeps the preopened root undeletable. */
+  rmdirAt(dir: FsHandle, name: string): Errno {
+    const bad = this.dirErrno(dir) || checkName(name);
+    if (bad) return bad;
+    if (name === '.') return Errno.INVAL;
+    try {
+      fs.rmdirSync((dir as NodeDirHandle).base + name);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /**
+   * rename(2) on the two magic paths has exactly the contract's POSIX rules. EXDEV cannot come from two
+   * directories of one tree unless the host mounted something inside it, in which case EXDEV is the truth.
+   */
+  renameAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+    const bad =
+      this.dirErrno(oldDir) || checkName(oldName) || this.dirErrno(newDir) || checkName(newName);
+    if (bad) return bad;
+    if (oldName === '.' || newName === '.') return Errno.INVAL;
+    try {
+      fs.renameSync((oldDir as NodeDirHandle).base + oldName, (newDir as NodeDirHandle).base + newName);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /** link(2) on Linux never follows a symlink source. `.` as source is a directory (EPERM); as target, EEXIST. */
+  linkAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+    const bad =
+      this.dirErrno(oldDir) || checkName(oldName) || this.dirErrno(newDir) || checkName(newName);
+    if (bad) return bad;
+    if (oldName === '.') return Errno.PERM;
+    if (newName === '.') return Errno.EXIST;
+    try {
+      fs.linkSync((oldDir as NodeDirHandle).base + oldName, (newDir as NodeDirHandle).base + newName);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /** Not followed (lutimes). Times are stored with µs precision; see `setTimesOfFd` for `null`. */
+  setTimesAt(dir: FsHandle, name: string, atim: bigint | null, mtim: bigint | null): Errno {
+    const bad = this.dirErrno(dir) || checkName(name);
+    if (bad) return bad;
+    const d = dir as NodeDirHandle;
+    if (name === '.') return setTimesOfFd(d.fd, atim, mtim);
+    const path = d.base + name;
+    try {
+      if (atim === null || mtim === null) {
+        const st = fs.lstatSync(path, BIGINT);
+        if (atim === null && mtim === null) return Errno.SUCCESS; // nothing to change; existence checked
+        atim ??= st.atimeNs;
+        mtim ??= st.mtimeNs;
+      }
+      fs.lutimesSync(path, nsToSeconds(atim), nsToSeconds(mtim));
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  // ---- handle operations ----
+
+  /** Closes our fd exactly once; a second close, or a handle we did not make, is a no-op. */
+  close(h: FsHandle): void {
+    if (!(h instanceof NodeHandle) || h.owner !== this || h.fd < 0) return;
+    const fd = h.fd;
+    h.fd = -1;
+    closeQuietly(fd);
+  }
+
+  /** EBADF for a closed or foreign handle. */
+  stat(h: FsHandle, out: FileStat): Errno {
+    if (!this.isLive(h)) return Errno.BADF;
+    try {
+      fillFileStat(fs.fstatSync((h as NodeHandle).fd, BIGINT), out);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /** pread straight into the caller's (guest) memory; a negative position reads at the fd's own offset. */
+  read(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
+    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    try {
+      return fs.readSync(h.fd, buf, off, len, position < 0 ? null : position);
+    } catch (err) {
+      return -errnoFromHostError(err);
+    }
+  }
+
+  /**
+   * pwrite straight from the caller's (guest) memory. Position -1 appends: through O_APPEND when the file was
+   * opened with APPEND (atomic), else at the current size (racy against other host writers; only reached if the
+   * core turns append on after open, which Node cannot do with fcntl). Linux ignores an explicit position on an
+   * O_APPEND fd and appends anyway, so the core must pass -1 for append handles.
+   */
+  write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
+    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    try {
+      if (position < 0) {
+        if (h.append) return fs.writeSync(h.fd, buf, off, len, null);
+        position = fs.fstatSync(h.fd).size;
+      }
+      return fs.writeSync(h.fd, buf, off, len, position);
+    } catch (err) {
+      return -errnoFromHostError(err);
+    }
+  }
+
+  /** EINVAL for a negative size (or a file not open for writing), EISDIR for a directory. */
+  truncate(h: FsHandle, size: number): Errno {
+    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return this.notFileErrno(h);
+    if (size < 0) return Errno.INVAL;
+    if (size > Number.MAX_SAFE_INTEGER) return Errno.FBIG;
+    try {
+      fs.ftruncateSync(h.fd, size);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  setTimes(h: FsHandle, atim: bigint | null, mtim: bigint | null): Errno {
+    if (!this.isLive(h)) return Errno.BADF;
+    return setTimesOfFd((h as NodeHandle).fd, atim, mtim);
+  }
+
+  sync(h: FsHandle, dataOnly: boolean): Errno {
+    if (!this.isLive(h)) return Errno.BADF;
+    try {
+      if (dataOnly) fs.fdatasyncSync((h as NodeHandle).fd);
+      else fs.fsyncSync((h as NodeHandle).fd);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /**
+   * Node has no posix_fallocate: growing the file with ftruncate gives the same visible result (size and zero
+   * bytes) without reserving blocks, so ENOSPC may come later, at write time. EINVAL for negative arguments.
+   */
+  allocate(h: FsHandle, offset: number, len: number): Errno {
+    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return this.notFileErrno(h);
+    if (offset < 0 || len < 0) return Errno.INVAL;
+    const end = offset + len;
+    if (end > Number.MAX_SAFE_INTEGER) return Errno.FBIG;
+    try {
+      if (end > fs.fstatSync(h.fd).size) fs.ftruncateSync(h.fd, end);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /**
+   * Kernel order (stable while the directory is unchanged). One lstat per entry gives its ino and filetype at
+   * the same instant; an entry removed between the listing and its lstat is skipped (it is gone). A name that
+   * is not valid UTF-8 cannot be given to the guest: EILSEQ for the whole listing, as wasmtime.
+   */
+  readdir(h: FsHandle, out: DirEntry[]): Errno {
+    const bad = this.dirErrno(h);
+    if (bad) return bad;
+    const d = h as NodeDirHandle;
+    out.length = 0;
+    try {
+      const names = fs.readdirSync(this.usesProcFd ? PROC_FD + d.fd : d.path, { encoding: 'buffer' });
+      for (let i = 0; i < names.length; i++) {
+        let name: string;
+        try {
+          name = UTF8.decode(names[i]);
+        } catch {
+          out.length = 0;
+          return Errno.ILSEQ;
+        }
+        let st: fs.BigIntStats | undefined;
+        try {
+          st = fs.lstatSync(d.base + name, BIGINT);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw err;
+        }
+        out.push({ name, ino: st.ino, filetype: filetypeFromMode(Number(st.mode)) });
+      }
+      return Errno.SUCCESS;
+    } catch (err) {
+      out.length = 0;
+      return errnoFromHostError(err);
+    }
+  }
+
+  // ---- internals ----
+
+  private newDir(fd: number, path: string): NodeDirHandle {
+    const base = this.usesProcFd ? PROC_FD + fd + '/' : joinHostPath(path, '');
+    return new NodeDirHandle(this, fd, path, base);
+  }
+
+  private isLive(h: FsHandle): boolean {
+    return h instanceof NodeHandle && h.owner === this && h.fd >= 0;
+  }
+
+  /** 0 for a live directory handle of ours; ENOTDIR for one of our files; EBADF for anything else. */
+  /**
+   * A live directory handle of ours that is still inside the root. A directory the host moved out of the root
+   * after the guest opened it would otherwise stay reachable through the fd (an `openat` dirfd follows its
+   * inode): every use of a non-root directory handle checks where the kernel says it is now and fails closed
+   * with ENOTCAPABLE. The root itself is the capability the host granted, wherever it is.
+   */
+  private dirErrno(h: FsHandle): Errno {
+    if (!this.isLive(h)) return Errno.BADF;
+    if (!(h instanceof NodeDirHandle)) return Errno.NOTDIR;
+    if (this.usesProcFd && h.path !== this.rootPath) {
+      let now: string;
+      try {
+        now = fs.readlinkSync(PROC_FD + h.fd);
+      } catch (err) {
+        return errnoFromHostError(err);
+      }
+      const root = this.rootPath as string;
+      if (!now.startsWith(root) || (now.length > root.length && now.charCodeAt(root.length) !== 0x2f && root !== '/')) {
+        return Errno.NOTCAPABLE;
+      }
+    }
+    return Errno.SUCCESS;
+  }
+
+  /** Why a handle is not a live file of ours: a directory (EISDIR) or not ours / closed (EBADF). */
+  private notFileErrno(h: FsHandle): Errno {
+    return h instanceof NodeDirHandle && this.isLive(h) ? Errno.ISDIR : Errno.BADF;
+  }
+
+  /** Opening `.`: the directory itself, never for writing or creation. */
+  private reopenDir(d: NodeDirHandle, flags: number, out: Ref<FsHandle | null>): Errno {
+    if (flags & CREATE && flags & EXCL) return Errno.EXIST;
+    if (flags & (WRITE | TRUNC | CREATE)) return Errno.ISDIR;
+    try {
+      const fd = this.usesProcFd ? fs.openSync(PROC_FD + d.fd, DIR_REOPEN) : fs.openSync(d.path, DIR_OPEN);
+      out.value = this.newDir(fd, d.path);
+      return Errno.SUCCESS;
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+  }
+
+  /**
+   * Linux reports O_NOFOLLOW on a symlink as ELOOP, but as ENOTDIR when O_DIRECTORY is also set; the contract
+   * wants ELOOP for any symlink at `name`, so look before trusting ENOTDIR.
+   */
+  private openErrno(d: NodeDirHandle, name: string, err: unknown): Errno {
+    const errno = errnoFromHostError(err);
+    if (errno !== Errno.NOTDIR) return errno;
+    try {
+      return (fs.lstatSync(d.base + name).mode & S_IFMT) === S_IFLNK ? Errno.LOOP : errno;
+    } catch {
+      return errno;
+    }
+  }
+}
+
+export function createNodeFileSystem(hostPath: string): FileSystem {
+  return new NodeFileSystem(hostPath);
+}
+
+/**
+ * A name must be one plain component: the walker guarantees it, and we re-check the two things that would let
+ * a bad name leave the directory (`..`, `/`) plus the ones Node would throw on (NUL) or misread (empty).
+ */
+function checkName(name: string): Errno {
+  if (name.length === 0) return Errno.NOENT;
+  if (name === '..' || name.includes('/')) return Errno.NOTCAPABLE;
+  if (name.includes('\0')) return Errno.INVAL;
+  return Errno.SUCCESS;
+}
+
+/**
+ * futimes with µs precision. Node cannot leave one time untouched (no UTIME_OMIT), so a `null` time is read
+ * first and written back, truncated to µs; when both are `null` nothing is written.
+ */
+function setTimesOfFd(fd: number, atim: bigint | null, mtim: bigint | null): Errno {
+  try {
+    if (atim === null || mtim === null) {
+      if (atim === null && mtim === null) return Errno.SUCCESS;
+      const st = fs.fstatSync(fd, BIGINT);
+      atim ??= st.atimeNs;
+      mtim ??= st.mtimeNs;
+    }
+    fs.futimesSync(fd, nsToSeconds(atim), nsToSeconds(mtim));
+    return Errno.SUCCESS;
+  } catch (err) {
+    return errnoFromHostError(err);
+  }
+}
+
+/** The `openat` emulation is usable iff the magic link of the opened root reads back as the root's path. */
+function procFdWorks(root: string): boolean {
+  let fd = -1;
+  try {
+    fd = fs.openSync(root, DIR_OPEN);
+    return fs.readlinkSync(PROC_FD + fd) === root;
+  } catch {
+    return false;
+  } finally {
+    if (fd >= 0) closeQuietly(fd);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Nothing useful to report: the fd is released either way (close(2) frees it even on EIO/EINTR).
+  }
+}
