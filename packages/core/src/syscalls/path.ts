@@ -72,11 +72,14 @@ export function path_open(
   let errno = begin(ctx, fd, 0, path, pathLen, res);
   if (errno !== Errno.SUCCESS) return errno;
   if (res.mustBeDir && oflags & Oflags.CREAT) return finish(res, Errno.ISDIR);
-  let flags = (read ? OpenFlags.READ : 0) | (write ? OpenFlags.WRITE : 0);
+  // With O_DIRECTORY the write-ish rights are file rights that a directory simply does not get (as wasmtime),
+  // not a request to open the directory for writing (which would be EISDIR).
+  const wantDir = (oflags & Oflags.DIRECTORY) !== 0 || res.mustBeDir;
+  let flags = wantDir ? OpenFlags.READ : (read ? OpenFlags.READ : 0) | (write ? OpenFlags.WRITE : 0);
   if (oflags & Oflags.CREAT) flags |= OpenFlags.CREATE;
   if (oflags & Oflags.EXCL) flags |= OpenFlags.EXCL;
   if (oflags & Oflags.TRUNC) flags |= OpenFlags.TRUNC;
-  if (oflags & Oflags.DIRECTORY || res.mustBeDir) flags |= OpenFlags.DIRECTORY;
+  if (wantDir) flags |= OpenFlags.DIRECTORY;
   if (fdflags & Fdflags.DSYNC) flags |= OpenFlags.DSYNC;
   if (fdflags & Fdflags.SYNC) flags |= OpenFlags.SYNC;
   if (fdflags & Fdflags.RSYNC) flags |= OpenFlags.RSYNC;
