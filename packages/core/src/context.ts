@@ -63,7 +63,7 @@ export class SyscallContext {
   readonly clock: Clock;
   readonly random: RandomSource;
   /** Gather buffer for writes of several iovecs to a stream (one host write instead of many). */
-  scratch = new Uint8Array(64 * 1024);
+  scratch = new Uint8Array(0);
 
   constructor(
     config: WasiCoreConfig,

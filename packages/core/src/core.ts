@@ -24,15 +24,16 @@ function streamEntry(stream: Stream): FdEntry {
  */
 export class WasiCore {
   private readonly p1Ctx: SyscallContext;
-  private readonly unstableCtx: SyscallContext;
+  private unstableCtx: SyscallContext | null = null;
   private p1: Preview1Syscalls | null = null;
+  private readonly config: WasiCoreConfig;
+  private readonly onNotStarted: () => never;
   private p0: UnstableSyscalls | null = null;
 
   constructor(config: WasiCoreConfig, readonly version: WasiVersion = 'preview1') {
-    const onNotStarted = config.onNotStarted ?? ((): never => { throw new WasiNotStartedError(); });
-    // One context per ABI: they differ only in layout tables, and share memory view and fd table.
-    this.p1Ctx = new SyscallContext(config, PREVIEW1_LAYOUT, onNotStarted);
-    this.unstableCtx = new SyscallContext(config, UNSTABLE_LAYOUT, onNotStarted, this.p1Ctx);
+    this.config = config;
+    this.onNotStarted = config.onNotStarted ?? ((): never => { throw new WasiNotStartedError(); });
+    this.p1Ctx = new SyscallContext(config, PREVIEW1_LAYOUT, this.onNotStarted);
     const fds = this.p1Ctx.fds;
     fds.insert(streamEntry(config.stdio.stdin));
     fds.insert(streamEntry(config.stdio.stdout));
@@ -61,6 +62,8 @@ export class WasiCore {
   }
 
   get unstable(): UnstableSyscalls {
+    // One context per ABI, made on first use: they differ only in layout tables, and share memory and fds.
+    this.unstableCtx ??= new SyscallContext(this.config, UNSTABLE_LAYOUT, this.onNotStarted, this.p1Ctx);
     return (this.p0 ??= unstableImports(this.unstableCtx));
   }
 

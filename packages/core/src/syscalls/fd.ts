@@ -71,7 +71,7 @@ function streamIo(ctx: SyscallContext, entry: FdEntry, iovs: number, count: numb
     const len = view.getUint32(iovs + single * 8 + 4, true);
     return write ? stream.write(u8, buf, len) : stream.read(u8, buf, len);
   }
-  if (ctx.scratch.length < total) ctx.scratch = new Uint8Array(Math.max(total, ctx.scratch.length * 2));
+  if (ctx.scratch.length < total) ctx.scratch = new Uint8Array(Math.max(total, 4096, ctx.scratch.length * 2));
   const scratch = ctx.scratch;
   if (write) {
     let at = 0;
@@ -393,7 +393,7 @@ export function fd_readdir(ctx: SyscallContext, fd: number, buf: number, bufLen:
       dirIno = ctx.stat.ino;
     }
     const u8 = ctx.mem.u8;
-    if (ctx.scratch.length < 24 + 1024) ctx.scratch = new Uint8Array(64 * 1024);
+    if (ctx.scratch.length < 24) ctx.scratch = new Uint8Array(4096);
     const header = ctx.scratch;
     const hv = new DataView(header.buffer, header.byteOffset, 24);
     for (let i = Number(start); i < count && used < bufLen; i++) {

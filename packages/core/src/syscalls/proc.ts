@@ -4,6 +4,7 @@ import { ProcExit } from '../errors';
 import type { SyscallContext } from '../context';
 
 /** A trap, not an errno: unwinds the guest with its exit code (wasmtime: `I32Exit`). */
+/** Needs no memory, so it works before start, as in node:wasi. */
 export function proc_exit(_ctx: SyscallContext, code: number): never {
   throw new ProcExit(code >>> 0);
 }

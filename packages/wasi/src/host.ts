@@ -1,0 +1,56 @@
+import * as fs from 'node:fs';
+import { ERRNO_NAMES, Errno, HOST_CODE_TO_ERRNO, type FileSystem, type Stdio } from '@vos/core';
+import { createNodeFileSystem } from '@vos/fs-node';
+import { hostStdio } from '@vos/stdio';
+import { errUvwasiInit } from './errors';
+
+/**
+ * The default providers that touch the real host (ambient authority, asked for by name here and nowhere
+ * else in this package). node:wasi checks the host side in `uvwasi_init`, at construction: a stdio fd that is
+ * not open, a preopen that is missing or not a directory all throw `Error: UVWASI_E..., uvwasi_init`. We run
+ * the same checks here, inside the default bindings, so a host that rebinds `TOKENS.Stdio` or
+ * `TOKENS.HostDirectory` to something virtual is not checked against the real filesystem.
+ */
+
+function uvwasiErrorFrom(err: unknown): Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  const errno = (typeof code === 'string' && HOST_CODE_TO_ERRNO[code]) || Errno.IO;
+  return errUvwasiInit(ERRNO_NAMES[errno], errno);
+}
+
+/** Fails like uvwasi when `fd` is not an open host fd (EBADF). */
+function checkHostFd(fd: number): void {
+  try {
+    fs.fstatSync(fd);
+  } catch (err) {
+    throw uvwasiErrorFrom(err);
+  }
+}
+
+/** The guest's fds 0-2 over host fds (node:wasi's `stdin`/`stdout`/`stderr` options), checked as uvwasi does. */
+export function openHostStdio(stdin: number, stdout: number, stderr: number): Stdio {
+  checkHostFd(stdin);
+  checkHostFd(stdout);
+  checkHostFd(stderr);
+  return hostStdio(stdin, stdout, stderr);
+}
+
+/**
+ * A preopened host directory. Like uvwasi, the path is resolved once, now (`realpath`: relative to the current
+ * directory, symlinks followed), so a later `chdir` or a swapped symlink does not move the sandbox root.
+ * Errors: UVWASI_ENOENT, UVWASI_ENOTDIR, UVWASI_EACCES, ... (the host errno, EIO if unknown).
+ */
+export function openHostDirectory(hostPath: string): FileSystem {
+  let real: string;
+  try {
+    real = fs.realpathSync(hostPath);
+    if (!fs.statSync(real).isDirectory()) return throwNotDir();
+  } catch (err) {
+    throw uvwasiErrorFrom(err);
+  }
+  return createNodeFileSystem(real);
+}
+
+function throwNotDir(): never {
+  throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+}

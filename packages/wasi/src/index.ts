@@ -1,0 +1,18 @@
+// inversify's metadata helpers expect the Reflect metadata API; loaded once, here, at the package entry.
+import 'reflect-metadata';
+
+export { WASI, type WasiImport } from './wasi';
+export type { WASIOptions } from './options';
+export {
+  WASI_OPTIONS,
+  clockModule,
+  randomModule,
+  stdioModule,
+  fsModule,
+  settingsModule,
+  defaultModules,
+  composeProviders,
+  type Providers,
+} from './container';
+export type { ParsedOptions } from './options';
+export { TOKENS, ProcExit, type Token, type WasiSettings } from '@vos/core';

@@ -1,0 +1,86 @@
+import type { Container, ContainerModule } from 'inversify';
+import { errInvalidArgValue } from './errors';
+import { validateArray, validateInt32, validateObject, validateString } from './validate';
+
+/** node:wasi's constructor options, plus two vos-only ones (`container`, `modules`) that node:wasi ignores. */
+export interface WASIOptions {
+  /** Required, as in Node 20: 'preview1' (`wasi_snapshot_preview1`) or 'unstable' (`wasi_unstable`, snapshot 0). */
+  version: 'preview1' | 'unstable';
+  /** The guest's argv; each element goes through `String()` (node:wasi does not type-check them). */
+  args?: readonly unknown[];
+  /** The guest's environment: each own string key with a value other than `undefined` becomes `KEY=${value}`. */
+  env?: Record<string, unknown>;
+  /** Guest path -> host path; each host directory becomes a filesystem through `TOKENS.HostDirectory`. */
+  preopens?: Record<string, unknown>;
+  /** Default true: `start()` returns the code given to `proc_exit`. When false, `proc_exit` ends the process. */
+  returnOnExit?: boolean;
+  /** Host fds behind the guest's fds 0, 1, 2 (defaults 0, 1, 2). */
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
+  /** vos: providers bound here win over the defaults (each token is looked up here first). */
+  container?: Container;
+  /** vos: modules loaded after the defaults, in a child container, so a plain `bind` replaces a default. */
+  modules?: readonly ContainerModule[];
+}
+
+/** The options after node:wasi's validation and conversions; what the container modules read. */
+export interface ParsedOptions {
+  readonly importModule: 'wasi_snapshot_preview1' | 'wasi_unstable';
+  readonly args: readonly string[];
+  /** `KEY=VALUE` strings, in `Object.entries` order. */
+  readonly env: readonly string[];
+  /** [guestPath, hostPath] pairs, in `Object.entries` order. */
+  readonly preopens: readonly (readonly [string, string])[];
+  readonly stdin: number;
+  readonly stdout: number;
+  readonly stderr: number;
+}
+
+/**
+ * node:wasi (v20) constructor validation, in Node's order: options, version, args, env, preopens, stdin/out/err.
+ * `returnOnExit` is checked later, after the providers are built, because Node checks it after `uvwasi_init`
+ * (so a missing preopen is reported before a bad `returnOnExit`).
+ */
+export function parseOptions(options: unknown): ParsedOptions {
+  validateObject(options, 'options');
+
+  validateString(options.version, 'options.version');
+  let importModule: ParsedOptions['importModule'];
+  switch (options.version) {
+    case 'preview1':
+      importModule = 'wasi_snapshot_preview1';
+      break;
+    case 'unstable':
+      importModule = 'wasi_unstable';
+      break;
+    default:
+      throw errInvalidArgValue('options.version', options.version, 'unsupported WASI version');
+  }
+
+  if (options.args !== undefined) validateArray(options.args, 'options.args');
+  // `map(String)` as Node: numbers, null, objects are stringified; a Symbol becomes 'Symbol(desc)'.
+  const args = ((options.args as unknown[] | undefined) || []).map(String);
+
+  const env: string[] = [];
+  if (options.env !== undefined) {
+    validateObject(options.env, 'options.env');
+    for (const [key, value] of Object.entries(options.env)) {
+      // A template literal, as Node: `null` gives 'K=null', a Symbol value throws Node's own TypeError.
+      if (value !== undefined) env.push(`${key}=${value as string}`);
+    }
+  }
+
+  const preopens: (readonly [string, string])[] = [];
+  if (options.preopens !== undefined) {
+    validateObject(options.preopens, 'options.preopens');
+    for (const [key, value] of Object.entries(options.preopens)) preopens.push([String(key), String(value)]);
+  }
+
+  const { stdin = 0, stdout = 1, stderr = 2 } = options;
+  validateInt32(stdin, 'options.stdin', 0);
+  validateInt32(stdout, 'options.stdout', 0);
+  validateInt32(stderr, 'options.stderr', 0);
+
+  return { importModule, args, env, preopens, stdin, stdout, stderr };
+}

@@ -1,0 +1,176 @@
+import { Container, ContainerModule } from 'inversify';
+import { ProcExit, WasiCore, type MemoryLike } from '@vos/core';
+import { composeProviders } from './container';
+import {
+  errInvalidArgType,
+  errMemoryNotWasmMemory,
+  errWasiAlreadyStarted,
+  errWasiNotStarted,
+} from './errors';
+import { parseOptions, type WASIOptions } from './options';
+import { validateArray, validateBoolean, validateFunction, validateObject, validateUndefined } from './validate';
+
+/** The guest's view of what it exports, as far as WASI cares. */
+interface WasiExports {
+  memory?: unknown;
+  _start?: unknown;
+  _initialize?: unknown;
+}
+
+/** node:wasi's import-object type: each WASI function by name. */
+export type WasiImport = Record<string, (...args: any[]) => any>;
+
+// The compile target's libs (ES2022, @types/node 20) carry no WebAssembly types; this is all we touch.
+declare const WebAssembly: { readonly Memory: { readonly prototype: object } };
+
+// `instanceof WebAssembly.Memory` fails across realms (a jest sandbox, a vm context); the `buffer` getter's own
+// brand check is realm-independent and cannot be fooled by a look-alike object, like V8's IsWasmMemoryObject
+// that Node uses.
+const memoryBufferGetter = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, 'buffer')!.get!;
+function isWasmMemory(value: unknown): value is MemoryLike {
+  if (value === null || typeof value !== 'object') return false;
+  try {
+    memoryBufferGetter.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const kEmptyOptions = Object.freeze(Object.create(null)) as WASIOptions;
+
+function throwNotStarted(): never {
+  throw errWasiNotStarted();
+}
+
+/**
+ * Drop-in replacement for `node:wasi`'s `WASI` (Node 20 behaviour, plus Node 22's `finalizeBindings`): same
+ * options, same validation errors, same `start`/`initialize` rules, same return values. The syscalls are the
+ * vos core's (wasmtime semantics); the providers behind them come from the composition root (`container.ts`),
+ * which a host can customise with the vos-only `container` and `modules` options.
+ */
+export class WASI {
+  /** The import functions, for `{ [module]: wasi.wasiImport }` (what `getImportObject()` returns). */
+  readonly wasiImport: WasiImport;
+
+  #core: WasiCore;
+  #importModule: 'wasi_snapshot_preview1' | 'wasi_unstable';
+  #returnOnExit: boolean;
+  #started = false;
+
+  constructor(options: WASIOptions = kEmptyOptions) {
+    const parsed = parseOptions(options);
+    const { container, modules } = options as WASIOptions;
+    if (container !== undefined && !(container instanceof Container)) {
+      throw errInvalidArgType('options.container', 'Container', container);
+    }
+    if (modules !== undefined) {
+      validateArray(modules, 'options.modules');
+      for (const m of modules) {
+        if (!(m instanceof ContainerModule)) throw errInvalidArgType('options.modules[]', 'ContainerModule', m);
+      }
+    }
+
+    const { stdio, settings, clock, random } = composeProviders(parsed, container, modules);
+    const version = parsed.importModule === 'wasi_unstable' ? 'unstable' : 'preview1';
+    const core = new WasiCore(
+      { args: settings.args, env: settings.env, preopens: settings.preopens, clock, random, stdio, onNotStarted: throwNotStarted },
+      version,
+    );
+
+    // Node checks returnOnExit only after uvwasi_init, so construction errors keep Node's precedence.
+    let returnOnExit = true;
+    const rawReturnOnExit = (options as WASIOptions).returnOnExit;
+    if (rawReturnOnExit !== undefined) {
+      validateBoolean(rawReturnOnExit, 'options.returnOnExit');
+      returnOnExit = rawReturnOnExit;
+    }
+
+    const imports = (version === 'preview1' ? core.preview1 : core.unstable) as unknown as WasiImport;
+    this.wasiImport = returnOnExit ? imports : { ...imports, proc_exit: exitProcess(core) };
+    this.#core = core;
+    this.#importModule = parsed.importModule;
+    this.#returnOnExit = returnOnExit;
+  }
+
+  /**
+   * Runs a command: `_start` must be a function and `_initialize` absent. Returns the code passed to
+   * `proc_exit` (as the signed i32 the guest passed, like Node), or 0 when `_start` returns. Any other trap
+   * propagates. As in Node 20 the instance counts as started even if validation fails.
+   */
+  start(instance: object): number {
+    if (this.#started) throw errWasiAlreadyStarted();
+    this.#started = true;
+    this.#setupInstance(instance);
+    const { _start, _initialize } = (instance as { exports: WasiExports }).exports;
+    validateFunction(_start, 'instance.exports._start');
+    validateUndefined(_initialize, 'instance.exports._initialize');
+    try {
+      _start();
+    } catch (err) {
+      // With returnOnExit false, proc_exit never throws (the process is gone), so a ProcExit here is ours.
+      if (err instanceof ProcExit) return err.code | 0;
+      throw err;
+    }
+    return 0;
+  }
+
+  /** Initialises a reactor: `_start` must be absent; `_initialize`, if exported, must be a function and is run. */
+  initialize(instance: object): void {
+    if (this.#started) throw errWasiAlreadyStarted();
+    this.#started = true;
+    this.#setupInstance(instance);
+    const { _start, _initialize } = (instance as { exports: WasiExports }).exports;
+    validateUndefined(_start, 'instance.exports._start');
+    if (_initialize !== undefined) {
+      validateFunction(_initialize, 'instance.exports._initialize');
+      _initialize();
+    }
+  }
+
+  /**
+   * Node 22's API (absent from Node 20): binds the memory (by default `instance.exports.memory`) and marks the
+   * instance started without running any entry point, for hosts that drive the exports themselves. Unlike
+   * start/initialize it marks the instance started only on success, as Node 22 does.
+   */
+  finalizeBindings(
+    instance: object,
+    { memory = (instance as { exports?: WasiExports } | null | undefined)?.exports?.memory } = {} as { memory?: unknown },
+  ): void {
+    if (this.#started) throw errWasiAlreadyStarted();
+    if (instance === undefined || instance === null) throw errInvalidArgType('instance', 'Object', instance);
+    validateObject((instance as { exports?: unknown }).exports, 'instance.exports');
+    if (memory === undefined || !isWasmMemory(memory)) {
+      throw errInvalidArgType('memory', 'WebAssembly.Memory', memory);
+    }
+    this.#core.bindMemory(memory);
+    this.#started = true;
+  }
+
+  /** `{ wasi_snapshot_preview1: wasiImport }` or `{ wasi_unstable: wasiImport }`; a fresh object each call. */
+  getImportObject(): Record<string, WasiImport> {
+    return { [this.#importModule]: this.wasiImport };
+  }
+
+  // Node 20's setupInstance: `instance` and `instance.exports` must be objects, `exports.memory` a
+  // WebAssembly.Memory (the last check is in C++ in Node, hence its different message).
+  #setupInstance(instance: unknown): void {
+    validateObject(instance, 'instance');
+    validateObject(instance.exports, 'instance.exports');
+    const memory = (instance.exports as WasiExports).memory;
+    if (!isWasmMemory(memory)) throw errMemoryNotWasmMemory();
+    this.#core.bindMemory(memory);
+  }
+}
+
+/**
+ * `proc_exit` when `returnOnExit` is false: ends the host process with the guest's code (the OS keeps the low
+ * 8 bits, as with Node's own exit). Before start it fails like every other import. Unlike Node's native exit,
+ * `process.exit` runs the process's 'exit' listeners.
+ */
+function exitProcess(core: WasiCore): (code: number) => never {
+  return (code: number): never => {
+    if (!core.memoryBound) throwNotStarted();
+    process.exit(code | 0);
+  };
+}
