@@ -1,0 +1,50 @@
+'use strict';
+// The two WASI hosts under comparison. Both are driven through the node:wasi API, which @vos/wasi copies.
+
+/** Guest path at which both hosts preopen the sandbox directory. */
+const GUEST_DIR = '/sandbox';
+const VOS_MODULE = process.env.BENCH_VOS_MODULE || '@vos/wasi';
+
+/**
+ * Returns { ok: true, WASI } or { ok: false, reason }. vos is loaded from its built dist through the workspace
+ * link, exactly as a user would load it, so `npm run build` must have run; a missing or broken build is reported,
+ * not thrown, so the harness still measures node:wasi. BENCH_VOS_MODULE (a module id or absolute path) replaces
+ * '@vos/wasi', to measure another build or to check the harness with a stand-in.
+ */
+function loadHost(name) {
+  try {
+    if (name === 'node') return { ok: true, WASI: require('node:wasi').WASI };
+    if (name === 'vos') {
+      const mod = require(VOS_MODULE);
+      const WASI = mod && (mod.WASI || (mod.default && mod.default.WASI));
+      if (typeof WASI !== 'function') return { ok: false, reason: `${VOS_MODULE} does not export a WASI class` };
+      return { ok: true, WASI };
+    }
+    return { ok: false, reason: `unknown host ${name}` };
+  } catch (err) {
+    const firstLine = String((err && err.message) || err).split('\n')[0];
+    return { ok: false, reason: `require('${VOS_MODULE}') failed: ${firstLine}` };
+  }
+}
+
+/** The same options for both hosts: the options object node:wasi documents. */
+function wasiOptions({ args, sandboxDir, stdin, stdout, stderr }) {
+  return {
+    version: 'preview1',
+    args,
+    env: {},
+    preopens: { [GUEST_DIR]: sandboxDir },
+    stdin,
+    stdout,
+    stderr,
+    returnOnExit: true,
+  };
+}
+
+/** node:wasi offers getImportObject(); fall back to wasiImport for a host that only has that. */
+function importObject(wasi) {
+  if (typeof wasi.getImportObject === 'function') return wasi.getImportObject();
+  return { wasi_snapshot_preview1: wasi.wasiImport };
+}
+
+module.exports = { GUEST_DIR, loadHost, wasiOptions, importObject };
