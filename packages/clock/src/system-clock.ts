@@ -7,6 +7,9 @@ const MONOTONIC = 1;
 const PROCESS_CPUTIME_ID = 2;
 const THREAD_CPUTIME_ID = 3;
 
+/** Read once: `process.hrtime` is a property lookup we keep off the per-call path. */
+const hrtimeBigint = process.hrtime.bigint;
+
 /** Longest single `Atomics.wait`, in ms: short enough that a deadline is re-checked against the real clock often. */
 const MAX_SLEEP_SLICE_MS = 1000;
 
@@ -24,6 +27,8 @@ const MAX_SLEEP_SLICE_MS = 1000;
 export class SystemClock implements Clock {
   private readonly realtimeAnchorNs: bigint;
   private readonly hrtimeAtAnchor: bigint;
+  /** realtime - monotonic, fixed at the anchor: realtime is one addition per read. */
+  private readonly realtimeOffset: bigint;
   /** Private wait cell: nobody ever notifies it, so `Atomics.wait` on it is a pure sleep. */
   private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
@@ -34,14 +39,15 @@ export class SystemClock implements Clock {
     const wholeMs = Math.floor(wallMs);
     const fracUs = Math.round((wallMs - wholeMs) * 1000);
     this.realtimeAnchorNs = BigInt(wholeMs) * 1_000_000n + BigInt(fracUs) * 1000n;
+    this.realtimeOffset = this.realtimeAnchorNs - this.hrtimeAtAnchor;
   }
 
   now(id: Clockid): bigint {
     switch (id) {
       case REALTIME:
-        return this.realtimeAnchorNs + (process.hrtime.bigint() - this.hrtimeAtAnchor);
+        return hrtimeBigint() + this.realtimeOffset;
       case MONOTONIC:
-        return process.hrtime.bigint();
+        return hrtimeBigint();
       case PROCESS_CPUTIME_ID:
       case THREAD_CPUTIME_ID:
         // Node 20 has no per-thread CPU figure; the process figure is the closest honest answer (for a

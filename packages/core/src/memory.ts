@@ -13,6 +13,7 @@ export interface MemoryLike {
 export class GuestMemory {
   private memory: MemoryLike | null = null;
   private buffer: ArrayBuffer | null = null;
+  private sharedMemory = false;
   /** Byte view of the current buffer; valid until the next `refresh()` that sees a new buffer. */
   u8: Uint8Array = new Uint8Array(0);
   /** DataView of the current buffer (little-endian accessors are used throughout). */
@@ -25,11 +26,20 @@ export class GuestMemory {
   bind(memory: MemoryLike): void {
     this.memory = memory;
     this.buffer = null;
+    this.u8 = new Uint8Array(0);
+    const buffer = memory.buffer as ArrayBufferLike;
+    this.sharedMemory = buffer instanceof SharedArrayBuffer;
     this.refresh();
   }
 
-  /** Re-derives the views if the buffer was replaced by `memory.grow`. Cheap: one identity compare. */
+  /**
+   * Re-derives the views if `memory.grow` replaced the buffer. `memory.grow` detaches the old ArrayBuffer, which
+   * leaves our cached view with length 0, so the common case is one length check: reading `memory.buffer` costs
+   * more than a whole `clock_time_get`. A shared memory (threads) is not detached by growing, so it is re-read
+   * every time; so is a memory of zero pages.
+   */
   refresh(): void {
+    if (this.u8.length !== 0 && !this.sharedMemory) return;
     const memory = this.memory;
     if (memory === null) return;
     const buffer = memory.buffer;
@@ -39,6 +49,7 @@ export class GuestMemory {
       this.view = new DataView(buffer);
     }
   }
+
 
   /** True when [ptr, ptr+len) lies inside memory. `ptr` and `len` must already be unsigned. */
   fits(ptr: number, len: number): boolean {

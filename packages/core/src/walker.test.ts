@@ -47,6 +47,7 @@ function treeFs(root: Node, log: string[] = []): FileSystem {
     },
     mkdirAt: unsupported, symlinkAt: unsupported, unlinkAt: unsupported, rmdirAt: unsupported,
     renameAt: unsupported, linkAt: unsupported, setTimesAt: unsupported,
+    typeOf: (h) => (isDir((h as Handle).node) ? Filetype.DIRECTORY : Filetype.REGULAR_FILE),
     close: () => {}, stat: unsupported, read: () => -Errno.NOSYS, write: () => -Errno.NOSYS, truncate: unsupported,
     setTimes: unsupported, sync: unsupported, allocate: unsupported,
     readdir: (_h, _out: DirEntry[]) => Errno.NOSYS,

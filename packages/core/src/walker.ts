@@ -84,6 +84,29 @@ export class PathWalker {
     return this.walk(out);
   }
 
+  /**
+   * For `path_open`'s fast path: when `path` is nothing but plain names (no `.`, `..`, empty components or
+   * trailing slash), lets the backend open it in one step (`openPath`). Returns SUCCESS with the handle in
+   * `out`, or DECLINED: then the caller resolves the path normally.
+   */
+  openPlain(fs: FileSystem, start: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
+    const names = this.names;
+    names.length = 0;
+    if (path.length === 0 || path.charCodeAt(0) === 0x2f || path.charCodeAt(path.length - 1) === 0x2f) return DECLINED;
+    let from = 0;
+    for (let i = 0; i <= path.length; i++) {
+      if (i === path.length || path.charCodeAt(i) === 0x2f) {
+        if (i === from) return DECLINED;
+        const c = path.slice(from, i);
+        if (c === '.' || c === '..') return DECLINED;
+        names.push(c);
+        from = i + 1;
+      }
+    }
+    const result = (fs.openPath as NonNullable<FileSystem['openPath']>)(start, names, names.length, flags, out);
+    return result === Errno.SUCCESS ? Errno.SUCCESS : DECLINED;
+  }
+
   /** Splits `path` onto the pending stack (last component first); marks a trailing slash. */
   private pushComponents(path: string, out: Resolution): void {
     const pending = out.pending;

@@ -8,6 +8,8 @@ export abstract class NodeHandle {
   constructor(
     readonly owner: object,
     public fd: number,
+    /** WASI filetype, known from the open (no I/O needed to answer `typeOf`). */
+    readonly filetype: number,
   ) {}
 }
 
@@ -24,7 +26,7 @@ export class NodeDirHandle extends NodeHandle {
     readonly path: string,
     readonly base: string,
   ) {
-    super(owner, fd);
+    super(owner, fd, 3 /* DIRECTORY */);
   }
 }
 
@@ -34,8 +36,9 @@ export class NodeFileHandle extends NodeHandle {
     owner: object,
     fd: number,
     readonly append: boolean,
+    filetype: number,
   ) {
-    super(owner, fd);
+    super(owner, fd, filetype);
   }
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import {
   DECLINED,
   Errno,
+  Filetype,
   errnoFromHostError,
   OpenFlags,
   type DirEntry,
@@ -123,14 +124,7 @@ export class NodeFileSystem implements FileSystem {
     if (flags & DIRECTORY && flags & CREATE) return Errno.INVAL;
     if (name === '.') return this.reopenDir(d, flags, out);
 
-    let hostFlags = O_NOFOLLOW | (flags & WRITE ? (flags & READ ? O_RDWR : O_WRONLY) : O_RDONLY);
-    if (flags & CREATE) hostFlags |= flags & EXCL ? O_CREAT | O_EXCL : O_CREAT;
-    if (flags & TRUNC) hostFlags |= O_TRUNC;
-    if (flags & DIRECTORY) hostFlags |= O_DIRECTORY;
-    if (flags & APPEND) hostFlags |= O_APPEND;
-    if (flags & DSYNC) hostFlags |= O_DSYNC;
-    if (flags & (SYNC | RSYNC)) hostFlags |= O_SYNC; // Linux has no separate O_RSYNC (it equals O_SYNC)
-    if (flags & NONBLOCK) hostFlags |= O_NONBLOCK;
+    const hostFlags = hostOpenFlags(flags);
 
     let fd: number;
     try {
@@ -138,19 +132,76 @@ export class NodeFileSystem implements FileSystem {
     } catch (err) {
       return this.openErrno(d, name, err);
     }
-    let isDir = (flags & DIRECTORY) !== 0;
-    if (!isDir) {
+    return this.adopt(fd, flags, joinHostPath(d.path, name), out);
+  }
+
+  /** Wraps a freshly opened host fd as a handle of the right kind (one fstat unless DIRECTORY was asked). */
+  private adopt(fd: number, flags: number, path: string, out: Ref<FsHandle | null>): Errno {
+    let type = Filetype.DIRECTORY as number;
+    if (!(flags & DIRECTORY)) {
       try {
-        isDir = (fs.fstatSync(fd).mode & S_IFMT) === S_IFDIR;
+        type = filetypeFromMode(fs.fstatSync(fd).mode);
       } catch (err) {
         closeQuietly(fd);
         return errnoFromHostError(err);
       }
     }
-    out.value = isDir
-      ? this.newDir(fd, joinHostPath(d.path, name))
-      : new NodeFileHandle(this, fd, (flags & APPEND) !== 0);
+    out.value = type === Filetype.DIRECTORY ? this.newDir(fd, path) : new NodeFileHandle(this, fd, (flags & APPEND) !== 0, type);
     return Errno.SUCCESS;
+  }
+
+  /**
+   * One open of `<dir's canonical path>/<names...>` with O_NOFOLLOW, then `/proc/self/fd/<new>` must read back
+   * as exactly that path: a canonical path contains no symlink, so equality proves no link was crossed (the last
+   * name is not followed by O_NOFOLLOW) and the file is inside. Only for opens that create and truncate nothing
+   * (the core guarantees it), so nothing outside can have been changed before the check; an opened outside file is
+   * closed unread. Every error declines, and the walker finds the right errno step by step.
+   */
+  openPath(dir: FsHandle, names: readonly string[], count: number, flags: number, out: Ref<FsHandle | null>): number {
+    if (!this.usesProcFd || !(dir instanceof NodeDirHandle) || dir.owner !== this || dir.fd < 0) return DECLINED;
+    if (count === 0 || count > names.length || flags & (CREATE | TRUNC)) return DECLINED;
+    let expected = dir.path;
+    for (let i = 0; i < count; i++) {
+      const name = names[i];
+      if (name === '.' || checkName(name) !== Errno.SUCCESS) return DECLINED;
+      expected = joinHostPath(expected, name);
+    }
+    let fd = -1;
+    try {
+      fd = fs.openSync(expected, hostOpenFlags(flags), 0o666);
+      if (fs.readlinkSync(PROC_FD + fd) !== expected) {
+        closeQuietly(fd);
+        return DECLINED;
+      }
+    } catch {
+      if (fd >= 0) closeQuietly(fd);
+      return DECLINED;
+    }
+    return this.adopt(fd, flags, expected, out) === Errno.SUCCESS ? Errno.SUCCESS : DECLINED;
+  }
+
+  typeOf(h: FsHandle): Filetype {
+    return (h as NodeHandle).filetype as Filetype;
+  }
+
+  /**
+   * A directory the host moved out of the root after the guest opened it would otherwise stay reachable through
+   * the fd (an `openat` dirfd follows its inode): before a walk starts from a non-root directory handle, check
+   * where the kernel says it is now, and fail closed with ENOTCAPABLE. The root is the capability the host
+   * granted, wherever it is. Handles opened during one walk are fresh and not re-checked.
+   */
+  revalidate(h: FsHandle): Errno {
+    const bad = this.dirErrno(h);
+    if (bad) return bad;
+    const d = h as NodeDirHandle;
+    if (!this.usesProcFd || d.path === this.rootPath) return Errno.SUCCESS;
+    let now: string;
+    try {
+      now = fs.readlinkSync(PROC_FD + d.fd);
+    } catch (err) {
+      return errnoFromHostError(err);
+    }
+    return now === d.path ? Errno.SUCCESS : isInside(now, this.rootPath as string) ? Errno.SUCCESS : Errno.NOTCAPABLE;
   }
 
   /**
@@ -173,7 +224,9 @@ export class NodeFileSystem implements FileSystem {
     }
     let fd = -1;
     try {
-      fd = count === 0 ? fs.openSync(PROC_FD + dir.fd, DIR_REOPEN) : fs.openSync(dir.base + relative, DIR_OPEN);
+      // Through the canonical path, not /proc/self/fd/<dir>/...: the kernel walks it twice as fast, and the
+      // read-back check below proves the result all the same.
+      fd = count === 0 ? fs.openSync(PROC_FD + dir.fd, DIR_REOPEN) : fs.openSync(expected, DIR_OPEN);
       if (fs.readlinkSync(PROC_FD + fd) !== expected) {
         closeQuietly(fd);
         return DECLINED;
@@ -448,29 +501,11 @@ export class NodeFileSystem implements FileSystem {
   }
 
   /** 0 for a live directory handle of ours; ENOTDIR for one of our files; EBADF for anything else. */
-  /**
-   * A live directory handle of ours that is still inside the root. A directory the host moved out of the root
-   * after the guest opened it would otherwise stay reachable through the fd (an `openat` dirfd follows its
-   * inode): every use of a non-root directory handle checks where the kernel says it is now and fails closed
-   * with ENOTCAPABLE. The root itself is the capability the host granted, wherever it is.
-   */
   private dirErrno(h: FsHandle): Errno {
     if (!this.isLive(h)) return Errno.BADF;
-    if (!(h instanceof NodeDirHandle)) return Errno.NOTDIR;
-    if (this.usesProcFd && h.path !== this.rootPath) {
-      let now: string;
-      try {
-        now = fs.readlinkSync(PROC_FD + h.fd);
-      } catch (err) {
-        return errnoFromHostError(err);
-      }
-      const root = this.rootPath as string;
-      if (!now.startsWith(root) || (now.length > root.length && now.charCodeAt(root.length) !== 0x2f && root !== '/')) {
-        return Errno.NOTCAPABLE;
-      }
-    }
-    return Errno.SUCCESS;
+    return h instanceof NodeDirHandle ? Errno.SUCCESS : Errno.NOTDIR;
   }
+
 
   /** Why a handle is not a live file of ours: a directory (EISDIR) or not ours / closed (EBADF). */
   private notFileErrno(h: FsHandle): Errno {
@@ -513,6 +548,24 @@ export function createNodeFileSystem(hostPath: string): FileSystem {
  * A name must be one plain component: the walker guarantees it, and we re-check the two things that would let
  * a bad name leave the directory (`..`, `/`) plus the ones Node would throw on (NUL) or misread (empty).
  */
+/** Host open(2) flags for the contract's OpenFlags; the last component is never followed (O_NOFOLLOW). */
+function hostOpenFlags(flags: number): number {
+  let hostFlags = O_NOFOLLOW | (flags & WRITE ? (flags & READ ? O_RDWR : O_WRONLY) : O_RDONLY);
+  if (flags & CREATE) hostFlags |= flags & EXCL ? O_CREAT | O_EXCL : O_CREAT;
+  if (flags & TRUNC) hostFlags |= O_TRUNC;
+  if (flags & DIRECTORY) hostFlags |= O_DIRECTORY;
+  if (flags & APPEND) hostFlags |= O_APPEND;
+  if (flags & DSYNC) hostFlags |= O_DSYNC;
+  if (flags & (SYNC | RSYNC)) hostFlags |= O_SYNC; // Linux has no separate O_RSYNC (it equals O_SYNC)
+  if (flags & NONBLOCK) hostFlags |= O_NONBLOCK;
+  return hostFlags;
+}
+
+/** `path` is `root` or below it. */
+function isInside(path: string, root: string): boolean {
+  return path === root || (path.startsWith(root) && (root === '/' || path.charCodeAt(root.length) === 0x2f));
+}
+
 function checkName(name: string): Errno {
   if (name.length === 0) return Errno.NOENT;
   if (name === '..' || name.includes('/')) return Errno.NOTCAPABLE;

@@ -99,6 +99,22 @@ export interface FileSystem {
    */
   openDirPath?(dir: FsHandle, names: readonly string[], count: number, out: Ref<FsHandle | null>): number;
 
+  /**
+   * Fast path (optional) for `path_open` without CREATE or TRUNC: open the file reached by the plain names
+   * `names[0..count)` from `dir` in one step, with `flags` as `openAt` takes them, but only when the backend can
+   * vouch that no symlink was crossed anywhere, the last name included. Returns DECLINED otherwise (including on
+   * every error): the walker then resolves step by step and finds the right errno. Nothing may be created,
+   * truncated or read outside the sandbox before the backend has vouched.
+   */
+  openPath?(dir: FsHandle, names: readonly string[], count: number, flags: number, out: Ref<FsHandle | null>): number;
+
+  /**
+   * Optional: re-checks a directory handle the guest has held for a while, before a walk starts from it (the
+   * host may have moved it since it was opened). Handles the walker opens for one call are not re-checked.
+   * ENOTCAPABLE when it is no longer inside the sandbox; EBADF when it is not a live directory handle.
+   */
+  revalidate?(dir: FsHandle): Errno;
+
   /** Target of the symlink `name`. EINVAL if not a symlink; ENOENT; EIO. */
   readlinkAt(dir: FsHandle, name: string, out: Ref<string>): Errno;
 
@@ -132,6 +148,8 @@ export interface FileSystem {
 
   // ---- handle operations ----
 
+  /** The filetype of an open handle, known since it was opened (no I/O). */
+  typeOf(h: FsHandle): Filetype;
   /** Releases the handle; never fails as far as the guest is concerned. */
   close(h: FsHandle): void;
   /** fstat. EIO. */

@@ -6,7 +6,7 @@ import {
 import type { SyscallContext } from '../context';
 import { FdEntry, FdKind } from '../fdtable';
 import { utf8Encoder } from '../memory';
-import { OpenFlags, type FsHandle } from '../providers/fs';
+import { OpenFlags, type FileSystem, type FsHandle, type Ref } from '../providers/fs';
 import type { Resolution } from '../walker';
 import { directory, resolveTimes, writeFilestat } from './common';
 
@@ -19,7 +19,12 @@ function begin(ctx: SyscallContext, fd: number, rights: number, ptr: number, len
   if (typeof entry === 'number') return entry;
   const path = ctx.readPath(ptr >>> 0, len >>> 0);
   if (typeof path === 'number') return path;
-  return ctx.walker.resolve(entry.fs!, entry.handle!, path, res);
+  const fs = entry.fs!;
+  if (fs.revalidate !== undefined) {
+    const errno = fs.revalidate(entry.handle!);
+    if (errno !== Errno.SUCCESS) return errno;
+  }
+  return ctx.walker.resolve(fs, entry.handle!, path, res);
 }
 
 /**
@@ -67,44 +72,61 @@ export function path_open(
   const inheriting = rightsFromWire(rightsInheriting) & dirEntry.rightsInheriting;
   const write = (base & (Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !== 0;
   const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0 || !write;
-
-  const res = ctx.resA;
-  let errno = begin(ctx, fd, 0, path, pathLen, res);
+  const pathStr = ctx.readPath(path >>> 0, pathLen >>> 0);
+  if (typeof pathStr === 'number') return pathStr;
+  const fs = dirEntry.fs!;
+  let errno: Errno = fs.revalidate !== undefined ? fs.revalidate(dirEntry.handle!) : Errno.SUCCESS;
   if (errno !== Errno.SUCCESS) return errno;
-  if (res.mustBeDir && oflags & Oflags.CREAT) return finish(res, Errno.ISDIR);
-  // With O_DIRECTORY the write-ish rights are file rights that a directory simply does not get (as wasmtime),
-  // not a request to open the directory for writing (which would be EISDIR).
-  const wantDir = (oflags & Oflags.DIRECTORY) !== 0 || res.mustBeDir;
-  let flags = wantDir ? OpenFlags.READ : (read ? OpenFlags.READ : 0) | (write ? OpenFlags.WRITE : 0);
+
+  // With O_DIRECTORY (or a trailing slash) the write-ish rights are file rights that a directory simply does not
+  // get (as wasmtime), not a request to open the directory for writing (which would be EISDIR).
+  const trailingSlash = pathStr.charCodeAt(pathStr.length - 1) === 0x2f;
+  const wantDir = (oflags & Oflags.DIRECTORY) !== 0 || trailingSlash;
+  let flags = wantDir ? OpenFlags.READ | OpenFlags.DIRECTORY : (read ? OpenFlags.READ : 0) | (write ? OpenFlags.WRITE : 0);
   if (oflags & Oflags.CREAT) flags |= OpenFlags.CREATE;
   if (oflags & Oflags.EXCL) flags |= OpenFlags.EXCL;
   if (oflags & Oflags.TRUNC) flags |= OpenFlags.TRUNC;
-  if (wantDir) flags |= OpenFlags.DIRECTORY;
   if (fdflags & Fdflags.DSYNC) flags |= OpenFlags.DSYNC;
   if (fdflags & Fdflags.SYNC) flags |= OpenFlags.SYNC;
   if (fdflags & Fdflags.RSYNC) flags |= OpenFlags.RSYNC;
-  const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0 || res.mustBeDir;
   const ref = ctx.handleRef;
+
+  if (fs.openPath !== undefined && !(flags & (OpenFlags.CREATE | OpenFlags.TRUNC))) {
+    // Plain paths (names only) may be opened by the backend in one step when it can vouch for them.
+    if (ctx.walker.openPlain(fs, dirEntry.handle!, pathStr, flags, ref) === Errno.SUCCESS) {
+      return install(ctx, fs, ref, base, inheriting, fdflags, fdOut);
+    }
+  }
+
+  const res = ctx.resA;
+  errno = ctx.walker.resolve(fs, dirEntry.handle!, pathStr, res);
+  if (errno !== Errno.SUCCESS) return errno;
+  if (res.mustBeDir && oflags & Oflags.CREAT) return finish(res, Errno.ISDIR);
+  const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
   for (;;) {
+    // A trailing slash, also one that a followed link's target ends with, asks for a directory.
+    if (res.mustBeDir) flags = (flags & ~OpenFlags.WRITE) | OpenFlags.READ | OpenFlags.DIRECTORY;
     errno = res.fs.openAt(res.dir, res.name, flags, ref);
-    if (errno !== Errno.LOOP || !follow) break;
+    if (errno !== Errno.LOOP || !(follow || res.mustBeDir)) break;
     errno = ctx.walker.followFinal(res);
     if (errno !== Errno.SUCCESS) return errno;
   }
-  if (errno !== Errno.SUCCESS) return finish(res, errno);
-  const fs = res.fs;
+  res.release();
+  if (errno !== Errno.SUCCESS) return errno;
+  return install(ctx, fs, ref, base, inheriting, fdflags, fdOut);
+}
+
+/** Puts a freshly opened handle into the fd table with rights that fit its kind; EMFILE when the table is full. */
+function install(
+  ctx: SyscallContext, fs: FileSystem, ref: Ref<FsHandle | null>, base: number, inheriting: number, fdflags: number,
+  fdOut: number,
+): Errno {
   const handle = ref.value as FsHandle;
   ref.value = null;
-  res.release();
-  errno = fs.stat(handle, ctx.stat);
-  if (errno !== Errno.SUCCESS) {
-    fs.close(handle);
-    return errno;
-  }
-  const isDir = ctx.stat.filetype === Filetype.DIRECTORY;
-  const entry = isDir
+  const filetype = fs.typeOf(handle);
+  const entry = filetype === Filetype.DIRECTORY
     ? new FdEntry(FdKind.Directory, Filetype.DIRECTORY, base & RIGHTS_DIRECTORY, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags & ~Fdflags.APPEND, fs, handle, null)
-    : new FdEntry(FdKind.File, ctx.stat.filetype, base & RIGHTS_REGULAR_FILE, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags, fs, handle, null);
+    : new FdEntry(FdKind.File, filetype, base & RIGHTS_REGULAR_FILE, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags, fs, handle, null);
   const newFd = ctx.fds.insert(entry);
   if (newFd < 0) {
     fs.close(handle);
