@@ -90,20 +90,8 @@ export class PathWalker {
    * `out`, or DECLINED: then the caller resolves the path normally.
    */
   openPlain(fs: FileSystem, start: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
-    const names = this.names;
-    names.length = 0;
-    if (path.length === 0 || path.charCodeAt(0) === 0x2f || path.charCodeAt(path.length - 1) === 0x2f) return DECLINED;
-    let from = 0;
-    for (let i = 0; i <= path.length; i++) {
-      if (i === path.length || path.charCodeAt(i) === 0x2f) {
-        if (i === from) return DECLINED;
-        const c = path.slice(from, i);
-        if (c === '.' || c === '..') return DECLINED;
-        names.push(c);
-        from = i + 1;
-      }
-    }
-    const result = (fs.openPath as NonNullable<FileSystem['openPath']>)(start, names, names.length, flags, out);
+    if (!isPlainPath(path)) return DECLINED;
+    const result = (fs.openPath as NonNullable<FileSystem['openPath']>)(start, path, flags, out);
     return result === Errno.SUCCESS ? Errno.SUCCESS : DECLINED;
   }
 
@@ -211,6 +199,21 @@ export class PathWalker {
     this.opened.value = null;
     pending.length = 1;
   }
+}
+
+/** Names joined by single slashes: no empty, `.` or `..` component, no leading or trailing slash. */
+export function isPlainPath(path: string): boolean {
+  const n = path.length;
+  if (n === 0) return false;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && path.charCodeAt(i) !== 0x2f) continue;
+    const len = i - start;
+    if (len === 0) return false;
+    if (path.charCodeAt(start) === 0x2e /* . */ && (len === 1 || (len === 2 && path.charCodeAt(start + 1) === 0x2e))) return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 /** Whether a filetype is a symlink (used by callers that stat the final component). */

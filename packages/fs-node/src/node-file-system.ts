@@ -157,15 +157,10 @@ export class NodeFileSystem implements FileSystem {
    * (the core guarantees it), so nothing outside can have been changed before the check; an opened outside file is
    * closed unread. Every error declines, and the walker finds the right errno step by step.
    */
-  openPath(dir: FsHandle, names: readonly string[], count: number, flags: number, out: Ref<FsHandle | null>): number {
+  openPath(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
     if (!this.usesProcFd || !(dir instanceof NodeDirHandle) || dir.owner !== this || dir.fd < 0) return DECLINED;
-    if (count === 0 || count > names.length || flags & (CREATE | TRUNC)) return DECLINED;
-    let expected = dir.path;
-    for (let i = 0; i < count; i++) {
-      const name = names[i];
-      if (name === '.' || checkName(name) !== Errno.SUCCESS) return DECLINED;
-      expected = joinHostPath(expected, name);
-    }
+    if (flags & (CREATE | TRUNC) || !PLAIN_PATH.test(path)) return DECLINED;
+    const expected = joinHostPath(dir.path, path);
     let fd = -1;
     try {
       fd = fs.openSync(expected, hostOpenFlags(flags), 0o666);
@@ -560,6 +555,9 @@ function hostOpenFlags(flags: number): number {
   if (flags & NONBLOCK) hostFlags |= O_NONBLOCK;
   return hostFlags;
 }
+
+/** Defence in depth for `openPath`: names joined by single slashes, no `.`/`..` component, no NUL. */
+const PLAIN_PATH = /^(?!\.\.?(?:\/|$))(?:[^/\0]+(?:\/(?!\.\.?(?:\/|$))[^/\0]+)*)$/;
 
 /** `path` is `root` or below it. */
 function isInside(path: string, root: string): boolean {

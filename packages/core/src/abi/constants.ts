@@ -43,8 +43,9 @@ export const RIGHTS_ALL: number = Object.values(Rights).reduce((a: number, b: nu
 
 /** Drops undefined bits (as wasmtime does) and converts to the internal number form. */
 export function rightsFromWire(rights: bigint): number {
-  return Number(BigInt.asUintN(64, rights) & BigInt(RIGHTS_ALL));
+  return Number(rights & RIGHTS_ALL_WIRE);
 }
+const RIGHTS_ALL_WIRE = BigInt(RIGHTS_ALL);
 
 export function rightsToWire(rights: number): bigint {
   return BigInt(rights >>> 0);

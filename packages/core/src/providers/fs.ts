@@ -100,13 +100,14 @@ export interface FileSystem {
   openDirPath?(dir: FsHandle, names: readonly string[], count: number, out: Ref<FsHandle | null>): number;
 
   /**
-   * Fast path (optional) for `path_open` without CREATE or TRUNC: open the file reached by the plain names
-   * `names[0..count)` from `dir` in one step, with `flags` as `openAt` takes them, but only when the backend can
+   * Fast path (optional) for `path_open` without CREATE or TRUNC: open the file reached by `path` from `dir` in
+   * one step. `path` is plain names joined by single slashes (the core guarantees: no empty, `.` or `..`
+   * component, no leading or trailing slash, no NUL), with `flags` as `openAt` takes them, but only when the backend can
    * vouch that no symlink was crossed anywhere, the last name included. Returns DECLINED otherwise (including on
    * every error): the walker then resolves step by step and finds the right errno. Nothing may be created,
    * truncated or read outside the sandbox before the backend has vouched.
    */
-  openPath?(dir: FsHandle, names: readonly string[], count: number, flags: number, out: Ref<FsHandle | null>): number;
+  openPath?(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number;
 
   /**
    * Optional: re-checks a directory handle the guest has held for a while, before a walk starts from it (the
