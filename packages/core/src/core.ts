@@ -13,9 +13,15 @@ import type { FsHandle } from './providers/fs';
 
 export type WasiVersion = 'preview1' | 'unstable';
 
-function streamEntry(stream: Stream): FdEntry {
-  const rights = RIGHTS_TTY | (stream.seekable ? Rights.FD_SEEK | Rights.FD_TELL : 0);
-  return new FdEntry(FdKind.Stream, stream.filetype, rights, 0, 0, null, null, stream);
+/**
+ * Standard streams as wasmtime has them: stdin readable, stdout and stderr writable, never seekable (ESPIPE;
+ * no seek/tell rights, which is also how wasi-libc's isatty tells a terminal).
+ */
+function streamEntry(stream: Stream, mode: number): FdEntry {
+  const rights = (RIGHTS_TTY & ~(Rights.FD_READ | Rights.FD_WRITE)) | mode;
+  const entry = new FdEntry(FdKind.Stream, stream.filetype, rights, 0, 0, null, null, stream);
+  entry.mode = mode;
+  return entry;
 }
 
 /**
@@ -35,9 +41,9 @@ export class WasiCore {
     this.onNotStarted = config.onNotStarted ?? ((): never => { throw new WasiNotStartedError(); });
     this.p1Ctx = new SyscallContext(config, PREVIEW1_LAYOUT, this.onNotStarted);
     const fds = this.p1Ctx.fds;
-    fds.insert(streamEntry(config.stdio.stdin));
-    fds.insert(streamEntry(config.stdio.stdout));
-    fds.insert(streamEntry(config.stdio.stderr));
+    fds.insert(streamEntry(config.stdio.stdin, Rights.FD_READ));
+    fds.insert(streamEntry(config.stdio.stdout, Rights.FD_WRITE));
+    fds.insert(streamEntry(config.stdio.stderr, Rights.FD_WRITE));
     const ref = this.p1Ctx.handleRef;
     for (const { guestPath, fs } of config.preopens) {
       const errno = fs.openRoot(ref);

@@ -10,6 +10,12 @@ export type FdKind = (typeof FdKind)[keyof typeof FdKind];
 export class FdEntry {
   /** File cursor for `File` entries; -1 means "at the end" (after an append), resolved lazily with fstat. */
   position = 0;
+  /**
+   * FD_READ / FD_WRITE as the underlying open allows them (a file opened read-only, stdout). A read or write
+   * the open does not allow is EBADF (POSIX, wasmtime); one the guest dropped with fd_fdstat_set_rights is
+   * ENOTCAPABLE.
+   */
+  mode = 0;
   /** Snapshot of a directory listing for `fd_readdir` cookies, taken when a read starts at cookie 0. */
   listing: DirEntry[] | null = null;
 
@@ -32,7 +38,6 @@ export class FdEntry {
   }
 }
 
-/** The open-mode rights: missing ones are EBADF (POSIX and wasmtime); any other missing right is ENOTCAPABLE. */
 const MODE_RIGHTS = Rights.FD_READ | Rights.FD_WRITE;
 
 /**
@@ -55,7 +60,7 @@ export class FdTable {
     const entry = this.entries[fd];
     if (entry === undefined) return Errno.BADF;
     const missing = rights & ~entry.rightsBase;
-    if (missing !== 0) return (missing & MODE_RIGHTS) !== 0 ? Errno.BADF : Errno.NOTCAPABLE;
+    if (missing !== 0) return (missing & MODE_RIGHTS & ~entry.mode) !== 0 ? Errno.BADF : Errno.NOTCAPABLE;
     return entry;
   }
 

@@ -14,10 +14,13 @@ export function nonDirectory(ctx: SyscallContext, fd: number, rights: number): F
   return ctx.fds.get(fd, rights);
 }
 
-/** An fd that must be a directory (ENOTDIR otherwise), holding `rights`. */
+/**
+ * An fd that must be a directory holding `rights`: a file is ENOTDIR (POSIX *at calls, and wasmtime's preview2
+ * filesystem), a stream EBADF (wasmtime: not a filesystem descriptor at all).
+ */
 export function directory(ctx: SyscallContext, fd: number, rights: number): FdEntry | Errno {
   const entry = ctx.fds.peek(fd);
-  if (entry === undefined) return Errno.BADF;
+  if (entry === undefined || entry.kind === FdKind.Stream) return Errno.BADF;
   if (entry.kind !== FdKind.Directory) return Errno.NOTDIR;
   return ctx.fds.get(fd, rights);
 }

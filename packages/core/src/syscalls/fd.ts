@@ -1,5 +1,5 @@
 import { Errno } from '../abi/errno';
-import { Advice, Fdflags, FDFLAGS_ALL, Filetype, Rights, rightsFromWire, rightsToWire, Whence } from '../abi/constants';
+import { Advice, Fdflags, FDFLAGS_ALL, FSTFLAGS_ALL, Filetype, Rights, rightsFromWire, rightsToWire, Whence } from '../abi/constants';
 import type { SyscallContext } from '../context';
 import { FdKind, type FdEntry } from '../fdtable';
 import { utf8Encoder, utf8Length } from '../memory';
@@ -156,7 +156,9 @@ function positional(ctx: SyscallContext, fd: number, iovs: number, count: number
   if (!ctx.mem.fits(out, 4)) return Errno.FAULT;
   const off = BigInt.asUintN(64, offset);
   if (off > BigInt(MAX_OFFSET)) return write ? Errno.FBIG : Errno.INVAL;
-  const n = write ? writeFile(ctx, entry, iovs, count, Number(off)) : readFile(ctx, entry, iovs, count, Number(off));
+  // pwrite on an O_APPEND fd appends, as on Linux (and so in wasmtime, which passes it to the kernel).
+  const at = write && entry.fdflags & Fdflags.APPEND ? -1 : Number(off);
+  const n = write ? writeFile(ctx, entry, iovs, count, at) : readFile(ctx, entry, iovs, count, at);
   if (n < 0) return -n as Errno;
   ctx.mem.view.setUint32(out, n, true);
   return Errno.SUCCESS;
@@ -173,21 +175,15 @@ export function fd_seek(ctx: SyscallContext, fd: number, offset: bigint, whence:
   fd >>>= 0;
   whence >>>= 0;
   out >>>= 0;
+  if (whence > Whence.END) return Errno.INVAL; // enum arguments are decoded first (wasmtime)
+  const peeked = ctx.fds.peek(fd);
+  if (peeked !== undefined && peeked.kind === FdKind.Stream) return Errno.SPIPE; // streams never seek (wasmtime)
   // Telling (CUR, 0) needs only FD_TELL, as in wasmtime.
   const rights = whence === Whence.CUR && offset === 0n ? Rights.FD_TELL : Rights.FD_SEEK;
   const entry = nonDirectory(ctx, fd, rights);
   if (typeof entry === 'number') return entry;
-  if (whence > Whence.END) return Errno.INVAL;
   if (!ctx.mem.fits(out, 8)) return Errno.FAULT;
   const delta = BigInt.asIntN(64, offset);
-  if (entry.kind !== FdKind.File) {
-    const stream = entry.stream as NonNullable<FdEntry['stream']>;
-    if (!stream.seekable || stream.seek === undefined) return Errno.SPIPE;
-    const r = stream.seek(delta, whence);
-    if (typeof r === 'number') return (r < 0 ? -r : Errno.IO) as Errno;
-    ctx.mem.view.setBigUint64(out, r, true);
-    return Errno.SUCCESS;
-  }
   let base: bigint;
   if (whence === Whence.SET) base = 0n;
   else if (whence === Whence.CUR) base = BigInt(cursor(ctx, entry));
@@ -245,9 +241,9 @@ export function fd_fdstat_get(ctx: SyscallContext, fd: number, out: number): Err
 export function fd_fdstat_set_flags(ctx: SyscallContext, fd: number, flags: number): Errno {
   ctx.enter();
   flags >>>= 0;
+  if (flags & ~FDFLAGS_ALL) return Errno.INVAL;
   const entry = ctx.fds.get(fd >>> 0, Rights.FD_FDSTAT_SET_FLAGS);
   if (typeof entry === 'number') return entry;
-  if (flags & ~FDFLAGS_ALL) return Errno.INVAL;
   if (flags & (Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC)) return Errno.NOTSUP;
   if (entry.kind === FdKind.File && (flags & Fdflags.APPEND) && !(entry.fdflags & Fdflags.APPEND)) {
     entry.position = cursor(ctx, entry);
@@ -293,6 +289,7 @@ export function fd_filestat_set_size(ctx: SyscallContext, fd: number, size: bigi
 
 export function fd_filestat_set_times(ctx: SyscallContext, fd: number, atim: bigint, mtim: bigint, flags: number): Errno {
   ctx.enter();
+  if ((flags >>> 0) & ~FSTFLAGS_ALL) return Errno.INVAL;
   const entry = ctx.fds.get(fd >>> 0, Rights.FD_FILESTAT_SET_TIMES);
   if (typeof entry === 'number') return entry;
   const errno = resolveTimes(ctx, atim, mtim, flags);
@@ -304,9 +301,9 @@ export function fd_filestat_set_times(ctx: SyscallContext, fd: number, atim: big
 
 export function fd_advise(ctx: SyscallContext, fd: number, _offset: bigint, _len: bigint, advice: number): Errno {
   ctx.enter();
+  if ((advice >>> 0) > Advice.NOREUSE) return Errno.INVAL;
   const entry = nonDirectory(ctx, fd >>> 0, Rights.FD_ADVISE);
   if (typeof entry === 'number') return entry;
-  if ((advice >>> 0) > Advice.NOREUSE) return Errno.INVAL;
   if (entry.kind !== FdKind.File) return Errno.SPIPE;
   return Errno.SUCCESS; // advice is a hint; the backends have no use for it
 }

@@ -1,6 +1,6 @@
 import { Errno } from '../abi/errno';
 import {
-  Fdflags, FDFLAGS_ALL, Filetype, Lookupflags, LOOKUPFLAGS_ALL, Oflags, OFLAGS_ALL, Rights, RIGHTS_DIRECTORY,
+  Fdflags, FDFLAGS_ALL, FSTFLAGS_ALL, Filetype, Lookupflags, LOOKUPFLAGS_ALL, Oflags, OFLAGS_ALL, Rights, RIGHTS_DIRECTORY,
   RIGHTS_DIRECTORY_INHERITING, RIGHTS_REGULAR_FILE, rightsFromWire,
 } from '../abi/constants';
 import type { SyscallContext } from '../context';
@@ -58,9 +58,9 @@ export function path_open(
   oflags >>>= 0;
   fdflags >>>= 0;
   fdOut >>>= 0;
+  if (dirflags & ~LOOKUPFLAGS_ALL || oflags & ~OFLAGS_ALL || fdflags & ~FDFLAGS_ALL) return Errno.INVAL;
   const dirEntry = directory(ctx, fd >>> 0, 0);
   if (typeof dirEntry === 'number') return dirEntry;
-  if (dirflags & ~LOOKUPFLAGS_ALL || oflags & ~OFLAGS_ALL || fdflags & ~FDFLAGS_ALL) return Errno.INVAL;
   let needed = Rights.PATH_OPEN;
   if (oflags & Oflags.CREAT) needed |= Rights.PATH_CREATE_FILE;
   if (oflags & Oflags.TRUNC) needed |= Rights.PATH_FILESTAT_SET_SIZE;
@@ -94,7 +94,7 @@ export function path_open(
   if (fs.openPath !== undefined && !(flags & (OpenFlags.CREATE | OpenFlags.TRUNC))) {
     // Plain paths (names only) may be opened by the backend in one step when it can vouch for them.
     if (ctx.walker.openPlain(fs, dirEntry.handle!, pathStr, flags, ref) === Errno.SUCCESS) {
-      return install(ctx, fs, ref, base, inheriting, fdflags, fdOut);
+      return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut);
     }
   }
 
@@ -113,20 +113,25 @@ export function path_open(
   }
   res.release();
   if (errno !== Errno.SUCCESS) return errno;
-  return install(ctx, fs, ref, base, inheriting, fdflags, fdOut);
+  return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut);
+}
+
+function openMode(flags: number): number {
+  return (flags & OpenFlags.READ ? Rights.FD_READ : 0) | (flags & OpenFlags.WRITE ? Rights.FD_WRITE : 0);
 }
 
 /** Puts a freshly opened handle into the fd table with rights that fit its kind; EMFILE when the table is full. */
 function install(
   ctx: SyscallContext, fs: FileSystem, ref: Ref<FsHandle | null>, base: number, inheriting: number, fdflags: number,
-  fdOut: number,
+  mode: number, fdOut: number,
 ): Errno {
   const handle = ref.value as FsHandle;
   ref.value = null;
   const filetype = fs.typeOf(handle);
-  const entry = filetype === Filetype.DIRECTORY
+  const entry: FdEntry = filetype === Filetype.DIRECTORY
     ? new FdEntry(FdKind.Directory, Filetype.DIRECTORY, base & RIGHTS_DIRECTORY, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags & ~Fdflags.APPEND, fs, handle, null)
     : new FdEntry(FdKind.File, filetype, base & RIGHTS_REGULAR_FILE, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags, fs, handle, null);
+  if (filetype !== Filetype.DIRECTORY) entry.mode = mode;
   const newFd = ctx.fds.insert(entry);
   if (newFd < 0) {
     fs.close(handle);
@@ -141,9 +146,9 @@ export function path_filestat_get(ctx: SyscallContext, fd: number, flags: number
   flags >>>= 0;
   out >>>= 0;
   const res = ctx.resA;
+  if (flags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
   const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_FILESTAT_GET);
   if (typeof dirEntry === 'number') return dirEntry;
-  if (flags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
   if (!ctx.mem.fits(out, ctx.layout.filestat.size)) return Errno.FAULT;
   let errno = begin(ctx, fd, Rights.PATH_FILESTAT_GET, path, len, res);
   if (errno !== Errno.SUCCESS) return errno;
@@ -159,9 +164,9 @@ export function path_filestat_set_times(
 ): Errno {
   ctx.enter();
   flags >>>= 0;
+  if (flags & ~LOOKUPFLAGS_ALL || (fst >>> 0) & ~FSTFLAGS_ALL) return Errno.INVAL;
   const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_FILESTAT_SET_TIMES);
   if (typeof dirEntry === 'number') return dirEntry;
-  if (flags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
   let errno = resolveTimes(ctx, atim, mtim, fst);
   if (errno !== Errno.SUCCESS) return errno;
   const res = ctx.resA;
@@ -262,26 +267,28 @@ export function path_link(
 ): Errno {
   ctx.enter();
   oldFlags >>>= 0;
+  if (oldFlags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
   const a = directory(ctx, oldFd >>> 0, Rights.PATH_LINK_SOURCE);
   if (typeof a === 'number') return a;
   const b = directory(ctx, newFd >>> 0, Rights.PATH_LINK_TARGET);
   if (typeof b === 'number') return b;
-  if (oldFlags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
+  // wasmtime refuses to follow a symlink source (its filesystem layer cannot link through one): EINVAL.
+  if (oldFlags & Lookupflags.SYMLINK_FOLLOW) return Errno.INVAL;
   const src = ctx.resA;
   const dst = ctx.resB;
   let errno = begin(ctx, oldFd, Rights.PATH_LINK_SOURCE, oldPath, oldLen, src);
   if (errno !== Errno.SUCCESS) return errno;
   errno = begin(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newLen, dst);
   if (errno !== Errno.SUCCESS) return finish(src, errno);
-  errno = linkResolved(ctx, src, dst, (oldFlags & Lookupflags.SYMLINK_FOLLOW) !== 0);
+  errno = linkResolved(ctx, src, dst);
   dst.release();
   return finish(src, errno);
 }
 
-function linkResolved(ctx: SyscallContext, src: Resolution, dst: Resolution, follow: boolean): Errno {
+function linkResolved(ctx: SyscallContext, src: Resolution, dst: Resolution): Errno {
   if (src.fs !== dst.fs) return Errno.XDEV;
   if (src.name === '.') return Errno.PERM;
-  let errno = statFinal(ctx, src, follow);
+  let errno = statFinal(ctx, src, false);
   if (errno !== Errno.SUCCESS) return errno;
   if (ctx.stat.filetype === Filetype.DIRECTORY) return Errno.PERM;
   if (dst.name === '.') return Errno.EXIST;

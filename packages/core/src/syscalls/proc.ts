@@ -10,14 +10,14 @@ export function proc_exit(_ctx: SyscallContext, code: number): never {
 }
 
 /**
- * Never signals the host process. wasmtime does not implement it (its preview1 returns an error); vos answers
- * ENOSYS for valid signals and EINVAL for numbers outside the signal enum.
+ * Never signals the host process. vos answers as wasmtime does, ENOTSUP for every valid signal (after the enum
+ * is decoded: EINVAL outside it).
  */
 export function proc_raise(ctx: SyscallContext, sig: number): Errno {
   ctx.enter();
   sig >>>= 0;
   if (sig > SIGNAL_MAX) return Errno.INVAL;
-  return Errno.NOSYS;
+  return Errno.NOTSUP;
 }
 
 /** There is one guest thread and nothing to yield to: success, as everywhere. */
