@@ -42,13 +42,13 @@ function selectWorkloads(only) {
   return WORKLOADS.filter((w) => names.includes(w.name));
 }
 
-/** Builds any missing wasm program with bench/wasm/build.sh (committed binaries are used as they are). */
+/** Builds missing wasm programs with the repository's one build script (committed binaries are used as they are). */
 function ensureWasm(workloads) {
   const missing = [...new Set(workloads.filter((w) => !fs.existsSync(wasmPath(w))).map((w) => w.wasm || w.name))];
   if (missing.length === 0) return;
   process.stderr.write(`building missing wasm: ${missing.join(', ')}\n`);
-  const r = spawnSync('bash', [path.join(__dirname, 'wasm', 'build.sh'), ...missing], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('bench/wasm/build.sh failed; see bench/README.md for the build command');
+  const r = spawnSync('bash', [path.join(__dirname, '..', 'scripts', 'build-wasm.sh')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('scripts/build-wasm.sh failed; see bench/README.md for the build command');
 }
 
 /** Spawns one sample process. Returns { ok, ms } or { ok: false, error }, plus `signal` if the child died of one. */

@@ -5,6 +5,7 @@
 #   tests/wasm/src/X.c   -> tests/wasm/bin/X.wasm   (clang + wasi-libc)
 #   tests/wasm/src/X.wat -> tests/wasm/bin/X.wasm   (wat2wasm)
 #   bench/wasm/src/X.c   -> bench/wasm/bin/X.wasm   (if bench/wasm/src exists)
+#   examples/NAME/X.c    -> examples/NAME/X.wasm
 #
 # Output is deterministic: no timestamps, debug info stripped (it embeds build paths), names kept for traps.
 set -euo pipefail
@@ -37,3 +38,4 @@ build_dir() {
 
 build_dir tests/wasm/src tests/wasm/bin
 build_dir bench/wasm/src bench/wasm/bin
+for d in examples/*/; do build_dir "${d%/}" "${d%/}"; done
