@@ -18,6 +18,14 @@ export interface WasiCoreConfig {
   readonly stdio: Stdio;
   /** Called (and expected to throw) when a syscall runs before memory is bound. */
   readonly onNotStarted?: () => never;
+  /**
+   * A mount namespace: filesystems mounted at guest paths (one at `/` is required; nested mounts allowed), and
+   * the namespace directories handed to the guest as preopens (default: `/`). Each preopen's label is its path.
+   */
+  readonly namespace?: {
+    readonly mounts: readonly { readonly path: string; readonly fs: FileSystem }[];
+    readonly preopens?: readonly string[];
+  };
   /** Cap on open fds (EMFILE past it). */
   readonly maxFds?: number;
 }

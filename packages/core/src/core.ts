@@ -9,7 +9,8 @@ import type { MemoryLike } from './memory';
 import { preview1Imports } from './preview1';
 import { unstableImports } from './unstable';
 import type { Stream } from './providers/stdio';
-import type { FsHandle } from './providers/fs';
+import { OpenFlags, type FsHandle } from './providers/fs';
+import { Namespace, normalizeMountPath } from './namespace';
 
 export type WasiVersion = 'preview1' | 'unstable';
 
@@ -32,6 +33,8 @@ export class WasiCore {
   private readonly p1Ctx: SyscallContext;
   private unstableCtx: SyscallContext | null = null;
   private p1: Preview1Syscalls | null = null;
+  /** The mount namespace, when the host gave one. */
+  namespace: Namespace | null = null;
   private readonly config: WasiCoreConfig;
   private readonly onNotStarted: () => never;
   private p0: UnstableSyscalls | null = null;
@@ -45,12 +48,55 @@ export class WasiCore {
     fds.insert(streamEntry(config.stdio.stdout, Rights.FD_WRITE));
     fds.insert(streamEntry(config.stdio.stderr, Rights.FD_WRITE));
     const ref = this.p1Ctx.handleRef;
+    if (config.namespace !== undefined) this.openNamespace(config.namespace);
     for (const { guestPath, fs } of config.preopens) {
       const errno = fs.openRoot(ref);
       if (errno !== Errno.SUCCESS) throw new Error(`vos: cannot open preopen ${JSON.stringify(guestPath)}: ${errnoName(errno)}`);
       const handle = ref.value as FsHandle;
       ref.value = null;
       fds.insert(new FdEntry(FdKind.Directory, Filetype.DIRECTORY, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, 0, fs, handle, null, guestPath));
+    }
+  }
+
+  /**
+   * Builds the namespace, makes sure every mount point's parent directories exist (creating them where the
+   * parent filesystem allows, as container runtimes do), and preopens the requested namespace directories.
+   * A mount that cannot be attached is a host error naming it.
+   */
+  private openNamespace(spec: NonNullable<WasiCoreConfig['namespace']>): void {
+    const ns = new Namespace(spec.mounts);
+    this.namespace = ns;
+    const ctx = this.p1Ctx;
+    const res = ctx.resA;
+    const root = ns.root;
+    for (const mount of ns.all()) {
+      const parts = mount.path.split('/').filter((p) => p !== '');
+      for (let i = 1; i < parts.length; i++) {
+        const prefix = parts.slice(0, i).join('/');
+        let errno = ctx.walker.resolve(root.fs, root.root, prefix, res, ns, '/');
+        if (errno === Errno.SUCCESS && !res.atMount && res.fs.statAt(res.dir, res.name, ctx.stat) === Errno.NOENT) {
+          errno = res.fs.mkdirAt(res.dir, res.name);
+        }
+        res.release();
+        if (errno !== Errno.SUCCESS) {
+          throw new Error(`vos: cannot attach the mount at ${mount.path}: creating /${prefix} failed with ${errnoName(errno)}`);
+        }
+      }
+    }
+    for (const path of spec.preopens ?? ['/']) {
+      const nsPath = normalizeMountPath(path);
+      const rel = nsPath === '/' ? '.' : nsPath.slice(1);
+      let errno = ctx.walker.resolve(root.fs, root.root, rel, res, ns, '/');
+      const ref = ctx.handleRef;
+      if (errno === Errno.SUCCESS) errno = res.fs.openAt(res.dir, res.name, OpenFlags.READ | OpenFlags.DIRECTORY, ref);
+      const fs = res.fs;
+      res.release();
+      if (errno !== Errno.SUCCESS) throw new Error(`vos: cannot preopen ${nsPath}: ${errnoName(errno)}`);
+      const entry = new FdEntry(FdKind.Directory, Filetype.DIRECTORY, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, 0, fs, ref.value as FsHandle, null, nsPath);
+      ref.value = null;
+      entry.ns = ns;
+      entry.nsPath = nsPath;
+      ctx.fds.insert(entry);
     }
   }
 
@@ -78,8 +124,9 @@ export class WasiCore {
     return version === 'preview1' ? this.preview1 : this.unstable;
   }
 
-  /** Closes every fd the guest holds (host stdio fds are never closed). */
+  /** Closes every fd the guest holds (host stdio fds are never closed), and the mount roots. */
   dispose(): void {
     this.p1Ctx.fds.closeAll();
+    if (this.namespace !== null) for (const m of this.namespace.all()) m.fs.close(m.root);
   }
 }

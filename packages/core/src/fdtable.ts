@@ -2,6 +2,7 @@ import { Errno } from './abi/errno';
 import { Filetype, Rights } from './abi/constants';
 import type { DirEntry, FileSystem, FsHandle } from './providers/fs';
 import type { Stream } from './providers/stdio';
+import type { Namespace } from './namespace';
 
 /** What an fd refers to. Files and directories are distinct kinds (STYLE habit 7). */
 export const FdKind = { File: 1, Directory: 2, Stream: 3 } as const;
@@ -16,6 +17,9 @@ export class FdEntry {
    * ENOTCAPABLE.
    */
   mode = 0;
+  /** The mount namespace a directory fd belongs to (null outside a namespace), and its path there. */
+  ns: Namespace | null = null;
+  nsPath = '/';
   /** Snapshot of a directory listing for `fd_readdir` cookies, taken when a read starts at cookie 0. */
   listing: DirEntry[] | null = null;
 

@@ -5,6 +5,7 @@ export { ProcExit, WasiNotStartedError } from './errors';
 export { GuestMemory, type MemoryLike, utf8Length } from './memory';
 export { FdTable, FdEntry, FdKind } from './fdtable';
 export { PathWalker, Resolution, SYMLINK_BUDGET } from './walker';
+export { Namespace, normalizeMountPath, type Mount } from './namespace';
 export { SyscallContext, type WasiCoreConfig } from './context';
 export { WasiCore, type WasiVersion } from './core';
 export { preview1Imports } from './preview1';

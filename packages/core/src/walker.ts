@@ -1,6 +1,7 @@
 import { Errno } from './abi/errno';
 import { Filetype } from './abi/constants';
 import { DECLINED, OpenFlags, type FileSystem, type FsHandle, type Ref } from './providers/fs';
+import { joinNsPath, type Namespace } from './namespace';
 
 /** Symlinks followed in one resolution before ELOOP (Linux's MAXSYMLINKS). */
 export const SYMLINK_BUDGET = 40;
@@ -10,29 +11,62 @@ const DIR_OPEN = OpenFlags.READ | OpenFlags.DIRECTORY;
 /**
  * The outcome of a walk: the directory that holds the final component, and that component's name. Reused per
  * instance (a syscall that takes two paths uses two). Holds the directory stack so a caller that finds a symlink
- * at the final component can `followFinal` and go on walking where it stopped.
+ * at the final component can `followFinal` and go on walking where it stopped. In a mount namespace the stack
+ * spans filesystems: each level records its filesystem, whether the walk opened it, and its namespace path.
  */
 export class Resolution {
-  fs: FileSystem = null as unknown as FileSystem;
-  /** Directory stack; [0] is the start directory (not owned), the rest were opened by the walk. */
+  /** Directory stack; [0] is the start directory (not owned), the rest were opened by the walk or are mount roots. */
   readonly stack: FsHandle[] = [];
+  readonly fsStack: FileSystem[] = [];
+  /** Whether the walk opened stack[i] (and must close it); mount roots and the start are not owned. */
+  readonly owned: boolean[] = [];
+  /** Namespace path of stack[i], kept only when walking in a namespace. */
+  readonly nsPaths: string[] = [];
   /** Components still to walk, last first (a stack). */
   readonly pending: string[] = [];
+  ns: Namespace | null = null;
   budget = SYMLINK_BUDGET;
   /** The final component: a plain name, or `.` for the directory `dir` itself. */
   name = '';
   /** The path ended with `/` (or a followed link's target did): the final component must be a directory. */
   mustBeDir = false;
+  /** The final component is a mount point (then `dir` is the mounted root and `name` is `.`). */
+  atMount = false;
 
   get dir(): FsHandle {
     return this.stack[this.stack.length - 1];
   }
 
+  get fs(): FileSystem {
+    return this.fsStack[this.fsStack.length - 1];
+  }
+
+  /** Namespace path of the final component (only in a namespace). */
+  get nsPath(): string {
+    const dir = this.nsPaths[this.nsPaths.length - 1];
+    return this.name === '.' ? dir : joinNsPath(dir, this.name);
+  }
+
+  push(fs: FileSystem, handle: FsHandle, owned: boolean, nsPath: string): void {
+    this.stack.push(handle);
+    this.fsStack.push(fs);
+    this.owned.push(owned);
+    if (this.ns !== null) this.nsPaths.push(nsPath);
+  }
+
+  /** Drops the top directory, closing it if the walk opened it. */
+  pop(): void {
+    const i = this.stack.length - 1;
+    if (this.owned[i]) this.fsStack[i].close(this.stack[i]);
+    this.stack.pop();
+    this.fsStack.pop();
+    this.owned.pop();
+    if (this.ns !== null) this.nsPaths.pop();
+  }
+
   /** Closes every directory the walk opened. Always call after the operation, success or not. */
   release(): void {
-    const { fs, stack } = this;
-    for (let i = stack.length - 1; i > 0; i--) fs.close(stack[i]);
-    stack.length = 0;
+    while (this.stack.length > 0) this.pop();
     this.pending.length = 0;
   }
 }
@@ -54,12 +88,13 @@ export class PathWalker {
    * Errors: ENOENT (empty path), ENOTCAPABLE (escapes), ENOTDIR, ELOOP, EILSEQ/EINVAL (checked by the decoder),
    * and whatever the backend says while descending.
    */
-  resolve(fs: FileSystem, start: FsHandle, path: string, out: Resolution): Errno {
+  resolve(fs: FileSystem, start: FsHandle, path: string, out: Resolution, ns: Namespace | null = null, startNsPath = '/'): Errno {
     out.release();
-    out.fs = fs;
-    out.stack.push(start);
+    out.ns = ns;
+    out.push(fs, start, false, startNsPath);
     out.budget = SYMLINK_BUDGET;
     out.mustBeDir = false;
+    out.atMount = false;
     if (path.length === 0) return Errno.NOENT;
     if (path.charCodeAt(0) === 0x2f /* / */) return Errno.NOTCAPABLE;
     this.pushComponents(path, out);
@@ -67,7 +102,9 @@ export class PathWalker {
       out.name = '.';
       return Errno.SUCCESS;
     }
-    if (fs.openDirPath !== undefined && out.pending.length > 2) this.tryFastPath(fs, start, out);
+    if (fs.openDirPath !== undefined && out.pending.length > 2 && (ns === null || !ns.hasMountsBelow(startNsPath))) {
+      this.tryFastPath(fs, start, out);
+    }
     return this.walk(out);
   }
 
@@ -113,7 +150,7 @@ export class PathWalker {
   }
 
   private walk(out: Resolution): Errno {
-    const { fs, pending, stack } = out;
+    const { pending, stack, ns } = out;
     const opened = this.opened;
     while (pending.length > 0) {
       const c = pending.pop() as string;
@@ -130,9 +167,20 @@ export class PathWalker {
           out.release();
           return Errno.NOTCAPABLE;
         }
-        fs.close(stack.pop() as FsHandle);
+        out.pop();
         if (last) {
           out.name = '.';
+          return Errno.SUCCESS;
+        }
+        continue;
+      }
+      // A mount point continues in the mounted filesystem, whatever the parent filesystem has there.
+      const mount = ns === null ? undefined : ns.mountAt(joinNsPath(out.nsPaths[out.nsPaths.length - 1], c));
+      if (mount !== undefined) {
+        out.push(mount.fs, mount.root, false, mount.path);
+        if (last) {
+          out.name = '.';
+          out.atMount = true;
           return Errno.SUCCESS;
         }
         continue;
@@ -141,9 +189,10 @@ export class PathWalker {
         out.name = c;
         return Errno.SUCCESS;
       }
+      const fs = out.fs;
       const errno = fs.openAt(out.dir, c, DIR_OPEN, opened);
       if (errno === Errno.SUCCESS) {
-        stack.push(opened.value as FsHandle);
+        out.push(fs, opened.value as FsHandle, true, ns === null ? '' : joinNsPath(out.nsPaths[out.nsPaths.length - 1], c));
         opened.value = null;
         continue;
       }
@@ -195,7 +244,12 @@ export class PathWalker {
     if (pending[0] === '..') return;
     const result = (fs.openDirPath as NonNullable<FileSystem['openDirPath']>)(start, names, names.length, this.opened);
     if (result === DECLINED || result !== Errno.SUCCESS) return;
-    out.stack.push(this.opened.value as FsHandle);
+    let nsPath = '';
+    if (out.ns !== null) {
+      nsPath = out.nsPaths[0];
+      for (const n of names) nsPath = joinNsPath(nsPath, n);
+    }
+    out.push(fs, this.opened.value as FsHandle, true, nsPath);
     this.opened.value = null;
     pending.length = 1;
   }

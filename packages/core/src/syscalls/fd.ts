@@ -3,7 +3,8 @@ import { Advice, Fdflags, FDFLAGS_ALL, FSTFLAGS_ALL, Filetype, Rights, rightsFro
 import type { SyscallContext } from '../context';
 import { FdKind, type FdEntry } from '../fdtable';
 import { utf8Encoder, utf8Length } from '../memory';
-import type { FileSystem, FsHandle } from '../providers/fs';
+import type { DirEntry, FileSystem, FsHandle } from '../providers/fs';
+import { joinNsPath, type Namespace } from '../namespace';
 import { checkIovecs, directory, filetypeOfEntry, MAX_OFFSET, nonDirectory, resolveTimes, writeFilestat } from './common';
 
 /** A file's cursor, resolving "at the end" (-1, left by an append) with fstat. */
@@ -357,6 +358,19 @@ export function fd_prestat_dir_name(ctx: SyscallContext, fd: number, path: numbe
   return Errno.SUCCESS;
 }
 
+/** A directory of a mount namespace lists the mount points inside it (over whatever the filesystem has there). */
+function addMountPoints(ctx: SyscallContext, entry: FdEntry, listing: DirEntry[]): void {
+  const ns = entry.ns as Namespace;
+  for (const name of ns.mountsIn(entry.nsPath)) {
+    const mount = ns.mountAt(joinNsPath(entry.nsPath, name)) as NonNullable<ReturnType<Namespace['mountAt']>>;
+    const ino = mount.fs.stat(mount.root, ctx.stat2) === Errno.SUCCESS ? ctx.stat2.ino : 0n;
+    const at = listing.findIndex((e) => e.name === name);
+    const item = { name, ino, filetype: Filetype.DIRECTORY };
+    if (at >= 0) listing[at] = item;
+    else listing.push(item);
+  }
+}
+
 /**
  * Directory entries from a listing snapshot taken at cookie 0: cookies are indices into it (0 `.`, 1 `..`, then
  * the backend's entries), so they stay valid while the directory changes; a new pass at cookie 0 sees the
@@ -376,6 +390,7 @@ export function fd_readdir(ctx: SyscallContext, fd: number, buf: number, bufLen:
     const listing = entry.listing ?? [];
     const errno = fs.readdir(h, listing);
     if (errno !== Errno.SUCCESS) return errno;
+    if (entry.ns !== null) addMountPoints(ctx, entry, listing);
     entry.listing = listing;
   }
   const listing = entry.listing;

@@ -8,6 +8,7 @@ import { FdEntry, FdKind } from '../fdtable';
 import { utf8Encoder } from '../memory';
 import { OpenFlags, type FileSystem, type FsHandle, type Ref } from '../providers/fs';
 import type { Resolution } from '../walker';
+import type { Namespace } from '../namespace';
 import { directory, resolveTimes, writeFilestat } from './common';
 
 /**
@@ -24,7 +25,7 @@ function begin(ctx: SyscallContext, fd: number, rights: number, ptr: number, len
     const errno = fs.revalidate(entry.handle!);
     if (errno !== Errno.SUCCESS) return errno;
   }
-  return ctx.walker.resolve(fs, entry.handle!, path, res);
+  return ctx.walker.resolve(fs, entry.handle!, path, res, entry.ns, entry.nsPath);
 }
 
 /**
@@ -91,15 +92,16 @@ export function path_open(
   if (fdflags & Fdflags.RSYNC) flags |= OpenFlags.RSYNC;
   const ref = ctx.handleRef;
 
-  if (fs.openPath !== undefined && !(flags & (OpenFlags.CREATE | OpenFlags.TRUNC))) {
+  const ns = dirEntry.ns;
+  if (fs.openPath !== undefined && !(flags & (OpenFlags.CREATE | OpenFlags.TRUNC)) && (ns === null || !ns.hasMountsBelow(dirEntry.nsPath))) {
     // Plain paths (names only) may be opened by the backend in one step when it can vouch for them.
     if (ctx.walker.openPlain(fs, dirEntry.handle!, pathStr, flags, ref) === Errno.SUCCESS) {
-      return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut);
+      return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut, null, '');
     }
   }
 
   const res = ctx.resA;
-  errno = ctx.walker.resolve(fs, dirEntry.handle!, pathStr, res);
+  errno = ctx.walker.resolve(fs, dirEntry.handle!, pathStr, res, ns, dirEntry.nsPath);
   if (errno !== Errno.SUCCESS) return errno;
   if (res.mustBeDir && oflags & Oflags.CREAT) return finish(res, Errno.ISDIR);
   const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
@@ -111,9 +113,11 @@ export function path_open(
     errno = ctx.walker.followFinal(res);
     if (errno !== Errno.SUCCESS) return errno;
   }
+  const openedFs = res.fs;
+  const nsPath = ns === null ? '' : res.nsPath;
   res.release();
   if (errno !== Errno.SUCCESS) return errno;
-  return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut);
+  return install(ctx, openedFs, ref, base, inheriting, fdflags, openMode(flags), fdOut, ns, nsPath);
 }
 
 function openMode(flags: number): number {
@@ -123,7 +127,7 @@ function openMode(flags: number): number {
 /** Puts a freshly opened handle into the fd table with rights that fit its kind; EMFILE when the table is full. */
 function install(
   ctx: SyscallContext, fs: FileSystem, ref: Ref<FsHandle | null>, base: number, inheriting: number, fdflags: number,
-  mode: number, fdOut: number,
+  mode: number, fdOut: number, ns: Namespace | null, nsPath: string,
 ): Errno {
   const handle = ref.value as FsHandle;
   ref.value = null;
@@ -132,6 +136,10 @@ function install(
     ? new FdEntry(FdKind.Directory, Filetype.DIRECTORY, base & RIGHTS_DIRECTORY, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags & ~Fdflags.APPEND, fs, handle, null)
     : new FdEntry(FdKind.File, filetype, base & RIGHTS_REGULAR_FILE, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags, fs, handle, null);
   if (filetype !== Filetype.DIRECTORY) entry.mode = mode;
+  else if (ns !== null) {
+    entry.ns = ns;
+    entry.nsPath = nsPath;
+  }
   const newFd = ctx.fds.insert(entry);
   if (newFd < 0) {
     fs.close(handle);
@@ -193,6 +201,7 @@ export function path_remove_directory(ctx: SyscallContext, fd: number, path: num
   const res = ctx.resA;
   const errno = begin(ctx, fd, Rights.PATH_REMOVE_DIRECTORY, path, len, res);
   if (errno !== Errno.SUCCESS) return errno;
+  if (res.atMount) return finish(res, Errno.BUSY); // a mount point
   if (res.name === '.') return finish(res, Errno.INVAL); // rmdir(".") and "dir/.." (POSIX)
   return finish(res, res.fs.rmdirAt(res.dir, res.name));
 }
@@ -319,8 +328,10 @@ export function path_rename(
 }
 
 function renameResolved(ctx: SyscallContext, src: Resolution, dst: Resolution): Errno {
+  if (src.name === '.' || dst.name === '.') return Errno.BUSY; // includes mount points
   if (src.fs !== dst.fs) return Errno.XDEV;
-  if (src.name === '.' || dst.name === '.') return Errno.BUSY;
+  // Renaming a directory that has mount points below it would move them: refused, as Linux does (EBUSY).
+  if (src.ns !== null && src.ns.hasMountsBelow(src.nsPath)) return Errno.BUSY;
   if (src.mustBeDir || dst.mustBeDir) {
     // A trailing slash on either side requires the source to be a directory (POSIX rename).
     const errno = src.fs.statAt(src.dir, src.name, ctx.stat);
