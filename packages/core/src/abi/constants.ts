@@ -69,6 +69,13 @@ export const RIGHTS_DIRECTORY: number =
 /** What a directory may hand down to what is opened beneath it. */
 export const RIGHTS_DIRECTORY_INHERITING: number = RIGHTS_DIRECTORY | RIGHTS_REGULAR_FILE;
 
+/** Rights that change something: what a read-only filesystem's fds do not report. */
+export const RIGHTS_MUTATING: number =
+  Rights.FD_DATASYNC | Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE |
+  Rights.FD_FILESTAT_SET_TIMES | Rights.PATH_CREATE_DIRECTORY | Rights.PATH_CREATE_FILE | Rights.PATH_LINK_SOURCE |
+  Rights.PATH_LINK_TARGET | Rights.PATH_RENAME_SOURCE | Rights.PATH_RENAME_TARGET | Rights.PATH_FILESTAT_SET_SIZE |
+  Rights.PATH_FILESTAT_SET_TIMES | Rights.PATH_SYMLINK | Rights.PATH_REMOVE_DIRECTORY | Rights.PATH_UNLINK_FILE;
+
 /** Rights of a terminal or stream: no seek/tell, so wasi-libc's `isatty` can tell it from a file. */
 export const RIGHTS_TTY: number =
   Rights.FD_READ | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_WRITE | Rights.FD_FILESTAT_GET |

@@ -1,5 +1,5 @@
 import { Errno } from '../abi/errno';
-import { Advice, Fdflags, FDFLAGS_ALL, FSTFLAGS_ALL, Filetype, Rights, rightsFromWire, rightsToWire, Whence } from '../abi/constants';
+import { Advice, Fdflags, FDFLAGS_ALL, FSTFLAGS_ALL, Filetype, RIGHTS_MUTATING, Rights, rightsFromWire, rightsToWire, Whence } from '../abi/constants';
 import type { SyscallContext } from '../context';
 import { FdKind, type FdEntry } from '../fdtable';
 import { utf8Encoder, utf8Length } from '../memory';
@@ -230,8 +230,11 @@ export function fd_fdstat_get(ctx: SyscallContext, fd: number, out: number): Err
   ctx.mem.u8.fill(0, out, out + L.size);
   v.setUint8(out + L.filetype, filetypeOfEntry(entry));
   v.setUint16(out + L.flags, entry.fdflags, true);
-  v.setBigUint64(out + L.rightsBase, rightsToWire(entry.rightsBase), true);
-  v.setBigUint64(out + L.rightsInheriting, rightsToWire(entry.rightsInheriting), true);
+  // A read-only filesystem reports read-only rights; its mutations still reach it and fail with EROFS, the errno
+  // a guest expects from a read-only mount (a rights check would say ENOTCAPABLE instead).
+  const hide = entry.fs !== null && entry.fs.capabilities.readOnly ? RIGHTS_MUTATING : 0;
+  v.setBigUint64(out + L.rightsBase, rightsToWire(entry.rightsBase & ~hide), true);
+  v.setBigUint64(out + L.rightsInheriting, rightsToWire(entry.rightsInheriting & ~hide), true);
   return Errno.SUCCESS;
 }
 
