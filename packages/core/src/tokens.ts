@@ -19,6 +19,11 @@ export interface WasiSettings {
   /** `KEY=VALUE` strings, in order. */
   readonly env: readonly string[];
   readonly preopens: readonly { readonly guestPath: string; readonly fs: FileSystem }[];
+  /** A mount namespace (see `WasiCoreConfig.namespace`), when the host composes one. */
+  readonly namespace?: {
+    readonly mounts: readonly { readonly path: string; readonly fs: FileSystem }[];
+    readonly preopens?: readonly string[];
+  };
 }
 
 export const TOKENS = {

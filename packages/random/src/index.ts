@@ -1,1 +1,2 @@
 export { CryptoRandom } from './crypto-random';
+export { SeededRandom, type Seed } from './seeded-random';

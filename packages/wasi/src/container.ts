@@ -52,6 +52,14 @@ export const settingsModule = new ContainerModule(({ bind }) => {
       args: o.args,
       env: o.env,
       preopens: o.preopens.map(([guestPath, hostPath]) => ({ guestPath, fs: openDirectory(hostPath) })),
+      ...(o.mounts === undefined
+        ? {}
+        : {
+            namespace: {
+              mounts: o.mounts.map(([path, fs]) => ({ path, fs: typeof fs === 'string' ? openDirectory(fs) : fs })),
+              preopens: o.mountPreopens,
+            },
+          }),
     };
   });
 });

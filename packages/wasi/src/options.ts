@@ -1,4 +1,5 @@
 import type { Container, ContainerModule } from 'inversify';
+import type { FileSystem } from '@vos/core';
 import { errInvalidArgValue } from './errors';
 import { validateArray, validateInt32, validateObject, validateString } from './validate';
 
@@ -18,6 +19,14 @@ export interface WASIOptions {
   stdin?: number;
   stdout?: number;
   stderr?: number;
+  /**
+   * vos: a mount namespace. Guest path -> a `FileSystem` (any backend) or a host directory path (opened through
+   * `TOKENS.HostDirectory`). A filesystem at `/` is required. The guest gets the namespace directories in
+   * `mountPreopens` (default `['/']`) as preopens, after any node:wasi-style `preopens`.
+   */
+  mounts?: Record<string, unknown>;
+  /** vos: namespace directories to preopen (default `['/']`); each must lie in `mounts`' namespace. */
+  mountPreopens?: readonly string[];
   /** vos: providers bound here win over the defaults (each token is looked up here first). */
   container?: Container;
   /** vos: modules loaded after the defaults, in a child container, so a plain `bind` replaces a default. */
@@ -35,6 +44,9 @@ export interface ParsedOptions {
   readonly stdin: number;
   readonly stdout: number;
   readonly stderr: number;
+  /** [guest path, FileSystem or host path] pairs of the mount namespace, or undefined without one. */
+  readonly mounts?: readonly (readonly [string, FileSystem | string])[];
+  readonly mountPreopens?: readonly string[];
 }
 
 /**
@@ -82,5 +94,36 @@ export function parseOptions(options: unknown): ParsedOptions {
   validateInt32(stdout, 'options.stdout', 0);
   validateInt32(stderr, 'options.stderr', 0);
 
-  return { importModule, args, env, preopens, stdin, stdout, stderr };
+  return { importModule, args, env, preopens, stdin, stdout, stderr, ...parseMounts(options) };
+}
+
+/** `true` for anything that implements the FileSystem contract's entry point (duck-typed: any backend). */
+function isFileSystem(value: unknown): value is FileSystem {
+  return typeof value === 'object' && value !== null && typeof (value as FileSystem).openRoot === 'function';
+}
+
+/** The vos-only `mounts` and `mountPreopens` options (node:wasi has neither, so nothing to stay compatible with). */
+function parseMounts(options: Record<string, unknown>): Pick<ParsedOptions, 'mounts' | 'mountPreopens'> {
+  const { mounts, mountPreopens } = options;
+  if (mounts === undefined) {
+    if (mountPreopens !== undefined) throw errInvalidArgValue('options.mountPreopens', mountPreopens, 'needs options.mounts');
+    return {};
+  }
+  validateObject(mounts, 'options.mounts');
+  const pairs: (readonly [string, FileSystem | string])[] = [];
+  for (const [guestPath, value] of Object.entries(mounts)) {
+    if (!guestPath.startsWith('/')) throw errInvalidArgValue(`options.mounts['${guestPath}']`, guestPath, 'must be an absolute guest path');
+    if (typeof value !== 'string' && !isFileSystem(value)) {
+      throw errInvalidArgValue(`options.mounts['${guestPath}']`, value, 'must be a FileSystem or a host directory path');
+    }
+    pairs.push([guestPath, value]);
+  }
+  if (!pairs.some(([p]) => p.replace(/\/+$/, '') === '')) {
+    throw errInvalidArgValue('options.mounts', mounts, "must mount a filesystem at '/'");
+  }
+  if (mountPreopens !== undefined) {
+    validateArray(mountPreopens, 'options.mountPreopens');
+    for (const p of mountPreopens) validateString(p, 'options.mountPreopens[]');
+  }
+  return { mounts: pairs, mountPreopens: mountPreopens as string[] | undefined };
 }

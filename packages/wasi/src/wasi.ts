@@ -74,7 +74,10 @@ export class WASI {
     const { stdio, settings, clock, random } = composeProviders(parsed, container, modules);
     const version = parsed.importModule === 'wasi_unstable' ? 'unstable' : 'preview1';
     const core = new WasiCore(
-      { args: settings.args, env: settings.env, preopens: settings.preopens, clock, random, stdio, onNotStarted: throwNotStarted },
+      {
+        args: settings.args, env: settings.env, preopens: settings.preopens, namespace: settings.namespace,
+        clock, random, stdio, onNotStarted: throwNotStarted,
+      },
       version,
     );
 

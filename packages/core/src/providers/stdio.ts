@@ -9,8 +9,6 @@ import type { FileStat } from './fs';
 export interface Stream {
   /** WASI filetype reported by fdstat: CHARACTER_DEVICE only for a real terminal. */
   readonly filetype: Filetype;
-  /** Whether the stream can be positioned (a host fd on a regular file); adds seek/tell rights. */
-  readonly seekable: boolean;
   /** Bytes read into `buf[off..]` (0 = EOF), or -errno (EBADF if not readable, EAGAIN, EIO). */
   read(buf: Uint8Array, off: number, len: number): number;
   /** Bytes written from `buf[off..off+len)`, or -errno (EBADF if not writable, EPIPE, ENOSPC, EIO). */
@@ -18,12 +16,18 @@ export interface Stream {
   /** fstat of the stream. */
   stat(out: FileStat): Errno;
   /**
-   * For `poll_oneoff` fd_read subscriptions: bytes known to be readable now, 0 at EOF or when nothing is
-   * available yet, -1 when unknown (the core then reports it ready, as wasmtime does for blocking streams).
+   * For `poll_oneoff` fd_read subscriptions: bytes known to be readable now (> 0), 0 when nothing is available
+   * yet (not ready: a read would block), -1 when ready with an unknown count, which includes EOF (a read returns
+   * 0 at once) and streams that cannot tell (the core reports them ready, as wasmtime does for blocking streams).
+   * Absent means always -1.
    */
   readable?(): number;
-  /** Repositions (only when `seekable`): returns the new offset or -errno. whence: 0 set, 1 cur, 2 end. */
-  seek?(offset: bigint, whence: number): bigint | number;
+  /**
+   * Blocks (without spinning) until the stream is readable or `timeoutNs` of real time has passed (-1n: no
+   * limit), then answers as `readable()`. Only called after `readable()` returned 0. A stream without it that
+   * is not ready is waited for only through the clock subscriptions of the poll, or reported ready if it has none.
+   */
+  waitReadable?(timeoutNs: bigint): number;
   /** Called when the guest's fd goes away; a host fd is never closed by a guest action. */
   close?(): void;
 }
