@@ -5,7 +5,7 @@ import type { Preview1Syscalls, UnstableSyscalls } from './abi/functions';
 import { SyscallContext, type WasiCoreConfig } from './context';
 import { WasiNotStartedError } from './errors';
 import { FdEntry, FdKind } from './fdtable';
-import type { MemoryLike } from './memory';
+import type { GuestMemory, MemoryLike } from './memory';
 import { preview1Imports } from './preview1';
 import { unstableImports } from './unstable';
 import type { Stream } from './providers/stdio';
@@ -36,11 +36,13 @@ export class WasiCore {
   /** The mount namespace, when the host gave one. */
   namespace: Namespace | null = null;
   private readonly config: WasiCoreConfig;
+  private readonly stdio: WasiCoreConfig['stdio'];
   private readonly onNotStarted: () => never;
   private p0: UnstableSyscalls | null = null;
 
   constructor(config: WasiCoreConfig, readonly version: WasiVersion = 'preview1') {
     this.config = config;
+    this.stdio = config.stdio;
     this.onNotStarted = config.onNotStarted ?? ((): never => { throw new WasiNotStartedError(); });
     this.p1Ctx = new SyscallContext(config, PREVIEW1_LAYOUT, this.onNotStarted);
     const fds = this.p1Ctx.fds;
@@ -103,6 +105,19 @@ export class WasiCore {
   /** Binds (or re-binds) the guest's exported memory. */
   bindMemory(memory: MemoryLike): void {
     this.p1Ctx.mem.bind(memory);
+  }
+
+  /** A readable description of a guest fd (its path, or stdin/stdout/stderr), for traces; '' if not open. */
+  describeFd(fd: number): string {
+    const entry = this.p1Ctx.fds.peek(fd);
+    if (entry === undefined) return '';
+    if (entry.kind === FdKind.Stream) return entry.stream === this.stdio.stdin ? 'stdin' : entry.stream === this.stdio.stdout ? 'stdout' : entry.stream === this.stdio.stderr ? 'stderr' : 'stream';
+    return entry.describe();
+  }
+
+  /** The guest memory view (bounds-checked reads for tracing and host tools). */
+  get memory(): GuestMemory {
+    return this.p1Ctx.mem;
   }
 
   get memoryBound(): boolean {

@@ -17,6 +17,12 @@ export class FdEntry {
    * ENOTCAPABLE.
    */
   mode = 0;
+  /**
+   * What the fd refers to, for traces and messages: the directory fd it was opened from and the guest path
+   * given (kept apart, so opening costs no string concatenation). See `describe()`.
+   */
+  openedFrom: FdEntry | null = null;
+  openedPath = '';
   /** The mount namespace a directory fd belongs to (null outside a namespace), and its path there. */
   ns: Namespace | null = null;
   nsPath = '/';
@@ -35,6 +41,16 @@ export class FdEntry {
     /** Guest path of a preopened directory (for `fd_prestat_*`), else null. */
     readonly preopenPath: string | null = null,
   ) {}
+
+  /** A readable name: the preopen's guest path, or `<dir>/<path as opened>`; streams by their role. */
+  describe(): string {
+    if (this.preopenPath !== null) return this.preopenPath;
+    if (this.openedFrom !== null) {
+      const dir = this.openedFrom.describe();
+      return dir.endsWith('/') ? dir + this.openedPath : `${dir}/${this.openedPath}`;
+    }
+    return '';
+  }
 
   close(): void {
     if (this.handle !== null && this.fs !== null) this.fs.close(this.handle);

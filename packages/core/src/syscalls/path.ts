@@ -96,7 +96,7 @@ export function path_open(
   if (fs.openPath !== undefined && !(flags & (OpenFlags.CREATE | OpenFlags.TRUNC)) && (ns === null || !ns.hasMountsBelow(dirEntry.nsPath))) {
     // Plain paths (names only) may be opened by the backend in one step when it can vouch for them.
     if (ctx.walker.openPlain(fs, dirEntry.handle!, pathStr, flags, ref) === Errno.SUCCESS) {
-      return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut, null, '');
+      return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut, null, '', dirEntry, pathStr);
     }
   }
 
@@ -117,7 +117,7 @@ export function path_open(
   const nsPath = ns === null ? '' : res.nsPath;
   res.release();
   if (errno !== Errno.SUCCESS) return errno;
-  return install(ctx, openedFs, ref, base, inheriting, fdflags, openMode(flags), fdOut, ns, nsPath);
+  return install(ctx, openedFs, ref, base, inheriting, fdflags, openMode(flags), fdOut, ns, nsPath, dirEntry, pathStr);
 }
 
 function openMode(flags: number): number {
@@ -127,7 +127,7 @@ function openMode(flags: number): number {
 /** Puts a freshly opened handle into the fd table with rights that fit its kind; EMFILE when the table is full. */
 function install(
   ctx: SyscallContext, fs: FileSystem, ref: Ref<FsHandle | null>, base: number, inheriting: number, fdflags: number,
-  mode: number, fdOut: number, ns: Namespace | null, nsPath: string,
+  mode: number, fdOut: number, ns: Namespace | null, nsPath: string, from: FdEntry, path: string,
 ): Errno {
   const handle = ref.value as FsHandle;
   ref.value = null;
@@ -135,6 +135,8 @@ function install(
   const entry: FdEntry = filetype === Filetype.DIRECTORY
     ? new FdEntry(FdKind.Directory, Filetype.DIRECTORY, base & RIGHTS_DIRECTORY, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags & ~Fdflags.APPEND, fs, handle, null)
     : new FdEntry(FdKind.File, filetype, base & RIGHTS_REGULAR_FILE, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags, fs, handle, null);
+  entry.openedFrom = from;
+  entry.openedPath = path;
   if (filetype !== Filetype.DIRECTORY) entry.mode = mode;
   else if (ns !== null) {
     entry.ns = ns;
