@@ -27,6 +27,10 @@ const DIR_REOPEN = O_RDONLY | O_DIRECTORY;
 const PROC_FD = '/proc/self/fd/';
 const BIGINT = { bigint: true } as const;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** A directory whose ctime is older than this (ns) cannot change without its ctime changing. */
+const LISTING_SETTLE_NS = 50_000_000n;
+/** Directory listings kept for reuse, per filesystem (oldest dropped first). */
+const MAX_CACHED_LISTINGS = 64;
 
 const { READ, WRITE, CREATE, EXCL, TRUNC, DIRECTORY, APPEND, DSYNC, SYNC, RSYNC, NONBLOCK } = OpenFlags;
 
@@ -73,6 +77,9 @@ export class NodeFileSystem implements FileSystem {
   /** Whether name-relative operations go through `/proc/self/fd` (see the class comment). */
   readonly usesProcFd: boolean;
   private readonly rootErrno: Errno;
+  /** Bumped by every operation that can change a directory's entries (invalidates cached listings). */
+  private generation = 0;
+  private readonly listings = new Map<string, { generation: number; ctimeNs: bigint; entries: DirEntry[] }>();
 
   constructor(hostPath: string, options: NodeFileSystemOptions = {}) {
     let root: string | null = null;
@@ -118,6 +125,7 @@ export class NodeFileSystem implements FileSystem {
    * yields a directory handle. NONBLOCK is passed on only when asked: opening a host fifo blocks, as in wasmtime.
    */
   openAt(dir: FsHandle, name: string, flags: number, out: Ref<FsHandle | null>): Errno {
+    if (flags & CREATE) this.generation++;
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     const d = dir as NodeDirHandle;
@@ -248,6 +256,7 @@ export class NodeFileSystem implements FileSystem {
 
   /** `.` always exists: EEXIST, and the root is never touched. */
   mkdirAt(dir: FsHandle, name: string): Errno {
+    this.generation++;
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     if (name === '.') return Errno.EXIST;
@@ -261,6 +270,7 @@ export class NodeFileSystem implements FileSystem {
 
   /** The target is stored as given; a NUL in it cannot be stored on a host (EINVAL). `.` exists: EEXIST. */
   symlinkAt(target: string, dir: FsHandle, name: string): Errno {
+    this.generation++;
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     if (name === '.') return Errno.EXIST;
@@ -275,6 +285,7 @@ export class NodeFileSystem implements FileSystem {
 
   /** `.` is a directory: EISDIR (Linux unlink(2) gives EISDIR for any directory too). */
   unlinkAt(dir: FsHandle, name: string): Errno {
+    this.generation++;
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     if (name === '.') return Errno.ISDIR;
@@ -288,6 +299,7 @@ export class NodeFileSystem implements FileSystem {
 
   /** `.` is EINVAL, as rmdir(2) of a path ending in `.`; this also keeps the preopened root undeletable. */
   rmdirAt(dir: FsHandle, name: string): Errno {
+    this.generation++;
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     if (name === '.') return Errno.INVAL;
@@ -304,6 +316,7 @@ export class NodeFileSystem implements FileSystem {
    * directories of one tree unless the host mounted something inside it, in which case EXDEV is the truth.
    */
   renameAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+    this.generation++;
     const bad =
       this.dirErrno(oldDir) || checkName(oldName) || this.dirErrno(newDir) || checkName(newName);
     if (bad) return bad;
@@ -318,6 +331,7 @@ export class NodeFileSystem implements FileSystem {
 
   /** link(2) on Linux never follows a symlink source. `.` as source is a directory (EPERM); as target, EEXIST. */
   linkAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+    this.generation++;
     const bad =
       this.dirErrno(oldDir) || checkName(oldName) || this.dirErrno(newDir) || checkName(newName);
     if (bad) return bad;
@@ -453,12 +467,26 @@ export class NodeFileSystem implements FileSystem {
    * the same instant; an entry removed between the listing and its lstat is skipped (it is gone). A name that
    * is not valid UTF-8 cannot be given to the guest: EILSEQ for the whole listing, as wasmtime.
    */
+  /**
+   * Lists a directory: names from one readdir, and an lstat per entry for its inode number and type (Node does
+   * not expose d_ino). That lstat is most of the cost, so the last listing of each directory is kept and reused
+   * while the directory provably has not changed: same ctime, no mutation through this filesystem since, and a
+   * ctime old enough (`LISTING_SETTLE_NS`) that a change inside one timestamp tick cannot hide behind it (host
+   * file times advance in coarse ticks). Anything else lists afresh.
+   */
   readdir(h: FsHandle, out: DirEntry[]): Errno {
     const bad = this.dirErrno(h);
     if (bad) return bad;
     const d = h as NodeDirHandle;
     out.length = 0;
     try {
+      const dirStat = fs.fstatSync(d.fd, BIGINT);
+      const key = `${dirStat.dev}:${dirStat.ino}`;
+      const cached = this.listings.get(key);
+      if (cached !== undefined && cached.generation === this.generation && cached.ctimeNs === dirStat.ctimeNs) {
+        for (const e of cached.entries) out.push(e);
+        return Errno.SUCCESS;
+      }
       const names = fs.readdirSync(this.usesProcFd ? PROC_FD + d.fd : d.path, { encoding: 'buffer' });
       for (let i = 0; i < names.length; i++) {
         let name: string;
@@ -468,21 +496,23 @@ export class NodeFileSystem implements FileSystem {
           out.length = 0;
           return Errno.ILSEQ;
         }
-        let st: fs.BigIntStats | undefined;
-        try {
-          st = fs.lstatSync(d.base + name, BIGINT);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-          throw err;
-        }
-        out.push({ name, ino: st.ino, filetype: filetypeFromMode(Number(st.mode)) });
+        const st = fs.lstatSync(d.base + name, { throwIfNoEntry: false });
+        if (st === undefined) continue; // removed since the readdir
+        const ino = Number.isSafeInteger(st.ino) ? BigInt(st.ino) : fs.lstatSync(d.base + name, BIGINT).ino;
+        out.push({ name, ino, filetype: filetypeFromMode(st.mode) });
       }
+      const settled = BigInt(Date.now()) * 1_000_000n - dirStat.ctimeNs > LISTING_SETTLE_NS;
+      if (settled) {
+        if (this.listings.size >= MAX_CACHED_LISTINGS) this.listings.delete(this.listings.keys().next().value as string);
+        this.listings.set(key, { generation: this.generation, ctimeNs: dirStat.ctimeNs, entries: out.slice() });
+      } else this.listings.delete(key);
       return Errno.SUCCESS;
     } catch (err) {
       out.length = 0;
       return errnoFromHostError(err);
     }
   }
+
 
   // ---- internals ----
 
