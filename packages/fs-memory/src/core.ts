@@ -8,4 +8,6 @@ export const Filetype = core.Filetype;
 export type Filetype = core.Filetype;
 export const OpenFlags = core.OpenFlags;
 export const DECLINED = core.DECLINED;
+export const utf8Length = core.utf8Length;
+export const errnoName = core.errnoName;
 export type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Ref } from '@vos/core';

@@ -1,0 +1,8 @@
+export {
+  MemoryFileSystem,
+  type MemoryFileSystemOptions,
+  type MemoryQuota,
+  type MemoryUsage,
+} from './memory-file-system';
+export type { DataCounters } from './file-data';
+export { isSymlinkEntry, type MemorySymlink, type MemoryTree, type MemoryTreeEntry, type ToObjectOptions } from './tree';
