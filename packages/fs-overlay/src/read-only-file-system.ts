@@ -80,17 +80,17 @@ export class ReadOnlyFileSystem implements FileSystem {
   }
 
   /** Always EROFS (Linux takes the write lock before the lookup). */
-  unlinkAt(): Errno {
+  unlinkAt(_dir: FsHandle, _name: string): Errno {
     return Errno.ROFS;
   }
 
   /** Always EROFS. */
-  rmdirAt(): Errno {
+  rmdirAt(_dir: FsHandle, _name: string): Errno {
     return Errno.ROFS;
   }
 
   /** Always EROFS. */
-  renameAt(): Errno {
+  renameAt(_oldDir: FsHandle, _oldName: string, _newDir: FsHandle, _newName: string): Errno {
     return Errno.ROFS;
   }
 
@@ -100,7 +100,7 @@ export class ReadOnlyFileSystem implements FileSystem {
   }
 
   /** ENOENT (or the lookup's errno) for a missing name, else EROFS. */
-  setTimesAt(dir: FsHandle, name: string): Errno {
+  setTimesAt(dir: FsHandle, name: string, _atim: bigint | null, _mtim: bigint | null): Errno {
     const found = this.inner.statAt(dir, name, this.probe);
     return found === Errno.SUCCESS ? Errno.ROFS : (found as Errno);
   }
@@ -121,15 +121,15 @@ export class ReadOnlyFileSystem implements FileSystem {
     return this.inner.read(h, buf, off, len, position);
   }
 
-  write(): number {
+  write(_h: FsHandle, _buf: Uint8Array, _off: number, _len: number, _position: number): number {
     return -Errno.ROFS;
   }
 
-  truncate(): Errno {
+  truncate(_h: FsHandle, _size: number): Errno {
     return Errno.ROFS;
   }
 
-  setTimes(): Errno {
+  setTimes(_h: FsHandle, _atim: bigint | null, _mtim: bigint | null): Errno {
     return Errno.ROFS;
   }
 
@@ -138,7 +138,7 @@ export class ReadOnlyFileSystem implements FileSystem {
     return this.inner.sync(h, dataOnly);
   }
 
-  allocate(): Errno {
+  allocate(_h: FsHandle, _offset: number, _len: number): Errno {
     return Errno.ROFS;
   }
 
