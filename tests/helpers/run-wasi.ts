@@ -21,6 +21,11 @@ export interface RunOptions {
   version?: 'preview1' | 'unstable';
   /** Called with the sandbox's host path before the program starts, to lay out fixtures. */
   setup?: (sandbox: string) => void;
+  /**
+   * vos only: serve `/sandbox` from this backend instead of a host directory (a mount namespace with an in-memory
+   * root, `/sandbox` preopened as fd 3, as the host-directory runs have it). Gets the fresh sandbox host path.
+   */
+  sandboxFs?: (sandbox: string) => unknown;
 }
 
 export interface RunResult {
@@ -73,7 +78,9 @@ export async function runProgram(WASI: any, wasmFile: string, options: RunOption
       version: options.version ?? 'preview1',
       args: options.args ?? [path.basename(wasmFile, '.wasm')],
       env: options.env ?? {},
-      preopens: options.preopens ?? { '/sandbox': sandbox },
+      ...(options.sandboxFs
+        ? { mounts: { '/sandbox': options.sandboxFs(sandbox) }, mountPreopens: ['/sandbox'] }
+        : { preopens: options.preopens ?? { '/sandbox': sandbox } }),
       stdin,
       stdout,
       stderr,

@@ -2,9 +2,18 @@ import { Errno } from './abi/errno';
 import { Filetype } from './abi/constants';
 import { DECLINED, OpenFlags, type FileSystem, type FsHandle, type Ref } from './providers/fs';
 import { joinNsPath, type Namespace } from './namespace';
+import { utf8Length } from './memory';
 
 /** Symlinks followed in one resolution before ELOOP (Linux's MAXSYMLINKS). */
 export const SYMLINK_BUDGET = 40;
+
+/** Longest path component in bytes (NAME_MAX): longer is ENAMETOOLONG on every backend, as on a real disk. */
+export const NAME_MAX = 255;
+
+/** Whether a component is over NAME_MAX bytes (only long strings can be: a UTF-16 unit is at most 3 bytes). */
+function tooLong(c: string): boolean {
+  return c.length > NAME_MAX / 3 && utf8Length(c) > NAME_MAX;
+}
 
 const DIR_OPEN = OpenFlags.READ | OpenFlags.DIRECTORY;
 
@@ -184,6 +193,10 @@ export class PathWalker {
           return Errno.SUCCESS;
         }
         continue;
+      }
+      if (tooLong(c)) {
+        out.release();
+        return Errno.NAMETOOLONG;
       }
       if (last) {
         out.name = c;
