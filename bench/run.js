@@ -9,6 +9,7 @@
 //   BENCH_TIMEOUT_MS        per-sample limit (default 60000)
 //   BENCH_TMPDIR            where sample directories go (default /dev/shm, see lib/sandbox.js)
 //   BENCH_VOS_MODULE        module to load instead of '@vos/wasi'
+//   BENCH_VOS_FS=memory     serve vos's sandbox from @vos/fs-memory (node:wasi stays on the host directory)
 //   BENCH_STRICT=1          exit 1 if vos ran and failed or missed a target
 // The table goes to stdout, progress to stderr, and the full result to bench/results/latest.json.
 const fs = require('node:fs');

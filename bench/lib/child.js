@@ -62,6 +62,7 @@ function runInFreshSandbox(host, hostName, workload, module, isWarmup) {
   try {
     if (workload.setup) workload.setup(sandbox.sandboxDir);
     const options = wasiOptions({
+      hostName,
       args: [workload.name, GUEST_DIR],
       sandboxDir: sandbox.sandboxDir,
       stdin: stdinFd,

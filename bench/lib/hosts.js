@@ -27,13 +27,30 @@ function loadHost(name) {
   }
 }
 
-/** The same options for both hosts: the options object node:wasi documents. */
-function wasiOptions({ args, sandboxDir, stdin, stdout, stderr }) {
+/**
+ * BENCH_VOS_FS=memory serves vos's sandbox from @vos/fs-memory instead of the host directory: the host-side
+ * setup is copied into a fresh MemoryFileSystem when each WASI is constructed (not timed), and mounted at the
+ * same guest path. node:wasi always uses the host directory, so the ratio compares memory against the disk.
+ */
+const VOS_FS = process.env.BENCH_VOS_FS || 'host';
+if (VOS_FS !== 'host' && VOS_FS !== 'memory') throw new Error(`BENCH_VOS_FS must be host or memory, not ${VOS_FS}`);
+
+function sandboxOptions(hostName, sandboxDir) {
+  if (hostName !== 'vos' || VOS_FS === 'host') return { preopens: { [GUEST_DIR]: sandboxDir } };
+  const { MemoryFileSystem } = require('@vos/fs-memory');
+  return {
+    mounts: { [GUEST_DIR]: ({ clock }) => MemoryFileSystem.fromHostDirectory(sandboxDir, { clock }) },
+    mountPreopens: [GUEST_DIR],
+  };
+}
+
+/** The same options for both hosts: the options object node:wasi documents (vos may serve the sandbox from memory). */
+function wasiOptions({ hostName, args, sandboxDir, stdin, stdout, stderr }) {
   return {
     version: 'preview1',
     args,
     env: {},
-    preopens: { [GUEST_DIR]: sandboxDir },
+    ...sandboxOptions(hostName, sandboxDir),
     stdin,
     stdout,
     stderr,
@@ -47,4 +64,4 @@ function importObject(wasi) {
   return { wasi_snapshot_preview1: wasi.wasiImport };
 }
 
-module.exports = { GUEST_DIR, loadHost, wasiOptions, importObject };
+module.exports = { GUEST_DIR, VOS_FS, loadHost, wasiOptions, importObject };
