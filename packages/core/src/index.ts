@@ -10,3 +10,4 @@ export { SyscallContext, type WasiCoreConfig } from './context';
 export { WasiCore, type WasiVersion } from './core';
 export { preview1Imports } from './preview1';
 export { unstableImports } from './unstable';
+export { traceImports, TraceSummary, formatUs, type TraceOptions, type TraceSummaryRow, type TraceTarget } from './trace';

@@ -37,6 +37,8 @@ export class Namespace {
   /** Names of the mount points directly inside each namespace directory (for readdir). */
   private readonly childNames = new Map<string, string[]>();
   private readonly paths: string[] = [];
+  /** Every namespace directory with a mount point strictly below it (the proper prefixes of mount paths). */
+  private readonly ancestors = new Set<string>();
 
   constructor(mounts: readonly { readonly path: string; readonly fs: FileSystem }[]) {
     const ref: Ref<FsHandle | null> = { value: null };
@@ -49,6 +51,8 @@ export class Namespace {
       ref.value = null;
       this.paths.push(path);
       if (path !== '/') {
+        for (let at = path.indexOf('/', 1); at !== -1; at = path.indexOf('/', at + 1)) this.ancestors.add(path.slice(0, at));
+        this.ancestors.add('/');
         const cut = path.lastIndexOf('/');
         const parent = cut === 0 ? '/' : path.slice(0, cut);
         const list = this.childNames.get(parent) ?? [];
@@ -72,11 +76,12 @@ export class Namespace {
     return this.childNames.get(path) ?? NONE;
   }
 
-  /** Whether any mount point lies strictly below `path` (renaming such a directory would move mounts: EBUSY). */
+  /**
+   * Whether any mount point lies strictly below `path` (renaming such a directory would move mounts: EBUSY).
+   * `''` stands for "somewhere with no mounts below", which the walker uses to stop tracking paths.
+   */
   hasMountsBelow(path: string): boolean {
-    const prefix = path.length === 1 ? '/' : path + '/';
-    for (const p of this.paths) if (p !== path && p.startsWith(prefix)) return true;
-    return false;
+    return this.ancestors.has(path);
   }
 
   /** Every mount, parents before children (for composition checks and disposal). */

@@ -50,10 +50,11 @@ export class Resolution {
     return this.fsStack[this.fsStack.length - 1];
   }
 
-  /** Namespace path of the final component (only in a namespace). */
+  /** Namespace path of the final component (only in a namespace; '' where no mount can lie below). */
   get nsPath(): string {
     const dir = this.nsPaths[this.nsPaths.length - 1];
-    return this.name === '.' ? dir : joinNsPath(dir, this.name);
+    if (this.name === '.' || dir === '') return dir;
+    return (this.ns as Namespace).hasMountsBelow(dir) ? joinNsPath(dir, this.name) : '';
   }
 
   push(fs: FileSystem, handle: FsHandle, owned: boolean, nsPath: string): void {
@@ -183,8 +184,10 @@ export class PathWalker {
         }
         continue;
       }
-      // A mount point continues in the mounted filesystem, whatever the parent filesystem has there.
-      const mount = ns === null ? undefined : ns.mountAt(joinNsPath(out.nsPaths[out.nsPaths.length - 1], c));
+      // A mount point continues in the mounted filesystem, whatever the parent filesystem has there. Namespace
+      // paths are only tracked while a mount can still lie below (`''` marks a subtree with none).
+      const childNs = ns === null ? '' : childNsPath(ns, out.nsPaths[out.nsPaths.length - 1], c);
+      const mount = childNs === '' ? undefined : (ns as Namespace).mountAt(childNs);
       if (mount !== undefined) {
         out.push(mount.fs, mount.root, false, mount.path);
         if (last) {
@@ -205,7 +208,7 @@ export class PathWalker {
       const fs = out.fs;
       const errno = fs.openAt(out.dir, c, DIR_OPEN, opened);
       if (errno === Errno.SUCCESS) {
-        out.push(fs, opened.value as FsHandle, true, ns === null ? '' : joinNsPath(out.nsPaths[out.nsPaths.length - 1], c));
+        out.push(fs, opened.value as FsHandle, true, childNs);
         opened.value = null;
         continue;
       }
@@ -257,12 +260,8 @@ export class PathWalker {
     if (pending[0] === '..') return;
     const result = (fs.openDirPath as NonNullable<FileSystem['openDirPath']>)(start, names, names.length, this.opened);
     if (result === DECLINED || result !== Errno.SUCCESS) return;
-    let nsPath = '';
-    if (out.ns !== null) {
-      nsPath = out.nsPaths[0];
-      for (const n of names) nsPath = joinNsPath(nsPath, n);
-    }
-    out.push(fs, this.opened.value as FsHandle, true, nsPath);
+    // Only taken where no mount lies below the start, so the namespace path need not be tracked ('').
+    out.push(fs, this.opened.value as FsHandle, true, '');
     this.opened.value = null;
     pending.length = 1;
   }
@@ -281,6 +280,11 @@ export function isPlainPath(path: string): boolean {
     start = i + 1;
   }
   return true;
+}
+
+/** The namespace path of `name` in `dir`, or '' when no mount point can lie at or below it. */
+function childNsPath(ns: Namespace, dir: string, name: string): string {
+  return dir !== '' && ns.hasMountsBelow(dir) ? joinNsPath(dir, name) : '';
 }
 
 /** Whether a filetype is a symlink (used by callers that stat the final component). */

@@ -56,42 +56,38 @@ export function poll_oneoff(ctx: SyscallContext, inPtr: number, outPtr: number, 
   let nevents = 0;
   let earliest = -1n;
   let pending = 0;
-  let waitable: Stream | null = null;
+  let waiting: Stream | null = null;
   for (let i = 0; i < nsubs; i++) {
     const sub = inPtr + i * S.size;
     const tag = view.getUint8(sub + S.tag);
     if (tag === Eventtype.CLOCK) {
       const deadline = clockDeadline(ctx, sub, now, realtimeOffset);
       if (earliest < 0n || deadline < earliest) earliest = deadline;
-      continue;
-    }
-    const r = fdReadiness(ctx, sub, tag, false);
-    if (r === NOT_READY) {
+    } else if (answerFd(ctx, sub, tag, outPtr + nevents * E.size, false)) {
+      nevents++;
+    } else {
       pending++;
-      waitable = pendingStream;
-      continue;
+      waiting = pendingStream(ctx, sub);
     }
-    writeEvent(ctx, outPtr + nevents * E.size, sub, readyErrno, tag, readyBytes);
-    nevents++;
   }
 
-  if (nevents === 0) {
-    if (pending > 0) {
-      waitForStreams(ctx, inPtr, nsubs, pending, waitable, earliest, now);
-      // A stream that became ready, or (no clock to wait for) every pending stream, is reported.
-      const force = earliest < 0n;
-      for (let i = 0; i < nsubs; i++) {
-        const sub = inPtr + i * S.size;
-        const tag = view.getUint8(sub + S.tag);
-        if (tag !== Eventtype.FD_READ || fdReadiness(ctx, sub, tag, true) !== PENDING_STREAM) continue;
-        const r = fdReadiness(ctx, sub, tag, false);
-        if (r === NOT_READY && !force) continue;
-        writeEvent(ctx, outPtr + nevents * E.size, sub, Errno.SUCCESS, tag, r === NOT_READY ? 0n : readyBytes);
-        nevents++;
-      }
+  if (nevents === 0 && pending > 0) {
+    if (pending === 1) {
+      // The common case (a guest polling stdin, maybe with a timeout): one wait, bounded by the deadline.
+      waiting!.waitReadable?.(earliest < 0n ? -1n : earliest > now ? earliest - now : 0n);
+    } else {
+      waitForStreams(ctx, inPtr, nsubs, earliest, now);
     }
-    if (nevents === 0 && earliest > now) clock.sleepUntil(earliest);
+    // Every fd subscription was a pending stream. Report those now ready; with no clock to end the wait,
+    // report them all rather than return no event (the guest would spin on poll).
+    const force = earliest < 0n;
+    for (let i = 0; i < nsubs; i++) {
+      const sub = inPtr + i * S.size;
+      const tag = view.getUint8(sub + S.tag);
+      if (tag !== Eventtype.CLOCK && answerFd(ctx, sub, tag, outPtr + nevents * E.size, force)) nevents++;
+    }
   }
+  if (nevents === 0 && earliest > now) clock.sleepUntil(earliest);
   if (earliest >= 0n) {
     const after = clock.now(Clockid.MONOTONIC);
     for (let i = 0; i < nsubs; i++) {
@@ -113,88 +109,75 @@ function clockDeadline(ctx: SyscallContext, sub: number, now: bigint, realtimeOf
   const view = ctx.mem.view;
   const timeout = view.getBigUint64(sub + S.timeout, true);
   if ((view.getUint16(sub + S.flags, true) & Subclockflags.SUBSCRIPTION_CLOCK_ABSTIME) === 0) return now + timeout;
-  return view.getUint32(sub + S.clockId, true) === Clockid.MONOTONIC ? timeout : timeout - realtimeOffset;
+  if (view.getUint32(sub + S.clockId, true) === Clockid.MONOTONIC) return timeout;
+  // A realtime deadline long past can land before monotonic 0: clamp, it is due either way (and -1n means none).
+  const deadline = timeout - realtimeOffset;
+  return deadline > 0n ? deadline : 0n;
 }
 
-// fdReadiness results. Its answer for a ready fd goes in these two module slots rather than a fresh object:
-// poll is called in loops by event-driven guests. They are read right after the call, never across calls.
-const READY = 0;
-const NOT_READY = 1;
-const PENDING_STREAM = 2;
-let readyErrno: Errno = Errno.SUCCESS;
-let readyBytes = 0n;
-let pendingStream: Stream | null = null;
-
 /**
- * Readiness of one fd subscription. With `probeOnly`, only says whether it is an fd_read on a stream
- * (PENDING_STREAM) without asking the stream, so a second pass can find the streams the first one left pending.
+ * Writes the event of an fd subscription at `ev` if it is ready (or `force`d), and says whether it did.
+ * Not ready is only ever an fd_read on a stream whose `readable()` is 0.
  */
-function fdReadiness(ctx: SyscallContext, sub: number, tag: number, probeOnly: boolean): number {
-  const S = ctx.layout.subscription;
-  const fd = ctx.mem.view.getUint32(sub + S.fd, true);
+function answerFd(ctx: SyscallContext, sub: number, tag: number, ev: number, force: boolean): boolean {
+  const fd = ctx.mem.view.getUint32(sub + ctx.layout.subscription.fd, true);
   const entry = ctx.fds.get(fd, Rights.POLL_FD_READWRITE);
-  readyErrno = Errno.SUCCESS;
-  readyBytes = 0n;
   if (typeof entry === 'number') {
-    readyErrno = entry;
-    return probeOnly ? READY : READY;
+    writeEvent(ctx, ev, sub, entry, tag, 0n);
+    return true;
   }
   if (entry.kind === FdKind.Directory) {
-    readyErrno = Errno.BADF;
-    return READY;
+    writeEvent(ctx, ev, sub, Errno.BADF, tag, 0n);
+    return true;
   }
-  if (tag !== Eventtype.FD_READ) return READY;
-  if (entry.kind === FdKind.File) {
-    if (probeOnly) return READY;
+  let nbytes = 0n;
+  if (tag === Eventtype.FD_READ && entry.kind === FdKind.File) {
     const e = (entry.fs as FileSystem).stat(entry.handle as FsHandle, ctx.stat);
-    if (e !== Errno.SUCCESS) readyErrno = e;
-    else {
-      const pos = BigInt(entry.position < 0 ? Number(ctx.stat.size) : entry.position);
-      readyBytes = ctx.stat.size > pos ? ctx.stat.size - pos : 0n;
+    if (e !== Errno.SUCCESS) {
+      writeEvent(ctx, ev, sub, e, tag, 0n);
+      return true;
     }
-    return READY;
+    const pos = BigInt(entry.position < 0 ? Number(ctx.stat.size) : entry.position);
+    nbytes = ctx.stat.size > pos ? ctx.stat.size - pos : 0n;
+  } else if (tag === Eventtype.FD_READ) {
+    const n = entry.stream!.readable?.() ?? -1;
+    if (n === 0 && !force) return false;
+    if (n > 0) nbytes = BigInt(n);
   }
-  const stream = entry.stream!;
-  if (probeOnly) return stream.readable === undefined ? READY : PENDING_STREAM;
-  const n = stream.readable?.() ?? -1;
-  if (n === 0) {
-    pendingStream = stream;
-    return NOT_READY;
-  }
-  readyBytes = n > 0 ? BigInt(n) : 0n;
-  return READY;
+  writeEvent(ctx, ev, sub, Errno.SUCCESS, tag, nbytes);
+  return true;
+}
+
+/** The stream of an fd_read subscription that `answerFd` left pending. */
+function pendingStream(ctx: SyscallContext, sub: number): Stream {
+  const entry = ctx.fds.get(ctx.mem.view.getUint32(sub + ctx.layout.subscription.fd, true), Rights.POLL_FD_READWRITE);
+  return (entry as Exclude<typeof entry, number>).stream!;
 }
 
 /**
- * Waits (real time, no spinning) until one of the `pending` not-ready streams is readable, or until `earliest`
- * (monotonic, -1n = none) is reached. One stream waits in one call; several take turns in short slices. Streams
- * without `waitReadable` are not waited for here: the clock sleep that follows covers them.
+ * Several not-ready streams: each waits in turn for a short slice of real time (no spinning), until one is
+ * readable or `earliest - now` ns have been given (monotonic; earliest -1n = no limit). Streams without `waitReadable` are skipped; if no
+ * stream can wait, the clock sleep that follows (or the forced report) takes over.
  */
-function waitForStreams(
-  ctx: SyscallContext, inPtr: number, nsubs: number, pending: number, only: Stream | null, earliest: bigint, now: bigint,
-): void {
-  const clock = ctx.clock;
+function waitForStreams(ctx: SyscallContext, inPtr: number, nsubs: number, earliest: bigint, now: bigint): void {
   const S = ctx.layout.subscription;
-  if (pending === 1) {
-    if (only === null || only.waitReadable === undefined) return;
-    only.waitReadable(earliest < 0n ? -1n : earliest > now ? earliest - now : 0n);
-    return;
-  }
+  const view = ctx.mem.view;
+  // Budget in real ns, counted down by the slices given rather than read from the clock: a fake clock does not
+  // move while we wait for a real stream, and the core reads no host time of its own.
+  let budget = earliest < 0n ? -1n : earliest > now ? earliest - now : 0n;
   for (;;) {
     let anyWaitable = false;
     for (let i = 0; i < nsubs; i++) {
       const sub = inPtr + i * S.size;
-      const tag = ctx.mem.view.getUint8(sub + S.tag);
-      if (tag !== Eventtype.FD_READ || fdReadiness(ctx, sub, tag, true) !== PENDING_STREAM) continue;
-      if (fdReadiness(ctx, sub, tag, false) !== NOT_READY) return;
-      const stream = pendingStream!;
+      if (view.getUint8(sub + S.tag) === Eventtype.CLOCK) continue;
+      const stream = pendingStream(ctx, sub);
       if (stream.waitReadable === undefined) continue;
       anyWaitable = true;
       let slice = MULTI_STREAM_SLICE_NS;
-      if (earliest >= 0n) {
-        const left = earliest - clock.now(Clockid.MONOTONIC);
-        if (left <= 0n) return;
-        if (left < slice) slice = left;
+      if (budget >= 0n) {
+        if (budget === 0n) return;
+        if (budget < slice) slice = budget;
+        budget -= slice;
       }
       if (stream.waitReadable(slice) !== 0) return;
     }
