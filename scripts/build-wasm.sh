@@ -6,6 +6,7 @@
 #   tests/wasm/src/X.wat -> tests/wasm/bin/X.wasm   (wat2wasm)
 #   bench/wasm/src/X.c   -> bench/wasm/bin/X.wasm   (if bench/wasm/src exists)
 #   examples/NAME/X.c    -> examples/NAME/X.wasm
+#   tests/cli/fixtures/X.{c,wat} -> tests/cli/fixtures/X.wasm
 #
 # Output is deterministic: no timestamps, debug info stripped (it embeds build paths), names kept for traps.
 set -euo pipefail
@@ -18,7 +19,7 @@ CFLAGS=(--target=wasm32-wasi --sysroot=/usr -O2 -Wall -Werror -Wno-unused-functi
 WAT2WASM="${WAT2WASM:-wat2wasm}"
 
 build_dir() {
-  local src="$1" out="$2"
+  local src="$1" out="$2" watflags="${3:-}"
   [[ -d "$src" ]] || return 0
   mkdir -p "$out"
   shopt -s nullglob
@@ -30,7 +31,7 @@ build_dir() {
   done
   for f in "$src"/*.wat; do
     name="$(basename "$f" .wat)"
-    "$WAT2WASM" --enable-all -o "$out/$name.wasm" "$f"
+    "$WAT2WASM" --enable-all $watflags -o "$out/$name.wasm" "$f"
     echo "built $out/$name.wasm"
   done
   shopt -u nullglob
@@ -39,3 +40,6 @@ build_dir() {
 build_dir tests/wasm/src tests/wasm/bin
 build_dir bench/wasm/src bench/wasm/bin
 for d in examples/*/; do build_dir "${d%/}" "${d%/}"; done
+# CLI test fixtures: wasm function names kept so trap stacks can be checked; plus one file that is not wasm.
+build_dir tests/cli/fixtures tests/cli/fixtures --debug-names
+printf 'not wasm\n' > tests/cli/fixtures/not-wasm.wasm

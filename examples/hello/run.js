@@ -10,7 +10,7 @@ const wasmFile = process.argv[2] ?? path.join(__dirname, 'hello.wasm');
 const sandbox = fs.mkdtempSync(path.join(os.tmpdir(), 'vos-sandbox-'));
 const wasi = new WASI({
   version: 'preview1',
-  args: [path.basename(wasmFile), ...process.argv.slice(3)],
+  args: [path.basename(wasmFile), ...(process.argv.length > 3 ? process.argv.slice(3) : ['/sandbox'])],
   env: { LANG: 'C.UTF-8' },
   preopens: { '/sandbox': sandbox },
 });

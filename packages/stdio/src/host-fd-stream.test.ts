@@ -60,27 +60,10 @@ afterEach(() => {
 });
 
 describe('HostFdStream on a regular file', () => {
-  test('reports REGULAR_FILE, seekable, with seek', () => {
+  test('reports REGULAR_FILE and has no seek', () => {
     const s = new HostFdStream(open(path.join(dir, 'f'), 'w+'));
     expect(s.filetype).toBe(Filetype.REGULAR_FILE);
-    expect(s.seekable).toBe(true);
-    expect(typeof s.seek).toBe('function');
-  });
-
-  test('write, seek back, read back, then EOF', () => {
-    const s = new HostFdStream(open(path.join(dir, 'f'), 'w+'));
-    expect(s.write(enc('xxhello world'), 2, 11)).toBe(11);
-    expect(s.seek!(0n, 1)).toBe(11n);
-    expect(s.seek!(6n, 0)).toBe(6n);
-    const buf = new Uint8Array(16);
-    expect(s.read(buf, 0, 16)).toBe(5);
-    expect(dec(buf.subarray(0, 5))).toBe('world');
-    expect(s.read(buf, 0, 16)).toBe(0);
-    expect(s.seek!(0n, 0)).toBe(0n);
-    expect(s.write(enc('J'), 0, 1)).toBe(1);
-    expect(fs.readFileSync(path.join(dir, 'f'), 'utf8')).toBe('Jello world');
-    expect(s.seek!(-2n, 2)).toBe(9n);
-    expect(readAll(s)).toBe('ld');
+    expect('seek' in s).toBe(false);
   });
 
   test('reads into the given offset of the buffer', () => {
@@ -91,25 +74,15 @@ describe('HostFdStream on a regular file', () => {
     expect(dec(buf)).toBe('....abc.');
   });
 
-  test('before any seek, I/O follows the kernel offset, interleaving with host writes', () => {
+  test('I/O follows the kernel offset, interleaving with host writes', () => {
     const fd = open(path.join(dir, 'f'), 'w');
     const s = new HostFdStream(fd);
     fs.writeSync(fd, 'A');
     expect(s.write(enc('B'), 0, 1)).toBe(1);
     fs.writeSync(fd, 'C');
-    expect(s.seek!(0n, 1)).toBe(3n); // tell, reading the kernel offset: does not switch to positional I/O
     expect(s.write(enc('D'), 0, 1)).toBe(1);
     fs.writeSync(fd, 'E');
     expect(fs.readFileSync(path.join(dir, 'f'), 'utf8')).toBe('ABCDE');
-  });
-
-  test('bad seeks give EINVAL and leave the offset alone', () => {
-    const s = new HostFdStream(open(path.join(dir, 'f'), 'w+'));
-    s.write(enc('abc'), 0, 3);
-    expect(s.seek!(-1n, 0)).toBe(-Errno.INVAL);
-    expect(s.seek!(-4n, 2)).toBe(-Errno.INVAL);
-    expect(s.seek!(0n, 3)).toBe(-Errno.INVAL);
-    expect(s.seek!(0n, 1)).toBe(3n);
   });
 
   test('a 1 MiB write completes', () => {
@@ -131,8 +104,13 @@ describe('HostFdStream on a regular file', () => {
     });
   });
 
-  test('readable() is unknown (-1)', () => {
-    const s = new HostFdStream(open(path.join(dir, 'f'), 'w+'));
+  test('readable() on a file is the bytes left, -1 (ready) at EOF', () => {
+    fs.writeFileSync(path.join(dir, 'f'), 'hello');
+    const s = new HostFdStream(open(path.join(dir, 'f'), 'r'));
+    expect(s.readable()).toBe(5);
+    expect(s.read(new Uint8Array(2), 0, 2)).toBe(2);
+    expect(s.readable()).toBe(3);
+    expect(readAll(s)).toBe('llo');
     expect(s.readable()).toBe(-1);
   });
 
@@ -156,8 +134,6 @@ describe('HostFdStream on other kinds of fd', () => {
   test('a directory is DIRECTORY and reading it gives EISDIR', () => {
     const s = new HostFdStream(open(dir, 'r'));
     expect(s.filetype).toBe(Filetype.DIRECTORY);
-    expect(s.seekable).toBe(false);
-    expect(s.seek).toBeUndefined();
     expect(s.read(new Uint8Array(4), 0, 4)).toBe(-Errno.ISDIR);
   });
 
@@ -178,12 +154,10 @@ describe('HostFdStream on other kinds of fd', () => {
 });
 
 describe('HostFdStream on a pipe (FIFO)', () => {
-  test('is UNKNOWN, not seekable, and round-trips bytes', () => {
+  test('is UNKNOWN and round-trips bytes', () => {
     // O_RDWR on a FIFO (Linux) opens without waiting for a peer and holds both ends.
     const s = new HostFdStream(open(mkfifo('p'), fs.constants.O_RDWR));
     expect(s.filetype).toBe(Filetype.UNKNOWN);
-    expect(s.seekable).toBe(false);
-    expect(s.seek).toBeUndefined();
     expect(s.write(enc('abc'), 0, 3)).toBe(3);
     const buf = new Uint8Array(8);
     expect(s.read(buf, 0, 8)).toBe(3);
@@ -215,6 +189,38 @@ describe('HostFdStream on a pipe (FIFO)', () => {
     expect(waits).toHaveBeenCalled();
     waits.mockRestore();
     await done;
+  });
+
+  test('readiness of a non-blocking pipe: 0 while empty, read-ahead kept in order, EOF ready', async () => {
+    const fifo = mkfifo('p');
+    const rfd = open(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const s = new HostFdStream(rfd);
+    const wfd = fs.openSync(fifo, 'w');
+    expect(s.readable()).toBe(0);
+    const t0 = process.hrtime.bigint();
+    expect(s.waitReadable(30_000_000n)).toBe(0); // times out after ~30 ms, sleeping
+    expect(process.hrtime.bigint() - t0 >= 30_000_000n).toBe(true);
+    fs.writeSync(wfd, 'abc');
+    expect(s.readable()).toBe(3);
+    fs.writeSync(wfd, 'def');
+    const buf = new Uint8Array(8);
+    expect(s.read(buf, 0, 2)).toBe(2); // from the read-ahead first
+    expect(s.read(buf, 2, 6)).toBe(1);
+    expect(s.read(buf, 3, 5)).toBe(3);
+    expect(dec(buf.subarray(0, 6))).toBe('abcdef');
+    const child = spawn('sh', ['-c', 'sleep 0.05; printf x > "$1"', 'sh', fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const done = output(child);
+    expect(s.waitReadable(-1n)).toBe(1); // waits for the child's byte
+    await done;
+    fs.closeSync(wfd);
+    expect(s.read(buf, 0, 8)).toBe(1);
+    expect(s.readable()).toBe(-1); // all writers gone: EOF is ready
+    expect(s.read(buf, 0, 8)).toBe(0);
+  });
+
+  test('a blocking pipe cannot be probed: unknown (-1), reported ready', () => {
+    const s = new HostFdStream(open(mkfifo('p'), fs.constants.O_RDWR));
+    expect(s.readable()).toBe(-1);
   });
 
   test('a 1 MiB write to a non-blocking pipe completes', async () => {

@@ -4,7 +4,7 @@ import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
 import { Filetype } from './core';
 import { Errno, errnoFromHostError } from './core';
-import { hostFdOffset } from './host-fd-offset';
+import { hostFdNonBlocking, hostFdOffset } from './host-fd-info';
 import { RetryBackoff } from './retry-backoff';
 
 /** Probe state: not yet probed, probed and alive, or the fd was not open (every call then gives EBADF). */
@@ -12,32 +12,39 @@ const UNPROBED = 0;
 const OPEN = 1;
 const BAD_FD = 2;
 
+/** Size of the read-ahead buffer that poll readiness checks fill (allocated on the first such check). */
+const AHEAD_SIZE = 64 * 1024;
+/** A wait with no time limit. */
+const FOREVER = -1n;
+
 /**
  * A `Stream` over an integer host fd, as node:wasi's `stdin`/`stdout`/`stderr` options are.
  *
- * - The fd is fstat'ed lazily, once, on first use: a TTY is CHARACTER_DEVICE, a regular file REGULAR_FILE
- *   (seekable), a directory DIRECTORY, a socket SOCKET_STREAM, and anything else, notably a pipe or FIFO,
- *   UNKNOWN. wasi-libc line-buffers stdout only for a CHARACTER_DEVICE, so a pipe must not claim to be one.
+ * - The fd is fstat'ed lazily, once, on first use: a TTY is CHARACTER_DEVICE, a regular file REGULAR_FILE, a
+ *   directory DIRECTORY, a socket SOCKET_STREAM, and anything else, notably a pipe or FIFO, UNKNOWN. wasi-libc
+ *   line-buffers stdout only for a CHARACTER_DEVICE, so a pipe must not claim to be one. Streams are never
+ *   seekable (as in wasmtime): I/O is sequential on the kernel offset, so the guest's output interleaves
+ *   correctly with the host's own writes to the same file (`node app.js > out.txt`, `2>&1`).
  * - Reads and writes go straight between the caller's buffer and the fd (`fs.readSync`/`fs.writeSync`, no copy).
  *   The guest's fd is blocking, but Node may have made the host fd non-blocking (it does for stdio pipes and
  *   TTYs it opened as streams): EAGAIN is waited out with short `Atomics.wait` sleeps, never a busy loop.
+ * - poll readiness (`readable`/`waitReadable`): a regular file is ready (bytes left from the kernel offset); a
+ *   non-blocking fd is probed by reading ahead into a private buffer, which later reads drain first, so no byte
+ *   is lost or reordered; a blocking pipe or terminal cannot be probed from Node (no poll, no FIONREAD) without
+ *   blocking, so it is "unknown": ready, as wasmtime reports blocking streams, and the guest's read then blocks.
  * - Never throws: host errors become -errno through `errnoFromHostError`.
  * - `close()` never closes the host fd: the host's own fds outlive the guest.
- *
- * Seeking (regular files only). Node has no `lseek`, so the kernel offset can be read (Linux: /proc/self/fdinfo)
- * but not moved. Until the guest seeks somewhere else, I/O is sequential on the kernel offset, so the guest's
- * output interleaves correctly with the host's own writes to the same file (`node app.js > out.txt`, `2>&1`).
- * After the first seek that moves the offset, the stream keeps its own position and uses positional
- * reads/writes (pread/pwrite) from then on; the kernel offset is then no longer advanced by guest I/O.
  */
 export class HostFdStream implements Stream {
   private state = UNPROBED;
   private kind: Filetype = Filetype.UNKNOWN;
-  /** Logical offset: counted in sequential mode (fallback when the kernel offset is unreadable), owned in positional mode. */
-  private position = 0;
-  /** True once a seek moved the offset away from the kernel's: from then on all I/O is positional. */
-  private positional = false;
   private readonly backoff = new RetryBackoff();
+  /** Read-ahead from readiness checks: bytes ahead[aheadStart..aheadEnd) come before anything else is read. */
+  private ahead: Uint8Array | null = null;
+  private aheadStart = 0;
+  private aheadEnd = 0;
+  /** A read-ahead met EOF: the next read reports it (once: a terminal can deliver more after ^D). */
+  private aheadEof = false;
 
   constructor(readonly fd: number) {}
 
@@ -46,25 +53,19 @@ export class HostFdStream implements Stream {
     return this.kind;
   }
 
-  get seekable(): boolean {
-    return this.filetype === Filetype.REGULAR_FILE;
-  }
-
-  /** Present only on seekable streams, as the contract asks; the core adds seek/tell rights from `seekable`. */
-  get seek(): ((offset: bigint, whence: number) => bigint | number) | undefined {
-    return this.seekable ? this.seekImpl : undefined;
-  }
-
   /** Errors: EBADF (host fd not open), EISDIR, EAGAIN never (waited out), EIO and whatever the host reports. */
   read(buf: Uint8Array, off: number, len: number): number {
     if (this.state !== OPEN && !this.isOpen()) return -Errno.BADF;
     if (len === 0) return 0;
+    if (this.aheadEnd > this.aheadStart) return this.drainAhead(buf, off, len);
+    if (this.aheadEof) {
+      this.aheadEof = false;
+      return 0;
+    }
     this.backoff.reset();
     for (;;) {
       try {
-        const n = fs.readSync(this.fd, buf, off, len, this.positional ? this.position : null);
-        this.position += n;
-        return n;
+        return fs.readSync(this.fd, buf, off, len, null);
       } catch (err) {
         const errno = errnoFromHostError(err);
         if (errno === Errno.AGAIN) this.backoff.wait();
@@ -84,9 +85,7 @@ export class HostFdStream implements Stream {
     this.backoff.reset();
     while (done < len) {
       try {
-        const n = fs.writeSync(this.fd, buf, off + done, len - done, this.positional ? this.position : null);
-        this.position += n;
-        done += n;
+        done += fs.writeSync(this.fd, buf, off + done, len - done, null);
       } catch (err) {
         const errno = errnoFromHostError(err);
         if (errno === Errno.AGAIN) this.backoff.wait();
@@ -115,38 +114,66 @@ export class HostFdStream implements Stream {
     }
   }
 
-  /** Node cannot tell how many bytes are ready on an fd (not even size - offset for a file): always unknown. */
+  /** Bytes ready (> 0), 0 = not yet, -1 = ready with unknown count (EOF, errors, blocking fds that cannot tell). */
   readable(): number {
-    return -1;
+    if (this.state !== OPEN && !this.isOpen()) return -1;
+    if (this.aheadEnd > this.aheadStart) return this.aheadEnd - this.aheadStart;
+    if (this.aheadEof) return -1;
+    if (this.kind === Filetype.REGULAR_FILE) return this.fileBytesLeft();
+    if (hostFdNonBlocking(this.fd) !== 1) return -1;
+    return this.readAhead();
+  }
+
+  /** Waits up to `timeoutNs` of real time (-1n: no limit) in backoff sleeps, or in one blocking read-ahead. */
+  waitReadable(timeoutNs: bigint): number {
+    let r = this.readable();
+    if (r !== 0) return r;
+    // readable() is 0 only for a non-blocking fd with nothing yet: retry its read-ahead in backoff sleeps.
+    const deadline = timeoutNs < 0n ? FOREVER : process.hrtime.bigint() + timeoutNs;
+    this.backoff.reset();
+    for (;;) {
+      if (deadline !== FOREVER && process.hrtime.bigint() >= deadline) return 0;
+      this.backoff.wait();
+      r = this.readAhead();
+      if (r !== 0) return r;
+    }
   }
 
   /** The host fd belongs to the host: a guest closing its fd 0-2 must not close the host's. */
   close(): void {}
 
-  /** whence: 0 SET, 1 CUR, 2 END. Errors: EINVAL (negative or unrepresentable result), EBADF, EIO. */
-  private readonly seekImpl = (offset: bigint, whence: number): bigint | number => {
-    let current = this.position;
-    if (!this.positional) {
-      const kernel = hostFdOffset(this.fd);
-      if (kernel >= 0) current = kernel;
+  /** One read into the read-ahead buffer: bytes read, -1 at EOF or on an error (ready: the read will say), 0 on EAGAIN. */
+  private readAhead(): number {
+    const ahead = (this.ahead ??= new Uint8Array(AHEAD_SIZE));
+    try {
+      const n = fs.readSync(this.fd, ahead, 0, AHEAD_SIZE, null);
+      this.aheadStart = 0;
+      this.aheadEnd = n;
+      if (n === 0) this.aheadEof = true;
+      return n > 0 ? n : -1;
+    } catch (err) {
+      return errnoFromHostError(err) === Errno.AGAIN ? 0 : -1;
     }
-    let base: bigint;
-    if (whence === 0) base = 0n;
-    else if (whence === 1) base = BigInt(current);
-    else if (whence === 2) {
-      try {
-        base = fs.fstatSync(this.fd, { bigint: true }).size;
-      } catch (err) {
-        return -errnoFromHostError(err);
-      }
-    } else return -Errno.INVAL;
-    const target = base + offset;
-    if (target < 0n || target > BigInt(Number.MAX_SAFE_INTEGER)) return -Errno.INVAL;
-    const next = Number(target);
-    if (next !== current) this.positional = true;
-    this.position = next;
-    return target;
-  };
+  }
+
+  private drainAhead(buf: Uint8Array, off: number, len: number): number {
+    const n = Math.min(len, this.aheadEnd - this.aheadStart);
+    buf.set(this.ahead!.subarray(this.aheadStart, this.aheadStart + n), off);
+    this.aheadStart += n;
+    return n;
+  }
+
+  /** size - kernel offset, or -1 (ready, count unknown) at EOF or when the offset cannot be read. */
+  private fileBytesLeft(): number {
+    const pos = hostFdOffset(this.fd);
+    if (pos < 0) return -1;
+    try {
+      const left = fs.fstatSync(this.fd).size - pos;
+      return left > 0 ? left : -1;
+    } catch {
+      return -1;
+    }
+  }
 
   private isOpen(): boolean {
     if (this.state === UNPROBED) this.probe();

@@ -9,7 +9,6 @@ import { Errno } from './core';
  */
 export class NullStream implements Stream {
   readonly filetype = Filetype.UNKNOWN;
-  readonly seekable = false;
 
   read(_buf: Uint8Array, _off: number, _len: number): number {
     return 0;

@@ -1,5 +1,6 @@
 import { Container, ContainerModule } from 'inversify';
-import { TOKENS, type Clock, type FileSystem, type RandomSource, type Stdio, type Token, type WasiSettings } from '@vos/core';
+import { MemoryFileSystem } from '@vos/fs-memory';
+import { normalizeMountPath, TOKENS, type Clock, type FileSystem, type RandomSource, type Stdio, type Token, type WasiSettings } from '@vos/core';
 import { SystemClock } from '@vos/clock';
 import { CryptoRandom } from '@vos/random';
 import { openHostDirectory, openHostStdio } from './host';
@@ -52,17 +53,26 @@ export const settingsModule = new ContainerModule(({ bind }) => {
       args: o.args,
       env: o.env,
       preopens: o.preopens.map(([guestPath, hostPath]) => ({ guestPath, fs: openDirectory(hostPath) })),
-      ...(o.mounts === undefined
-        ? {}
-        : {
-            namespace: {
-              mounts: o.mounts.map(([path, fs]) => ({ path, fs: typeof fs === 'string' ? openDirectory(fs) : fs })),
-              preopens: o.mountPreopens,
-            },
-          }),
     };
   });
 });
+
+/**
+ * The mounts of a namespace as backends: host paths through the HostDirectory factory, factories called with the
+ * instance's clock, and a fresh in-memory root when nothing is mounted at `/`.
+ */
+function composeMounts(
+  mounts: NonNullable<ParsedOptions['mounts']>,
+  clock: Clock,
+  openDirectory: HostDirectoryFactory,
+): { path: string; fs: FileSystem }[] {
+  const out = mounts.map(([path, source]) => ({
+    path,
+    fs: typeof source === 'string' ? openDirectory(source) : typeof source === 'function' ? source({ clock }) : source,
+  }));
+  if (!out.some((m) => normalizeMountPath(m.path) === '/')) out.unshift({ path: '/', fs: new MemoryFileSystem({ clock }) });
+  return out;
+}
 
 /** The defaults, in the order a host would load them. */
 export const defaultModules: readonly ContainerModule[] = [clockModule, randomModule, stdioModule, fsModule, settingsModule];
@@ -139,9 +149,16 @@ export function composeProviders(
   composing = options;
   try {
     const stdio = resolver.get<Stdio>(TOKENS.Stdio);
-    const settings = resolver.get<WasiSettings>(TOKENS.Settings);
+    let settings = resolver.get<WasiSettings>(TOKENS.Settings);
     const clock = resolver.get<Clock>(TOKENS.Clock);
     const random = resolver.get<RandomSource>(TOKENS.Random);
+    // The namespace is built here, with the one clock this instance resolved (a transient binding would give a
+    // second clock to a get of its own): an in-memory filesystem stamps files with the time the guest reads.
+    if (settings.namespace === undefined && options.mounts !== undefined) {
+      const openDirectory = resolver.get<HostDirectoryFactory>(TOKENS.HostDirectory);
+      const mounts = composeMounts(options.mounts, clock, openDirectory);
+      settings = { ...settings, namespace: { mounts, preopens: options.mountPreopens } };
+    }
     return { stdio, settings, clock, random };
   } finally {
     composing = saved;

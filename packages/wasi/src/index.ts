@@ -16,3 +16,6 @@ export {
 } from './container';
 export type { ParsedOptions } from './options';
 export { TOKENS, ProcExit, type Token, type WasiSettings } from '@vos/core';
+export type { TraceOption } from './trace-option';
+export { deterministicModule, type DeterministicOptions } from './deterministic';
+export { TraceSummary } from '@vos/core';

@@ -1,5 +1,8 @@
 import type { Container, ContainerModule } from 'inversify';
-import type { FileSystem } from '@vos/core';
+import type { Clock, FileSystem } from '@vos/core';
+import type { StdioSpec } from '@vos/stdio';
+import type { DeterministicOptions } from './deterministic';
+import type { TraceOption } from './trace-option';
 import { errInvalidArgValue } from './errors';
 import { validateArray, validateInt32, validateObject, validateString } from './validate';
 
@@ -20,9 +23,11 @@ export interface WASIOptions {
   stdout?: number;
   stderr?: number;
   /**
-   * vos: a mount namespace. Guest path -> a `FileSystem` (any backend) or a host directory path (opened through
-   * `TOKENS.HostDirectory`). A filesystem at `/` is required. The guest gets the namespace directories in
-   * `mountPreopens` (default `['/']`) as preopens, after any node:wasi-style `preopens`.
+   * vos: a mount namespace. Guest path -> a `FileSystem` (any backend), a host directory path (opened through
+   * `TOKENS.HostDirectory`), or a factory `({ clock }) => FileSystem` called with the instance's clock (so an
+   * in-memory filesystem stamps files with the same, possibly fake, time). Without a mount at `/`, the root is a
+   * fresh in-memory filesystem. The guest gets the namespace directories in `mountPreopens` (default `['/']`) as
+   * preopens, after any node:wasi-style `preopens`.
    */
   mounts?: Record<string, unknown>;
   /** vos: namespace directories to preopen (default `['/']`); each must lie in `mounts`' namespace. */
@@ -31,7 +36,23 @@ export interface WASIOptions {
   container?: Container;
   /** vos: modules loaded after the defaults, in a child container, so a plain `bind` replaces a default. */
   modules?: readonly ContainerModule[];
+  /**
+   * vos: deterministic mode, one switch: a `FakeClock` at a fixed epoch (default 2000-01-01T00:00:00Z) and
+   * `SeededRandom` (default seed 0); without `mounts` or `preopens`, the guest also gets a fresh in-memory `/`.
+   * Combine with `stdio` to capture output. Same program, same options: byte-identical output and filesystem.
+   */
+  deterministic?: boolean | DeterministicOptions;
+  /**
+   * vos: what fds 0-2 are, in any form `createStdio` takes: a host fd, a string/Buffer/Uint8Array as stdin, a
+   * callback or a Writable for output, a `CollectorSink`, `'null'`, `'inherit'`. Replaces `stdin`/`stdout`/`stderr`.
+   */
+  stdio?: StdioSpec;
+  /** vos: strace-style tracing: a callback given one line per syscall, or `{ line?, summary?, now? }`. */
+  trace?: TraceOption;
 }
+
+/** What a mount can be given as: a backend, a host directory path, or a factory called with the instance's clock. */
+export type MountSource = FileSystem | string | ((env: { readonly clock: Clock }) => FileSystem);
 
 /** The options after node:wasi's validation and conversions; what the container modules read. */
 export interface ParsedOptions {
@@ -45,7 +66,7 @@ export interface ParsedOptions {
   readonly stdout: number;
   readonly stderr: number;
   /** [guest path, FileSystem or host path] pairs of the mount namespace, or undefined without one. */
-  readonly mounts?: readonly (readonly [string, FileSystem | string])[];
+  readonly mounts?: readonly (readonly [string, MountSource])[];
   readonly mountPreopens?: readonly string[];
 }
 
@@ -104,22 +125,21 @@ function isFileSystem(value: unknown): value is FileSystem {
 
 /** The vos-only `mounts` and `mountPreopens` options (node:wasi has neither, so nothing to stay compatible with). */
 function parseMounts(options: Record<string, unknown>): Pick<ParsedOptions, 'mounts' | 'mountPreopens'> {
-  const { mounts, mountPreopens } = options;
+  const { mounts, mountPreopens, deterministic, preopens } = options;
   if (mounts === undefined) {
     if (mountPreopens !== undefined) throw errInvalidArgValue('options.mountPreopens', mountPreopens, 'needs options.mounts');
+    // Deterministic mode with no filesystem of its own gets an in-memory root.
+    if (deterministic !== undefined && deterministic !== false && preopens === undefined) return { mounts: [] };
     return {};
   }
   validateObject(mounts, 'options.mounts');
-  const pairs: (readonly [string, FileSystem | string])[] = [];
+  const pairs: (readonly [string, MountSource])[] = [];
   for (const [guestPath, value] of Object.entries(mounts)) {
     if (!guestPath.startsWith('/')) throw errInvalidArgValue(`options.mounts['${guestPath}']`, guestPath, 'must be an absolute guest path');
-    if (typeof value !== 'string' && !isFileSystem(value)) {
-      throw errInvalidArgValue(`options.mounts['${guestPath}']`, value, 'must be a FileSystem or a host directory path');
+    if (typeof value !== 'string' && typeof value !== 'function' && !isFileSystem(value)) {
+      throw errInvalidArgValue(`options.mounts['${guestPath}']`, value, 'must be a FileSystem, a factory or a host directory path');
     }
-    pairs.push([guestPath, value]);
-  }
-  if (!pairs.some(([p]) => p.replace(/\/+$/, '') === '')) {
-    throw errInvalidArgValue('options.mounts', mounts, "must mount a filesystem at '/'");
+    pairs.push([guestPath, value as MountSource]);
   }
   if (mountPreopens !== undefined) {
     validateArray(mountPreopens, 'options.mountPreopens');

@@ -1,5 +1,7 @@
 import { Container, ContainerModule } from 'inversify';
-import { ProcExit, WasiCore, type MemoryLike } from '@vos/core';
+import { ProcExit, TOKENS, WasiCore, type MemoryLike } from '@vos/core';
+import { createStdio } from '@vos/stdio';
+import { deterministicModule } from './deterministic';
 import { composeProviders } from './container';
 import {
   errInvalidArgType,
@@ -8,6 +10,7 @@ import {
   errWasiNotStarted,
 } from './errors';
 import { parseOptions, type WASIOptions } from './options';
+import { applyTraceOption } from './trace-option';
 import { validateArray, validateBoolean, validateFunction, validateObject, validateUndefined } from './validate';
 
 /** The guest's view of what it exports, as far as WASI cares. */
@@ -71,7 +74,7 @@ export class WASI {
       }
     }
 
-    const { stdio, settings, clock, random } = composeProviders(parsed, container, modules);
+    const { stdio, settings, clock, random } = composeProviders(parsed, container, withOptionModules(options as WASIOptions, modules));
     const version = parsed.importModule === 'wasi_unstable' ? 'unstable' : 'preview1';
     const core = new WasiCore(
       {
@@ -90,7 +93,9 @@ export class WASI {
     }
 
     const imports = (version === 'preview1' ? core.preview1 : core.unstable) as unknown as WasiImport;
-    this.wasiImport = returnOnExit ? imports : { ...imports, proc_exit: exitProcess(core) };
+    const exiting = returnOnExit ? imports : { ...imports, proc_exit: exitProcess(core) };
+    // vos: `trace` wraps the imports (the unwrapped object otherwise, so untraced instances pay nothing).
+    this.wasiImport = applyTraceOption(exiting, core, version, (options as WASIOptions).trace);
     this.#core = core;
     this.#importModule = parsed.importModule;
     this.#returnOnExit = returnOnExit;
@@ -164,6 +169,28 @@ export class WASI {
     if (!isWasmMemory(memory)) throw errMemoryNotWasmMemory();
     this.#core.bindMemory(memory);
   }
+}
+
+/**
+ * The vos-only `deterministic` and `stdio` options as container modules, loaded before the host's own `modules`
+ * (which therefore still win). Without either option nothing is added, so the default composition stays cheap.
+ */
+function withOptionModules(options: WASIOptions, modules: readonly ContainerModule[] | undefined): readonly ContainerModule[] | undefined {
+  const { deterministic, stdio } = options;
+  if (deterministic === undefined && stdio === undefined) return modules;
+  const extra: ContainerModule[] = [];
+  if (deterministic !== undefined && deterministic !== false) {
+    if (deterministic !== true) validateObject(deterministic, 'options.deterministic');
+    extra.push(deterministicModule(deterministic === true ? {} : deterministic));
+  }
+  if (stdio !== undefined) {
+    validateObject(stdio, 'options.stdio');
+    const streams = createStdio(stdio);
+    extra.push(new ContainerModule(({ bind }) => {
+      bind(TOKENS.Stdio).toConstantValue(streams);
+    }));
+  }
+  return modules === undefined ? extra : [...extra, ...modules];
 }
 
 /**

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { parseCommand, UsageError } from './args';
+import { HELP } from './help';
+import { processIo, writeText, type CliIo } from './io';
+import { ModuleError } from './module';
+import { runCommand } from './run';
+
+/** Exit status for a command-line mistake (as getopt-based tools and wasmtime do). */
+export const USAGE_EXIT = 2;
+/** Exit status for a module vos cannot run. */
+export const MODULE_EXIT = 1;
+
+/**
+ * The `vos` command: parse, compose, run. Returns the exit status instead of exiting, and takes its streams
+ * from `io`, so tests run it in-process. Only bugs in vos escape as exceptions.
+ */
+export function main(argv: readonly string[], io: CliIo = processIo()): number {
+  try {
+    const command = parseCommand(argv);
+    switch (command.kind) {
+      case 'help':
+        writeText(io.stdout, HELP);
+        return 0;
+      case 'version':
+        writeText(io.stdout, `vos ${version()}\n`);
+        return 0;
+      case 'run':
+        return runCommand(command.options, io);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      writeText(io.stderr, `vos: ${err.message}\n(see vos --help)\n`);
+      return USAGE_EXIT;
+    }
+    if (err instanceof ModuleError) {
+      writeText(io.stderr, `vos: ${err.message}\n`);
+      return MODULE_EXIT;
+    }
+    throw err;
+  }
+}
+
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../package.json') as { version: string }).version;
+}
+
+if (require.main === module) {
+  // The OS keeps the low 8 bits of the status (a guest's exit(256) is 0, exit(-1) is 255), as with any process.
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ProcExit, WASI } from '@vos/wasi';
+import { UsageError, type RunOptions } from './args';
+import { composeWorld, hostErrorText } from './compose';
+import { formatDiff } from './diff';
+import { writeText, type CliIo } from './io';
+import { checkModule, ModuleError, Wasm, type CheckedModule, type WasmInstance } from './module';
+import { openTrace } from './trace-output';
+
+/** Exit status of a run that trapped, as a process killed by SIGABRT (128 + 6), like wasmtime. */
+export const TRAP_EXIT = 134;
+/** Most wasm frames printed after a trap (a stack overflow has thousands). */
+const MAX_FRAMES = 20;
+
+/**
+ * `vos run`: load and check the module, compose its world, run it, report. Returns the exit status: the
+ * guest's exit code, or 134 after a trap. Throws `UsageError`/`ModuleError` for what is wrong before the guest
+ * starts (the caller prints them).
+ */
+export function runCommand(o: RunOptions, io: CliIo): number {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(resolve(io.cwd, o.module));
+  } catch (err) {
+    throw new UsageError(`cannot read module '${o.module}': ${hostErrorText(err)}`);
+  }
+  const checked = checkModule(bytes, o.module);
+  checkEntry(checked, o);
+
+  const world = composeWorld(o, io);
+  const trace = openTrace(o, io);
+  try {
+    const wasi = new WASI({
+      version: checked.importModule === 'wasi_unstable' ? 'unstable' : 'preview1',
+      args: world.args,
+      env: world.env,
+      mounts: world.mounts,
+      modules: world.modules,
+      trace: trace.option,
+    });
+    let code: number;
+    // V8 keeps 10 frames by default; a trap report wants more of the wasm stack.
+    const savedLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 100;
+    try {
+      code = execute(wasi, checked, o, io);
+    } catch (err) {
+      if (err instanceof ModuleError) throw err;
+      writeText(io.stderr, formatTrap(err));
+      code = TRAP_EXIT;
+    } finally {
+      Error.stackTraceLimit = savedLimit;
+    }
+    if (o.diff) writeText(io.stderr, formatDiff(world.overlays));
+    return code;
+  } finally {
+    trace.finish();
+  }
+}
+
+/** A command needs `_start`; `--invoke` needs the named export. Both need an exported memory. */
+function checkEntry(m: CheckedModule, o: RunOptions): void {
+  if (o.invoke !== undefined) {
+    if (!m.exports.has(o.invoke)) throw new ModuleError(`${o.module} exports no '${o.invoke}' to --invoke`);
+  } else if (!m.exports.has('_start')) {
+    throw new ModuleError(
+      m.exports.has('_initialize')
+        ? `${o.module} is a reactor (it exports _initialize, not _start): name a function to run with --invoke NAME`
+        : `${o.module} exports no _start function (not a WASI command; use --invoke NAME to call an export)`,
+    );
+  }
+  if (!m.exports.has('memory')) throw new ModuleError(`${o.module} exports no memory, which WASI needs`);
+}
+
+/** Instantiates and runs; a trap (any exception but proc_exit) propagates to the caller. */
+function execute(wasi: WASI, m: CheckedModule, o: RunOptions, io: CliIo): number {
+  const instance = instantiate(m, wasi, o.module);
+  if (o.invoke === undefined) return wasi.start(instance);
+
+  // A command's exports can be called without running _start (wasmtime allows it); a reactor is initialised.
+  if (m.exports.has('_start')) wasi.finalizeBindings(instance);
+  else wasi.initialize(instance);
+  const fn = instance.exports[o.invoke];
+  if (typeof fn !== 'function') throw new ModuleError(`${o.module}: export '${o.invoke}' is not a function`);
+  let result: unknown;
+  try {
+    result = fn(...o.guestArgs.map(Number));
+  } catch (err) {
+    if (err instanceof ProcExit) return err.code | 0;
+    throw err;
+  }
+  if (result !== undefined) writeText(io.stdout, `${String(result)}\n`);
+  return 0;
+}
+
+function instantiate(m: CheckedModule, wasi: WASI, name: string): WasmInstance {
+  try {
+    return new Wasm.Instance(m.module, wasi.getImportObject());
+  } catch (err) {
+    // A LinkError is the module's fault; a RuntimeError is its start function trapping: a trap.
+    if ((err as Error).name === 'LinkError') throw new ModuleError(`${name} cannot be linked: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+/** The trap's message and the wasm frames of its stack (JS frames of vos itself are noise to a guest author). */
+export function formatTrap(err: unknown): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const kind = e.name === 'RuntimeError' ? 'wasm trap' : `trap (${e.name})`;
+  const frames = (e.stack ?? '').split('\n').filter((l) => /wasm:\/\/|wasm-function/.test(l)).map((l) => l.trim());
+  let out = `vos: ${kind}: ${e.message}\n`;
+  for (const f of frames.slice(0, MAX_FRAMES)) out += `    ${f}\n`;
+  if (frames.length > MAX_FRAMES) out += `    ... ${frames.length - MAX_FRAMES} more wasm frames\n`;
+  if (frames.length === 0) out += '    (no wasm frames)\n';
+  return out;
+}
