@@ -64,3 +64,17 @@ test('without a mount at /, the root is a fresh in-memory filesystem; factories 
   expect(made!.toObject({ text: true })).toEqual({ 'greeting.txt': 'written inside the sandbox\n' });
   expect(fs.readdirSync(path.join(top, 'root'))).toEqual([]);
 });
+
+test('the same world composed in a container module (mountsModule), with other providers swapped alongside', () => {
+  const { MemoryFileSystem } = require('@vos/fs-memory') as typeof import('@vos/fs-memory');
+  const { mountsModule, deterministicModule } = require('@vos/wasi') as typeof import('@vos/wasi');
+  const box = new MemoryFileSystem();
+  const { code, out } = run({
+    version: 'preview1',
+    args: ['hello', '/sandbox'],
+    modules: [deterministicModule(), mountsModule({ '/sandbox': box }, ['/sandbox'])],
+  });
+  expect(code).toBe(0);
+  expect(out).toContain('read back: written inside the sandbox');
+  expect(box.toObject({ text: true })).toEqual({ 'greeting.txt': 'written inside the sandbox\n' });
+});

@@ -4,7 +4,7 @@ import { normalizeMountPath, TOKENS, type Clock, type FileSystem, type RandomSou
 import { SystemClock } from '@vos/clock';
 import { CryptoRandom } from '@vos/random';
 import { openHostDirectory, openHostStdio } from './host';
-import type { ParsedOptions } from './options';
+import { parseMounts, type MountSource, type ParsedOptions } from './options';
 
 /**
  * The composition root of `@vos/wasi`: one inversify `ContainerModule` per concern, resolved once per `WASI`
@@ -20,6 +20,21 @@ type HostDirectoryFactory = (hostPath: string) => FileSystem;
 
 /** The validated node:wasi options of the instance being composed (read by the stdio and settings modules). */
 export const WASI_OPTIONS: Token<ParsedOptions> = Symbol.for('vos.wasi.Options');
+
+/**
+ * A mount namespace as a container binding (the same shape as the `mounts` option, which wins when both are
+ * given): guest path -> FileSystem, host directory path, or `({ clock }) => FileSystem`.
+ */
+export const MOUNTS: Token<Record<string, MountSource>> = Symbol.for('vos.wasi.Mounts');
+
+/** Binds `MOUNTS`: compose a guest's world in a module, e.g. `modules: [mountsModule({ '/data': ro })]`. */
+export function mountsModule(mounts: Record<string, MountSource>, preopens?: readonly string[]): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(MOUNTS).toConstantValue(mounts);
+    if (preopens !== undefined) bind(MOUNT_PREOPENS).toConstantValue(preopens);
+  });
+}
+export const MOUNT_PREOPENS: Token<readonly string[]> = Symbol.for('vos.wasi.MountPreopens');
 
 /** Host real-time and monotonic clocks; one `SystemClock` per instance (transient). */
 export const clockModule = new ContainerModule(({ bind }) => {
@@ -154,10 +169,17 @@ export function composeProviders(
     const random = resolver.get<RandomSource>(TOKENS.Random);
     // The namespace is built here, with the one clock this instance resolved (a transient binding would give a
     // second clock to a get of its own): an in-memory filesystem stamps files with the time the guest reads.
-    if (settings.namespace === undefined && options.mounts !== undefined) {
+    let mountSpec = options.mounts;
+    let mountPreopens = options.mountPreopens;
+    if (mountSpec === undefined && resolver.isBound(MOUNTS)) {
+      const parsed = parseMounts({ mounts: resolver.get(MOUNTS) });
+      mountSpec = parsed.mounts;
+      mountPreopens = resolver.isBound(MOUNT_PREOPENS) ? resolver.get(MOUNT_PREOPENS) : undefined;
+    }
+    if (settings.namespace === undefined && mountSpec !== undefined) {
       const openDirectory = resolver.get<HostDirectoryFactory>(TOKENS.HostDirectory);
-      const mounts = composeMounts(options.mounts, clock, openDirectory);
-      settings = { ...settings, namespace: { mounts, preopens: options.mountPreopens } };
+      const mounts = composeMounts(mountSpec, clock, openDirectory);
+      settings = { ...settings, namespace: { mounts, preopens: mountPreopens } };
     }
     return { stdio, settings, clock, random };
   } finally {

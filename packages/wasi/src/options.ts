@@ -124,7 +124,7 @@ function isFileSystem(value: unknown): value is FileSystem {
 }
 
 /** The vos-only `mounts` and `mountPreopens` options (node:wasi has neither, so nothing to stay compatible with). */
-function parseMounts(options: Record<string, unknown>): Pick<ParsedOptions, 'mounts' | 'mountPreopens'> {
+export function parseMounts(options: Record<string, unknown>): Pick<ParsedOptions, 'mounts' | 'mountPreopens'> {
   const { mounts, mountPreopens, deterministic, preopens } = options;
   if (mounts === undefined) {
     if (mountPreopens !== undefined) throw errInvalidArgValue('options.mountPreopens', mountPreopens, 'needs options.mounts');
