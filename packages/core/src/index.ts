@@ -1,8 +1,28 @@
 export * from './abi';
 export * from './providers';
+
+// The values every provider uses on its hot paths, re-declared as plain constants. A CommonJS re-export
+// (`export ... from`) compiles to a getter, and `Errno.X` through getters showed in the profile of every
+// syscall; local declarations shadow the star exports above and compile to data properties.
+import { Errno as ErrnoValue, errnoFromHostError as errnoFromHostErrorFn, errnoName as errnoNameFn } from './abi/errno';
+import { Filetype as FiletypeValue } from './abi/constants';
+import { DECLINED as DECLINED_VALUE, newFileStat as newFileStatFn, OpenFlags as OpenFlagsValue } from './providers/fs';
+import { utf8Length as utf8LengthFn } from './memory';
+import type { Errno as ErrnoType } from './abi/errno';
+import type { Filetype as FiletypeType } from './abi/constants';
+export const Errno = ErrnoValue;
+export type Errno = ErrnoType;
+export const Filetype = FiletypeValue;
+export type Filetype = FiletypeType;
+export const OpenFlags = OpenFlagsValue;
+export const DECLINED = DECLINED_VALUE;
+export const errnoFromHostError = errnoFromHostErrorFn;
+export const errnoName = errnoNameFn;
+export const newFileStat = newFileStatFn;
+export const utf8Length = utf8LengthFn;
 export * from './tokens';
 export { ProcExit, WasiNotStartedError } from './errors';
-export { GuestMemory, type MemoryLike, utf8Length } from './memory';
+export { GuestMemory, type MemoryLike } from './memory';
 export { FdTable, FdEntry, FdKind } from './fdtable';
 export { PathWalker, Resolution, SYMLINK_BUDGET } from './walker';
 export { Namespace, normalizeMountPath, type Mount } from './namespace';

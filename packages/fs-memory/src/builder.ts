@@ -3,7 +3,7 @@
  * These are host-side setup APIs, not guest calls: a failure (a quota hit, a bad name) throws an Error naming
  * the path and the errno, instead of leaving a half-built tree unnoticed.
  */
-import { Errno, errnoName, OpenFlags, type FileSystem, type FsHandle, type Ref } from './core';
+import { Errno, errnoName, OpenFlags, type FileSystem, type FsHandle, type Ref } from '@vos/core';
 
 const { WRITE, CREATE, EXCL, DIRECTORY, READ } = OpenFlags;
 

@@ -7,7 +7,7 @@
  */
 import * as hostFs from 'node:fs';
 import { join } from 'node:path';
-import type { FsHandle } from './core';
+import type { FsHandle } from '@vos/core';
 import { TreeBuilder } from './builder';
 import { DirInode, FileInode, SymlinkInode, type Inode } from './inode';
 import type { MemoryFileSystem } from './memory-file-system';

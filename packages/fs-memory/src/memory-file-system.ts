@@ -10,7 +10,7 @@ import {
   type FsCapabilities,
   type FsHandle,
   type Ref,
-} from './core';
+} from '@vos/core';
 import { FileData, newDataCounters, type DataCounters } from './file-data';
 import { exportToHost, populateFromHost } from './host-tree';
 import { DirInode, FileInode, Inode, MemoryDirHandle, MemoryFileHandle, MemoryHandle, SymlinkInode } from './inode';

@@ -12,7 +12,7 @@
  * as a symlink. Give that file as bytes (`toObject` does so itself). Hard links are not expressible: `toObject`
  * writes each name of a linked file as its own copy.
  */
-import type { FsHandle } from './core';
+import type { FsHandle } from '@vos/core';
 import { TreeBuilder } from './builder';
 import { DirInode, FileInode, SymlinkInode, type Inode } from './inode';
 import type { MemoryFileSystem } from './memory-file-system';

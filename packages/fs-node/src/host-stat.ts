@@ -1,5 +1,5 @@
 import { constants, type BigIntStats } from 'node:fs';
-import { Filetype, type FileStat } from './core';
+import { Filetype, type FileStat } from '@vos/core';
 
 const S_IFMT = constants.S_IFMT;
 const S_IFREG = constants.S_IFREG;

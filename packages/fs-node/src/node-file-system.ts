@@ -11,7 +11,7 @@ import {
   type FsCapabilities,
   type FsHandle,
   type Ref,
-} from './core';
+} from '@vos/core';
 import { joinHostPath, NodeDirHandle, NodeFileHandle, NodeHandle } from './handles';
 import { fillFileStat, filetypeFromMode, nsToSeconds } from './host-stat';
 

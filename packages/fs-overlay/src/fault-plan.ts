@@ -1,4 +1,4 @@
-import type { FileSystem } from './core';
+import type { FileSystem } from '@vos/core';
 
 /** The FileSystem methods a fault can be planned for (everything a guest can make fail; not `close`/`typeOf`). */
 export type FaultOp = Exclude<keyof FileSystem, 'capabilities' | 'close' | 'typeOf' | 'openDirPath' | 'openPath' | 'revalidate'>;

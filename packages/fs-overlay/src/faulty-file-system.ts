@@ -1,6 +1,6 @@
 import { CompiledRule, FaultKind, Mulberry32, type FaultOp, type FaultPlan } from './fault-plan';
-import { Errno } from './core';
-import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Filetype, Ref } from './core';
+import { Errno } from '@vos/core';
+import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Filetype, Ref } from '@vos/core';
 
 /** One fault that was injected, for tests that want to see what the guest was given. */
 export interface InjectedFault {

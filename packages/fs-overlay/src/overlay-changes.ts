@@ -1,5 +1,5 @@
-import { Errno, Filetype, OpenFlags } from './core';
-import type { DirEntry, FileSystem, FsHandle, Ref } from './core';
+import { Errno, Filetype, OpenFlags } from '@vos/core';
+import type { DirEntry, FileSystem, FsHandle, Ref } from '@vos/core';
 import type { OvNode } from './overlay-node';
 
 /** Paths relative to the overlay root (`dir/file`, no leading slash), each list sorted. */

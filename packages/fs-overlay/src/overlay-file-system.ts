@@ -1,5 +1,5 @@
-import { Errno, Filetype, newFileStat, OpenFlags } from './core';
-import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Ref } from './core';
+import { Errno, Filetype, newFileStat, OpenFlags } from '@vos/core';
+import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Ref } from '@vos/core';
 import { collectChanges, type OverlayChanges } from './overlay-changes';
 import { OvHandle, OvNode } from './overlay-node';
 

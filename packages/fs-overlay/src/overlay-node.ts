@@ -1,4 +1,4 @@
-import type { Filetype, FsHandle } from './core';
+import type { Filetype, FsHandle } from '@vos/core';
 
 /**
  * One overlay inode: a name in the merged tree and the layer(s) that currently hold it. Every overlay handle on

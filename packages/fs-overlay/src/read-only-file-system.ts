@@ -1,5 +1,5 @@
-import { DECLINED, Errno, Filetype, newFileStat, OpenFlags } from './core';
-import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Ref } from './core';
+import { DECLINED, Errno, Filetype, newFileStat, OpenFlags } from '@vos/core';
+import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Ref } from '@vos/core';
 
 const { WRITE, CREATE, EXCL, TRUNC, APPEND } = OpenFlags;
 /** Open bits that ask for a change: the file's data (WRITE, TRUNC, APPEND) or the directory (CREATE). */

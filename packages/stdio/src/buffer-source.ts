@@ -1,6 +1,6 @@
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
-import { Errno, Filetype } from './core';
+import { Errno, Filetype } from '@vos/core';
 import { virtualStat } from './virtual-stat';
 
 /** What a host may give as stdin content: text (encoded as UTF-8) or bytes. */

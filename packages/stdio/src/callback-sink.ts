@@ -1,6 +1,6 @@
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
-import { Errno, Filetype } from './core';
+import { Errno, Filetype } from '@vos/core';
 import { virtualStat } from './virtual-stat';
 
 /** Receives each chunk the guest writes: its own copy, exactly the bytes written, never decoded. */

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
-import { Filetype } from './core';
-import { Errno, errnoFromHostError } from './core';
+import { Filetype } from '@vos/core';
+import { Errno, errnoFromHostError } from '@vos/core';
 import { hostFdNonBlocking, hostFdOffset } from './host-fd-info';
 import { RetryBackoff } from './retry-backoff';
 

@@ -1,7 +1,7 @@
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
-import { Filetype } from './core';
-import { Errno } from './core';
+import { Filetype } from '@vos/core';
+import { Errno } from '@vos/core';
 
 /**
  * Like /dev/null: reads hit EOF at once, writes swallow everything. It reports UNKNOWN rather than

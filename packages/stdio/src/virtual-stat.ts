@@ -1,5 +1,5 @@
 import type { FileStat } from '@vos/core';
-import { Errno, Filetype } from './core';
+import { Errno, Filetype } from '@vos/core';
 
 /**
  * fstat of a stream that lives in the host's memory (a buffer, a callback, a collector): like an anonymous pipe,

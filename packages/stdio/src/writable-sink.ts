@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
-import { Errno, Filetype } from './core';
+import { Errno, Filetype } from '@vos/core';
 import { virtualStat } from './virtual-stat';
 
 /**
