@@ -1,7 +1,7 @@
 'use strict';
 // One benchmark sample in a fresh process: `node child.js <host> <workload>`.
 // Prints exactly one JSON line on stdout: { ok: true, ms } or { ok: false, unavailable?, error }.
-// Unless BENCH_WARMUP=0, the workload first runs once untimed (own WASI, instance and sandbox), so that V8 has
+// Unless BENCH_WARMUP=0, the workload first runs untimed (twice by default; own WASI, instance and sandbox), so V8 has
 // finished tiering up the guest code and the host's JavaScript before the timed run; see README "Method".
 // Only the timed region is measured (see workloads.js): process start-up, module compilation, sandbox setup
 // and cleanup are not.
@@ -11,7 +11,10 @@ const { findWorkload, wasmPath, helloIterations } = require('./workloads');
 const { createSandbox, removeSandbox } = require('./sandbox');
 
 const HELLO_ITERATIONS = helloIterations();
-const WARMUP = process.env.BENCH_WARMUP !== '0';
+// How many untimed warm-up runs (default 2): vos's syscalls are JavaScript that V8 optimises only after
+// thousands of calls, while node:wasi's are C++; one run is not always enough for a short workload.
+const WARMUP_RUNS = process.env.BENCH_WARMUP === undefined ? 2 : Number(process.env.BENCH_WARMUP);
+if (!Number.isInteger(WARMUP_RUNS) || WARMUP_RUNS < 0) throw new Error('BENCH_WARMUP must be a whole number of runs');
 const WARMUP_INSTANTIATIONS = 20;
 
 function checkExit(code) {
@@ -94,7 +97,7 @@ function main() {
   if (!host.ok) return report({ ok: false, unavailable: true, error: host.reason });
   try {
     const module = new WebAssembly.Module(fs.readFileSync(wasmPath(workload)));
-    if (WARMUP) runInFreshSandbox(host, hostName, workload, module, true);
+    for (let i = 0; i < WARMUP_RUNS; i++) runInFreshSandbox(host, hostName, workload, module, true);
     report({ ok: true, ms: runInFreshSandbox(host, hostName, workload, module, false) });
   } catch (err) {
     report({ ok: false, error: String((err && err.stack) || err).split('\n').slice(0, 3).join(' | ') });
