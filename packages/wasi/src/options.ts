@@ -38,8 +38,9 @@ export interface WASIOptions {
   modules?: readonly ContainerModule[];
   /**
    * vos: deterministic mode, one switch: a `FakeClock` at a fixed epoch (default 2000-01-01T00:00:00Z) and
-   * `SeededRandom` (default seed 0); without `mounts` or `preopens`, the guest also gets a fresh in-memory `/`.
-   * Combine with `stdio` to capture output. Same program, same options: byte-identical output and filesystem.
+   * `SeededRandom` (default seed 0); without `mounts` or `preopens`, the guest also gets a fresh in-memory `/`;
+   * without any stdio option, stdin is empty and stdout/stderr are captured in `wasi.captured`. Same program,
+   * same options: byte-identical output and filesystem.
    */
   deterministic?: boolean | DeterministicOptions;
   /**

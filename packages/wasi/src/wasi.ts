@@ -1,6 +1,6 @@
 import { Container, ContainerModule } from 'inversify';
 import { ProcExit, TOKENS, WasiCore, type MemoryLike } from '@vos/core';
-import { createStdio } from '@vos/stdio';
+import { CollectorSink, createStdio } from '@vos/stdio';
 import { deterministicModule } from './deterministic';
 import { composeProviders } from './container';
 import {
@@ -55,6 +55,11 @@ function throwNotStarted(): never {
 export class WASI {
   /** The import functions, for `{ [module]: wasi.wasiImport }` (what `getImportObject()` returns). */
   readonly wasiImport: WasiImport;
+  /**
+   * vos: in deterministic mode without any stdio option, the guest's stdout and stderr are captured here (and
+   * its stdin is empty): `wasi.captured.stdout.text()` after the run. Undefined otherwise.
+   */
+  readonly captured: { readonly stdout: CollectorSink; readonly stderr: CollectorSink } | undefined;
 
   #core: WasiCore;
   #importModule: 'wasi_snapshot_preview1' | 'wasi_unstable';
@@ -74,7 +79,9 @@ export class WASI {
       }
     }
 
-    const { stdio, settings, clock, random } = composeProviders(parsed, container, withOptionModules(options as WASIOptions, modules));
+    const optionModules = withOptionModules(options as WASIOptions, modules);
+    this.captured = optionModules.captured;
+    const { stdio, settings, clock, random } = composeProviders(parsed, container, optionModules.modules);
     const version = parsed.importModule === 'wasi_unstable' ? 'unstable' : 'preview1';
     const core = new WasiCore(
       {
@@ -175,13 +182,23 @@ export class WASI {
  * The vos-only `deterministic` and `stdio` options as container modules, loaded before the host's own `modules`
  * (which therefore still win). Without either option nothing is added, so the default composition stays cheap.
  */
-function withOptionModules(options: WASIOptions, modules: readonly ContainerModule[] | undefined): readonly ContainerModule[] | undefined {
-  const { deterministic, stdio } = options;
-  if (deterministic === undefined && stdio === undefined) return modules;
+function withOptionModules(
+  options: WASIOptions,
+  modules: readonly ContainerModule[] | undefined,
+): { modules: readonly ContainerModule[] | undefined; captured: WASI['captured'] } {
+  const { deterministic } = options;
+  let { stdio } = options;
+  if (deterministic === undefined && stdio === undefined) return { modules, captured: undefined };
   const extra: ContainerModule[] = [];
+  let captured: WASI['captured'];
   if (deterministic !== undefined && deterministic !== false) {
     if (deterministic !== true) validateObject(deterministic, 'options.deterministic');
     extra.push(deterministicModule(deterministic === true ? {} : deterministic));
+    const { stdin, stdout, stderr } = options;
+    if (stdio === undefined && stdin === undefined && stdout === undefined && stderr === undefined) {
+      captured = { stdout: new CollectorSink(), stderr: new CollectorSink() };
+      stdio = { stdin: 'null', stdout: captured.stdout, stderr: captured.stderr };
+    }
   }
   if (stdio !== undefined) {
     validateObject(stdio, 'options.stdio');
@@ -190,7 +207,7 @@ function withOptionModules(options: WASIOptions, modules: readonly ContainerModu
       bind(TOKENS.Stdio).toConstantValue(streams);
     }));
   }
-  return modules === undefined ? extra : [...extra, ...modules];
+  return { modules: modules === undefined ? extra : [...extra, ...modules], captured };
 }
 
 /**
