@@ -285,26 +285,27 @@ export class NodeFileSystem implements FileSystem {
 
   /** `.` is a directory: EISDIR (Linux unlink(2) gives EISDIR for any directory too). */
   unlinkAt(dir: FsHandle, name: string): Errno {
-    this.generation++;
-    const bad = this.dirErrno(dir) || checkName(name);
-    if (bad) return bad;
-    if (name === '.') return Errno.ISDIR;
-    try {
-      fs.unlinkSync((dir as NodeDirHandle).base + name);
-      return Errno.SUCCESS;
-    } catch (err) {
-      return errnoFromHostError(err);
-    }
+    return this.removeAt(dir, name, Errno.ISDIR, false);
   }
 
   /** `.` is EINVAL, as rmdir(2) of a path ending in `.`; this also keeps the preopened root undeletable. */
   rmdirAt(dir: FsHandle, name: string): Errno {
+    return this.removeAt(dir, name, Errno.INVAL, true);
+  }
+
+  /**
+   * unlink(2) or rmdir(2) of one name; `.` answers `dotErrno` (never the directory itself: the preopened root
+   * stays undeletable).
+   */
+  private removeAt(dir: FsHandle, name: string, dotErrno: Errno, directory: boolean): Errno {
     this.generation++;
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
-    if (name === '.') return Errno.INVAL;
+    if (name === '.') return dotErrno;
     try {
-      fs.rmdirSync((dir as NodeDirHandle).base + name);
+      const path = (dir as NodeDirHandle).base + name;
+      if (directory) fs.rmdirSync(path);
+      else fs.unlinkSync(path);
       return Errno.SUCCESS;
     } catch (err) {
       return errnoFromHostError(err);

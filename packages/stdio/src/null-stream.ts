@@ -2,6 +2,7 @@ import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
 import { Filetype } from '@vos/core';
 import { Errno } from '@vos/core';
+import { virtualStat } from './virtual-stat';
 
 /**
  * Like /dev/null: reads hit EOF at once, writes swallow everything. It reports UNKNOWN rather than
@@ -19,15 +20,7 @@ export class NullStream implements Stream {
   }
 
   stat(out: FileStat): Errno {
-    out.dev = 0n;
-    out.ino = 0n;
-    out.filetype = Filetype.UNKNOWN;
-    out.nlink = 1n;
-    out.size = 0n;
-    out.atim = 0n;
-    out.mtim = 0n;
-    out.ctim = 0n;
-    return Errno.SUCCESS;
+    return virtualStat(out);
   }
 
   /** -1 ("unknown") makes the core report it ready, which it is: a read returns EOF at once. */

@@ -97,6 +97,19 @@ function streamIo(ctx: SyscallContext, entry: FdEntry, iovs: number, count: numb
   return n;
 }
 
+/** The iovec array, every buffer it names and the 4-byte result slot: the total length, or -EFAULT. */
+function checkIo(ctx: SyscallContext, iovs: number, count: number, out: number): number {
+  const total = checkIovecs(ctx, iovs, count);
+  return total >= 0 && !ctx.mem.fits(out, 4) ? -Errno.FAULT : total;
+}
+
+/** Stores a byte count for the guest, or returns the negated errno the transfer gave. */
+function finishIo(ctx: SyscallContext, out: number, n: number): Errno {
+  if (n < 0) return -n as Errno;
+  ctx.mem.view.setUint32(out, n, true);
+  return Errno.SUCCESS;
+}
+
 export function fd_read(ctx: SyscallContext, fd: number, iovs: number, count: number, out: number): Errno {
   ctx.enter();
   const entry = nonDirectory(ctx, fd >>> 0, Rights.FD_READ);
@@ -104,18 +117,15 @@ export function fd_read(ctx: SyscallContext, fd: number, iovs: number, count: nu
   iovs >>>= 0;
   count >>>= 0;
   out >>>= 0;
-  const total = checkIovecs(ctx, iovs, count);
+  const total = checkIo(ctx, iovs, count, out);
   if (total < 0) return -total as Errno;
-  if (!ctx.mem.fits(out, 4)) return Errno.FAULT;
   let n: number;
   if (entry.kind === FdKind.File) {
     const pos = cursor(ctx, entry);
     n = readFile(ctx, entry, iovs, count, pos);
     if (n > 0) entry.position = pos + n;
   } else n = streamIo(ctx, entry, iovs, count, total, false);
-  if (n < 0) return -n as Errno;
-  ctx.mem.view.setUint32(out, n, true);
-  return Errno.SUCCESS;
+  return finishIo(ctx, out, n);
 }
 
 export function fd_write(ctx: SyscallContext, fd: number, iovs: number, count: number, out: number): Errno {
@@ -125,9 +135,8 @@ export function fd_write(ctx: SyscallContext, fd: number, iovs: number, count: n
   iovs >>>= 0;
   count >>>= 0;
   out >>>= 0;
-  const total = checkIovecs(ctx, iovs, count);
+  const total = checkIo(ctx, iovs, count, out);
   if (total < 0) return -total as Errno;
-  if (!ctx.mem.fits(out, 4)) return Errno.FAULT;
   let n: number;
   if (entry.kind === FdKind.File) {
     if (entry.fdflags & Fdflags.APPEND) {
@@ -139,9 +148,7 @@ export function fd_write(ctx: SyscallContext, fd: number, iovs: number, count: n
       if (n > 0) entry.position = pos + n;
     }
   } else n = streamIo(ctx, entry, iovs, count, total, true);
-  if (n < 0) return -n as Errno;
-  ctx.mem.view.setUint32(out, n, true);
-  return Errno.SUCCESS;
+  return finishIo(ctx, out, n);
 }
 
 function positional(ctx: SyscallContext, fd: number, iovs: number, count: number, offset: bigint, out: number, write: boolean): Errno {
@@ -152,17 +159,14 @@ function positional(ctx: SyscallContext, fd: number, iovs: number, count: number
   iovs >>>= 0;
   count >>>= 0;
   out >>>= 0;
-  const total = checkIovecs(ctx, iovs, count);
+  const total = checkIo(ctx, iovs, count, out);
   if (total < 0) return -total as Errno;
-  if (!ctx.mem.fits(out, 4)) return Errno.FAULT;
   const off = BigInt.asUintN(64, offset);
   if (off > BigInt(MAX_OFFSET)) return write ? Errno.FBIG : Errno.INVAL;
   // pwrite on an O_APPEND fd appends, as on Linux (and so in wasmtime, which passes it to the kernel).
   const at = write && entry.fdflags & Fdflags.APPEND ? -1 : Number(off);
   const n = write ? writeFile(ctx, entry, iovs, count, at) : readFile(ctx, entry, iovs, count, at);
-  if (n < 0) return -n as Errno;
-  ctx.mem.view.setUint32(out, n, true);
-  return Errno.SUCCESS;
+  return finishIo(ctx, out, n);
 }
 
 export const fd_pread = (ctx: SyscallContext, fd: number, iovs: number, n: number, offset: bigint, out: number): Errno =>
