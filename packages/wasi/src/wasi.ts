@@ -55,11 +55,16 @@ function throwNotStarted(): never {
 export class WASI {
   /** The import functions, for `{ [module]: wasi.wasiImport }` (what `getImportObject()` returns). */
   readonly wasiImport: WasiImport;
+  // A private field behind a getter: the own enumerable properties stay node:wasi's (`wasiImport` only).
+  #captured: { readonly stdout: CollectorSink; readonly stderr: CollectorSink } | undefined;
+
   /**
    * vos: in deterministic mode without any stdio option, the guest's stdout and stderr are captured here (and
    * its stdin is empty): `wasi.captured.stdout.text()` after the run. Undefined otherwise.
    */
-  readonly captured: { readonly stdout: CollectorSink; readonly stderr: CollectorSink } | undefined;
+  get captured(): { readonly stdout: CollectorSink; readonly stderr: CollectorSink } | undefined {
+    return this.#captured;
+  }
 
   #core: WasiCore;
   #importModule: 'wasi_snapshot_preview1' | 'wasi_unstable';
@@ -80,7 +85,7 @@ export class WASI {
     }
 
     const optionModules = withOptionModules(options as WASIOptions, modules);
-    this.captured = optionModules.captured;
+    this.#captured = optionModules.captured;
     const { stdio, settings, clock, random } = composeProviders(parsed, container, optionModules.modules);
     const version = parsed.importModule === 'wasi_unstable' ? 'unstable' : 'preview1';
     const core = new WasiCore(
