@@ -146,7 +146,9 @@ export class NodeFileSystem implements FileSystem {
   /** Wraps a freshly opened host fd as a handle of the right kind (one fstat unless DIRECTORY was asked). */
   private adopt(fd: number, flags: number, path: string, out: Ref<FsHandle | null>): Errno {
     let type = Filetype.DIRECTORY as number;
-    if (!(flags & DIRECTORY)) {
+    // O_CREAT|O_EXCL succeeded: we just made a regular file (it fails on anything that existed, links included).
+    if (flags & CREATE && flags & EXCL) type = Filetype.REGULAR_FILE;
+    else if (!(flags & DIRECTORY)) {
       try {
         type = filetypeFromMode(fs.fstatSync(fd).mode);
       } catch (err) {
