@@ -1,5 +1,4 @@
 import { Errno } from './abi/errno';
-import { Filetype } from './abi/constants';
 import { DECLINED, OpenFlags, type FileSystem, type FsHandle, type Ref } from './providers/fs';
 import { joinNsPath, type Namespace } from './namespace';
 import { utf8Length } from './memory';
@@ -287,7 +286,3 @@ function childNsPath(ns: Namespace, dir: string, name: string): string {
   return dir !== '' && ns.hasMountsBelow(dir) ? joinNsPath(dir, name) : '';
 }
 
-/** Whether a filetype is a symlink (used by callers that stat the final component). */
-export function isSymlink(filetype: number): boolean {
-  return filetype === Filetype.SYMBOLIC_LINK;
-}

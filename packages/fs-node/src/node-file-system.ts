@@ -17,7 +17,7 @@ import { fillFileStat, filetypeFromMode, nsToSeconds } from './host-stat';
 
 const {
   O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_DSYNC, O_SYNC,
-  O_NONBLOCK, S_IFMT, S_IFDIR, S_IFLNK,
+  O_NONBLOCK, S_IFMT, S_IFLNK,
 } = fs.constants;
 
 /** How every directory is opened: never through a symlink at the last component. */

@@ -68,7 +68,6 @@ export class WASI {
 
   #core: WasiCore;
   #importModule: 'wasi_snapshot_preview1' | 'wasi_unstable';
-  #returnOnExit: boolean;
   #started = false;
 
   constructor(options: WASIOptions = kEmptyOptions) {
@@ -110,7 +109,6 @@ export class WASI {
     this.wasiImport = applyTraceOption(exiting, core, version, (options as WASIOptions).trace);
     this.#core = core;
     this.#importModule = parsed.importModule;
-    this.#returnOnExit = returnOnExit;
   }
 
   /**
