@@ -285,13 +285,21 @@ export function path_link(
   if (typeof b === 'number') return b;
   // wasmtime refuses to follow a symlink source (its filesystem layer cannot link through one): EINVAL.
   if (oldFlags & Lookupflags.SYMLINK_FOLLOW) return Errno.INVAL;
+  return twoPaths(ctx, oldFd, Rights.PATH_LINK_SOURCE, oldPath, oldLen, newFd, Rights.PATH_LINK_TARGET, newPath, newLen, linkResolved);
+}
+
+/** Resolves a source and a target path (resA, resB), runs `op` on both, and releases both whatever happens. */
+function twoPaths(
+  ctx: SyscallContext, fdA: number, rightsA: number, ptrA: number, lenA: number, fdB: number, rightsB: number,
+  ptrB: number, lenB: number, op: (ctx: SyscallContext, src: Resolution, dst: Resolution) => Errno,
+): Errno {
   const src = ctx.resA;
   const dst = ctx.resB;
-  let errno = begin(ctx, oldFd, Rights.PATH_LINK_SOURCE, oldPath, oldLen, src);
+  let errno = begin(ctx, fdA, rightsA, ptrA, lenA, src);
   if (errno !== Errno.SUCCESS) return errno;
-  errno = begin(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newLen, dst);
+  errno = begin(ctx, fdB, rightsB, ptrB, lenB, dst);
   if (errno !== Errno.SUCCESS) return finish(src, errno);
-  errno = linkResolved(ctx, src, dst);
+  errno = op(ctx, src, dst);
   dst.release();
   return finish(src, errno);
 }
@@ -318,15 +326,7 @@ export function path_rename(
   if (typeof a === 'number') return a;
   const b = directory(ctx, newFd >>> 0, Rights.PATH_RENAME_TARGET);
   if (typeof b === 'number') return b;
-  const src = ctx.resA;
-  const dst = ctx.resB;
-  let errno = begin(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldLen, src);
-  if (errno !== Errno.SUCCESS) return errno;
-  errno = begin(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newLen, dst);
-  if (errno !== Errno.SUCCESS) return finish(src, errno);
-  errno = renameResolved(ctx, src, dst);
-  dst.release();
-  return finish(src, errno);
+  return twoPaths(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldLen, newFd, Rights.PATH_RENAME_TARGET, newPath, newLen, renameResolved);
 }
 
 function renameResolved(ctx: SyscallContext, src: Resolution, dst: Resolution): Errno {
