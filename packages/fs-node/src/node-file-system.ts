@@ -319,29 +319,30 @@ export class NodeFileSystem implements FileSystem {
    * directories of one tree unless the host mounted something inside it, in which case EXDEV is the truth.
    */
   renameAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
-    this.generation++;
-    const bad =
-      this.dirErrno(oldDir) || checkName(oldName) || this.dirErrno(newDir) || checkName(newName);
-    if (bad) return bad;
-    if (oldName === '.' || newName === '.') return Errno.INVAL;
-    try {
-      fs.renameSync((oldDir as NodeDirHandle).base + oldName, (newDir as NodeDirHandle).base + newName);
-      return Errno.SUCCESS;
-    } catch (err) {
-      return errnoFromHostError(err);
-    }
+    const dot = oldName === '.' || newName === '.' ? Errno.INVAL : Errno.SUCCESS;
+    return this.twoNames(oldDir, oldName, newDir, newName, dot, fs.renameSync);
   }
 
   /** link(2) on Linux never follows a symlink source. `.` as source is a directory (EPERM); as target, EEXIST. */
   linkAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+    const dot = oldName === '.' ? Errno.PERM : newName === '.' ? Errno.EXIST : Errno.SUCCESS;
+    return this.twoNames(oldDir, oldName, newDir, newName, dot, fs.linkSync);
+  }
+
+  /**
+   * rename(2) or link(2) between two names: handle and name checks first, then `dotErrno` (what a `.` on either
+   * side answers, SUCCESS if none), then the host call on the two magic paths.
+   */
+  private twoNames(
+    oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string, dotErrno: Errno,
+    call: (from: string, to: string) => void,
+  ): Errno {
     this.generation++;
-    const bad =
-      this.dirErrno(oldDir) || checkName(oldName) || this.dirErrno(newDir) || checkName(newName);
+    const bad = this.dirErrno(oldDir) || checkName(oldName) || this.dirErrno(newDir) || checkName(newName);
     if (bad) return bad;
-    if (oldName === '.') return Errno.PERM;
-    if (newName === '.') return Errno.EXIST;
+    if (dotErrno !== Errno.SUCCESS) return dotErrno;
     try {
-      fs.linkSync((oldDir as NodeDirHandle).base + oldName, (newDir as NodeDirHandle).base + newName);
+      call((oldDir as NodeDirHandle).base + oldName, (newDir as NodeDirHandle).base + newName);
       return Errno.SUCCESS;
     } catch (err) {
       return errnoFromHostError(err);
