@@ -62,7 +62,7 @@ async function main() {
       const url = `${server.url}/build/${s.page}.html${s.isolated === false ? '?no-coi' : ''}`;
       let results;
       try {
-        results = s.run ? await s.run(page, url, { collect }) : await collect(page, url, s.timeoutMs);
+        results = s.run ? await s.run(page, url, { collect }) : await collect(page, () => page.goto(url), s.timeoutMs);
       } catch (err) {
         results = [{ name: '(runner)', status: 'failed', error: String(err && err.stack ? err.stack : err), ms: 0 }];
       }
@@ -93,8 +93,8 @@ async function main() {
   process.exitCode = failed > 0 ? 1 : 0;
 }
 
-/** Opens `url` and waits for the page's harness to publish its results. */
-async function collect(page, url, timeoutMs = 120_000) {
+/** Loads the page (`navigate`: a goto or a reload) and waits for its harness to publish its results. */
+async function collect(page, navigate, timeoutMs = 120_000) {
   // An uncaught error before the harness reports (a bundle that fails to load) ends the wait at once.
   let onError;
   const crashed = new Promise((_, reject) => {
@@ -102,7 +102,7 @@ async function collect(page, url, timeoutMs = 120_000) {
     page.on('pageerror', onError);
   });
   try {
-    await page.goto(url);
+    await navigate();
     await Promise.race([
       page.waitForFunction(() => globalThis.__vosResults !== undefined, null, { timeout: timeoutMs, polling: 100 }),
       crashed,

@@ -11,6 +11,22 @@ const SUITES = [
     entries: { goldens: 'pages/goldens.page.ts', 'goldens-worker': 'pages/goldens-worker.ts' },
   },
   { name: 'fs behaviour (memory)', page: 'fs-behaviour', entries: { 'fs-behaviour': 'pages/fs-behaviour.page.ts' } },
+  {
+    name: 'browser storage (OPFS, IndexedDB, zip)',
+    page: 'storage',
+    entries: { storage: 'pages/storage.page.ts' },
+    // Three loads of one page: the in-page tests, then a write, then a real reload that reads back.
+    async run(page, url, { collect }) {
+      const once = await collect(page, () => page.goto(`${url}#once`));
+      const write = await collect(page, () => page.goto(`${url}#write`));
+      const read = await collect(page, () => page.reload());
+      return [...once, ...write.map(tag('before reload')), ...read.map(tag('after reload'))];
+    },
+  },
 ];
+
+function tag(label) {
+  return (r) => ({ ...r, name: `${r.name} (${label})` });
+}
 
 module.exports = { SUITES };
