@@ -12,6 +12,12 @@ const SUITES = [
   },
   { name: 'fs behaviour (memory)', page: 'fs-behaviour', entries: { 'fs-behaviour': 'pages/fs-behaviour.page.ts' } },
   {
+    name: 'JSPI path (page not cross-origin isolated)',
+    page: 'jspi',
+    isolated: false,
+    entries: { jspi: 'pages/jspi.page.ts' },
+  },
+  {
     name: 'browser storage (OPFS, IndexedDB, zip)',
     page: 'storage',
     entries: { storage: 'pages/storage.page.ts' },
