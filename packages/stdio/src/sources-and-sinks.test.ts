@@ -1,5 +1,5 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { Errno, Filetype, newFileStat } from '@vos/core';
+import { Errno, Filetype, newFileStat, READABLE_EOF } from '@vos/core';
 import { BufferSource } from './buffer-source';
 import { CallbackSink } from './callback-sink';
 import { CallbackSource } from './callback-source';
@@ -67,7 +67,7 @@ describe('BufferSource', () => {
     expect(Buffer.from(buf).toString()).toBe('.abcdef.');
     expect(s.read(buf, 0, 8)).toBe(0);
     expect(s.read(buf, 0, 8)).toBe(0);
-    expect(s.readable()).toBe(-1);
+    expect(s.readable()).toBe(READABLE_EOF);
   });
 
   test('copies its content, refuses writes, is not a terminal', () => {
