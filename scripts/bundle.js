@@ -67,6 +67,26 @@ function sourcesPlugin() {
   };
 }
 
+/**
+ * For bundling a page from the TypeScript sources (tests, playground): `@vos/x` -> packages/x/src/index.browser.ts
+ * or src/index.ts, and the `.browser.ts` replacements below; the same graph the browser builds in dist/ hold.
+ */
+function browserSourcesPlugins() {
+  return [
+    {
+      name: 'vos-browser-sources',
+      setup(build) {
+        build.onResolve({ filter: /^@vos\/[a-z0-9-]+$/ }, (args) => {
+          const src = path.join(PACKAGES, args.path.slice('@vos/'.length), 'src');
+          for (const f of ['index.browser.ts', 'index.ts']) if (fs.existsSync(path.join(src, f))) return { path: path.join(src, f) };
+          return undefined;
+        });
+      },
+    },
+    browserFilesPlugin(),
+  ];
+}
+
 /** In a browser build, `./y` resolves to `./y.browser.ts` when that file exists (the platform seam). */
 function browserFilesPlugin() {
   return {
@@ -224,5 +244,5 @@ async function main() {
   process.stderr.write(`bundle: ${jobs.length} file(s) for ${dirs.length} package(s) in ${Date.now() - started} ms\n`);
 }
 
-module.exports = { jobsFor, packageName, isBuiltin };
+module.exports = { jobsFor, packageName, isBuiltin, browserSourcesPlugins };
 if (require.main === module) main();

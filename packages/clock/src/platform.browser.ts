@@ -22,9 +22,17 @@ export function realtimeResolutionNs(): bigint {
   return monotonicResolutionNs();
 }
 
-/** Browsers expose no CPU-time clock: the guest's CPU clocks are EINVAL (resolution 0). */
-export function cpuTimeNs(): bigint | null {
-  return null;
+/**
+ * Browsers expose no CPU-time clock. The guest runs synchronously on its thread, so the time since the page (or
+ * worker) started is an upper bound of that thread's CPU time and moves with it; C's `clock()` needs the CPU
+ * clocks to exist, so we give this rather than EINVAL.
+ */
+export function cpuTimeNs(): bigint {
+  return monotonicNs();
+}
+
+export function cpuResolutionNs(): bigint {
+  return monotonicResolutionNs();
 }
 
 /** `Atomics.wait` works only on shared memory and off the page's main thread; null where it cannot block. */

@@ -20,13 +20,18 @@ export function realtimeResolutionNs(): bigint {
 }
 
 /**
- * CPU time of the process in ns, or null where the platform has none. Node 20 has no per-thread CPU figure; the
+ * CPU time of the process in ns. Node 20 has no per-thread CPU figure; the
  * process figure is the closest honest answer (for a single-threaded guest the two are nearly the same).
  * `cpuUsage` allocates a small object; unavoidable.
  */
-export function cpuTimeNs(): bigint | null {
+export function cpuTimeNs(): bigint {
   const usage = process.cpuUsage();
   return BigInt(usage.user + usage.system) * 1000n;
+}
+
+/** `cpuUsage` counts µs. */
+export function cpuResolutionNs(): bigint {
+  return 1000n;
 }
 
 /** Private wait cell, made at the first sleep (nothing is allocated at module load): nobody notifies it. */

@@ -1,6 +1,6 @@
 import type { Clock } from '@vos/core';
 import type { Clockid } from '@vos/core';
-import { cpuTimeNs, monotonicNs, monotonicResolutionNs, realtimeResolutionNs, sleepMs, wallClockMs } from './platform';
+import { cpuResolutionNs, cpuTimeNs, monotonicNs, monotonicResolutionNs, realtimeResolutionNs, sleepMs, wallClockMs } from './platform';
 
 // Clockid values, inlined as literals so `now` is a plain integer switch (no property loads on the hot path).
 const REALTIME = 0;
@@ -21,7 +21,8 @@ const MAX_SLEEP_SLICE_MS = 1000;
  * `date -s`) — the same trade-off as `performance.now()`.
  *
  * Resolutions are honest: on Node realtime 1 µs (the anchor's precision), monotonic 1 ns, CPU time 1 µs
- * (`cpuUsage` is µs); in a browser what `performance.now()` really gives, and no CPU clocks (EINVAL).
+ * (`cpuUsage` is µs); in a browser what `performance.now()` really gives, and the CPU clocks are the time since
+ * the page started (browsers have no CPU clock; see platform.browser.ts).
  */
 export class SystemClock implements Clock {
   /** realtime - monotonic, fixed at the anchor: realtime is one addition per read. */
@@ -40,7 +41,7 @@ export class SystemClock implements Clock {
     this.realtimeOffset = realtimeAnchorNs - monotonicAtAnchor;
     this.monotonicResolution = monotonicResolutionNs();
     this.realtimeResolution = realtimeResolutionNs();
-    this.cpuResolution = cpuTimeNs() === null ? 0n : 1000n;
+    this.cpuResolution = cpuResolutionNs();
   }
 
   now(id: Clockid): bigint {
@@ -51,8 +52,7 @@ export class SystemClock implements Clock {
         return monotonicNs();
       case PROCESS_CPUTIME_ID:
       case THREAD_CPUTIME_ID:
-        // Only asked for when resolution() > 0, i.e. where the platform has a CPU clock.
-        return cpuTimeNs() ?? 0n;
+        return cpuTimeNs();
       default:
         return 0n;
     }
