@@ -1,30 +1,21 @@
 'use strict';
 /**
  * Bundles browser entry points with esbuild (see docs/decisions.md: one fast, dependency-free bundler for the test
- * pages, the playground and the browser bench). `@vos/*` imports resolve through each package's `browser` export
- * condition when the package has one, else to the package's TypeScript sources (as jest does), so the pages test
- * the code in the tree, never a stale build.
+ * pages, the playground and the browser bench). `@vos/*` imports resolve to the packages' TypeScript sources with
+ * their browser files (as their `browser` builds do), so the pages test the code in the tree, never a stale build.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '../..');
 
-/** `@vos/x` -> the browser entry of packages/x if its package.json declares one, else packages/x/src/index.ts. */
-function vosSourcesPlugin() {
-  return {
-    name: 'vos-sources',
-    setup(build) {
-      build.onResolve({ filter: /^@vos\/[a-z-]+$/ }, (args) => {
-        const dir = path.join(REPO, 'packages', args.path.slice('@vos/'.length));
-        const src = path.join(dir, 'src', 'index.ts');
-        const browserSrc = path.join(dir, 'src', 'browser.ts');
-        if (fs.existsSync(browserSrc)) return { path: browserSrc };
-        if (fs.existsSync(src)) return { path: src };
-        return undefined;
-      });
-    },
-  };
+/**
+ * `@vos/x` -> packages/x/src/index.browser.ts or src/index.ts, with each package's `.browser.ts` files in place of
+ * their Node.js counterparts: the graph of the packages' browser builds (dist/browser, scripts/bundle.js), from
+ * the sources, as jest does.
+ */
+function vosSourcesPlugins() {
+  return require('../../scripts/bundle').browserSourcesPlugins();
 }
 
 /**
@@ -63,7 +54,7 @@ async function bundle(entries, outdir, { minify = false, plugins = [] } = {}) {
     minify,
     metafile: true,
     logLevel: 'error',
-    plugins: [vosSourcesPlugin(), ...plugins, noNodeBuiltinsPlugin()],
+    plugins: [...vosSourcesPlugins(), ...plugins, noNodeBuiltinsPlugin()],
     loader: { '.wasm': 'file' },
   });
   return result.metafile;

@@ -39,7 +39,7 @@ async function main() {
     const tCheck = Date.now();
     const entries = {};
     for (const s of suites) for (const [name, file] of Object.entries(s.entries)) entries[name] = path.join(__dirname, file);
-    await bundle(entries, out, { plugins: require('./interim').plugins() });
+    await bundle(entries, out);
     for (const s of suites) {
       const html = `<!doctype html><meta charset="utf-8"><title>${s.name}</title><script type="module" src="/build/${s.page}.js"></script>`;
       fs.writeFileSync(path.join(out, `${s.page}.html`), html);
