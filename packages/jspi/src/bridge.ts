@@ -51,10 +51,10 @@ export function jspiAvailable(): boolean {
 }
 
 /**
- * The WASI imports that can reach a filesystem: only these are wrapped as suspending imports (a `clock_time_get`
- * or `random_get` never suspends, and keeps its direct path).
+ * The WASI imports that can reach a filesystem (`poll_oneoff` stats the files it polls): only these are wrapped
+ * as suspending imports (a `clock_time_get` or `random_get` never suspends, and keeps its direct path).
  */
-const FS_IMPORT = /^(fd_|path_)/;
+const FS_IMPORT = /^(fd_|path_|poll_oneoff$)/;
 
 export class JspiBridge {
   private readonly completed = new Map<string, Outcome[]>();

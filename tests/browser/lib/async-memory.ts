@@ -9,10 +9,17 @@ import type { AsyncFileSystem } from '@vos/jspi';
 export function asyncMemoryFileSystem(mode: 'always' | 'alternate' = 'always'): { fs: AsyncFileSystem; calls: () => number } {
   const inner = new MemoryFileSystem();
   let calls = 0;
+  // A task per answer (a MessageChannel message: unlike setTimeout, not clamped to 4 ms when nested).
+  const channel = new MessageChannel();
+  const queue: (() => void)[] = [];
+  channel.port1.onmessage = () => queue.shift()?.();
   const later = <T>(f: () => T): T | Promise<T> => {
     calls++;
     if (mode === 'alternate' && calls % 2 === 0) return f();
-    return new Promise((resolve) => setTimeout(() => resolve(f()), 0));
+    return new Promise((resolve) => {
+      queue.push(() => resolve(f()));
+      channel.port2.postMessage(0);
+    });
   };
   const fs = {
     capabilities: inner.capabilities,

@@ -11,9 +11,6 @@ import { asyncMemoryFileSystem } from '../lib/async-memory';
 import { compileUrl } from '../lib/run-program';
 import { describe, expect, runAndReport, test } from '../harness';
 
-// The page thread cannot block on Atomics.wait, so guests that sleep run in the worker suites (see goldens).
-const SLEEPS = new Set(['poll', 'poll_abstime', 'unstable']);
-
 describe('the page', () => {
   test('is not cross-origin isolated and has no SharedArrayBuffer, but has JSPI', () => {
     expect(crossOriginIsolated).toBe(false);
@@ -25,7 +22,7 @@ describe('the page', () => {
 for (const mode of ['always', 'alternate'] as const) {
   describe(`goldens through JSPI, /sandbox answering with promises (${mode})`, () => {
     for (const c of CASES) {
-      (SLEEPS.has(c.program) ? test.skip : test)(c.golden, async () => {
+      test(c.golden, async () => {
         const o = c.options ?? {};
         const world = new JspiWorld();
         const backend = asyncMemoryFileSystem(mode);
