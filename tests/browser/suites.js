@@ -29,6 +29,24 @@ const SUITES = [
       return [...once, ...write.map(tag('before reload')), ...read.map(tag('after reload'))];
     },
   },
+  {
+    name: 'playground end to end',
+    page: 'playground',
+    entries: {},
+    prepare: (out) => require('./playground-e2e').prepare(out),
+    run: (page, url, ctx) => require('./playground-e2e').run(page, url, ctx),
+  },
+  {
+    name: 'docs/browser.md code blocks',
+    page: 'doc-blocks',
+    generate: (dir) => require('./docs-snippets').generate(dir),
+    // One page per block, loaded in turn.
+    async run(page, url, { collect, entries }) {
+      const results = [];
+      for (const name of Object.keys(entries)) results.push(...(await collect(page, () => page.goto(url.replace('/doc-blocks.html', `/${name}.html`)))));
+      return results;
+    },
+  },
 ];
 
 function tag(label) {
