@@ -1,7 +1,9 @@
 import {
-  Advice, Clockid, Fdflags, Fstflags, Lookupflags, Oflags, Riflags, Rights, RIGHTS_ALL, Sdflags, UnstableWhence, Whence,
+  Advice, Clockid, Fdflags, Filetype, Fstflags, Lookupflags, Oflags, Preopentype, Riflags, Rights, RIGHTS_ALL, Sdflags,
+  UnstableWhence, Whence,
 } from './abi/constants';
 import { errnoName } from './abi/errno';
+import { PREVIEW1_LAYOUT, UNSTABLE_LAYOUT } from './abi/layouts';
 import { PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, type Param } from './abi/functions';
 import type { GuestMemory } from './memory';
 import type { WasiVersion } from './core';
@@ -254,7 +256,12 @@ function buildDecoder(fn: string, params: readonly Param[], target: TraceTarget,
     }
     if (type === 'ptr') {
       before.push((a) => `${name}=${hex(u32(a[at]))}`);
-      if (name === 'fd_out') after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `fd=${formatFd(target, Number(v))}`));
+      const written = structFormatter(name, version, mem);
+      if (written !== null) after.push((a) => written(u32(a[at])));
+      else if (name === 'nread_out' && (fn === 'fd_read' || fn === 'fd_pread')) {
+        // The count and the first bytes read, from the iovecs the call filled.
+        after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `nread=${v}${readData(mem, u32(a[1]), u32(a[2]), Math.min(Number(v), preview))}`));
+      } else if (name === 'fd_out') after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `fd=${formatFd(target, Number(v))}`));
       else if (U32_OUTS.has(name)) after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `${outName(name)}=${v}`));
       else if (U64_OUTS.has(name)) after.push((a) => readOut(mem, u32(a[at]), 8, (v) => `${outName(name)}=${v}`));
       continue;
@@ -383,6 +390,64 @@ function escapeBytes(bytes: Uint8Array): string {
     else s += `\\x${b.toString(16).padStart(2, '0')}`;
   }
   return s;
+}
+
+/**
+ * Formatters for the structs a call writes back (fdstat, prestat, filestat), as `field=value` lists in the
+ * ABI's own layout; null for an out-parameter that is not one of them.
+ */
+function structFormatter(param: string, version: WasiVersion, mem: GuestMemory): ((ptr: number) => string | null) | null {
+  const L = version === 'preview1' ? PREVIEW1_LAYOUT : UNSTABLE_LAYOUT;
+  switch (param) {
+    case 'fdstat_out':
+      return (ptr) => {
+        mem.refresh();
+        if (!mem.fits(ptr, L.fdstat.size)) return null;
+        const v = mem.view;
+        return `filetype=${formatEnum(Filetype, v.getUint8(ptr + L.fdstat.filetype))}, ` +
+          `flags=${formatFlags(Fdflags, v.getUint16(ptr + L.fdstat.flags, true))}, ` +
+          `rights_base=${formatRights(v.getBigUint64(ptr + L.fdstat.rightsBase, true))}, ` +
+          `rights_inheriting=${formatRights(v.getBigUint64(ptr + L.fdstat.rightsInheriting, true))}`;
+      };
+    case 'prestat_out':
+      return (ptr) => {
+        mem.refresh();
+        if (!mem.fits(ptr, L.prestat.size)) return null;
+        const v = mem.view;
+        return `tag=${formatEnum(Preopentype, v.getUint8(ptr + L.prestat.tag))}, name_len=${v.getUint32(ptr + L.prestat.dirNameLen, true)}`;
+      };
+    case 'filestat_out':
+      return (ptr) => {
+        mem.refresh();
+        const F = L.filestat;
+        if (!mem.fits(ptr, F.size)) return null;
+        const v = mem.view;
+        const nlink = F.nlinkBytes === 8 ? v.getBigUint64(ptr + F.nlink, true) : v.getUint32(ptr + F.nlink, true);
+        return `dev=${v.getBigUint64(ptr + F.dev, true)}, ino=${v.getBigUint64(ptr + F.ino, true)}, ` +
+          `filetype=${formatEnum(Filetype, v.getUint8(ptr + F.filetype))}, nlink=${nlink}, ` +
+          `size=${v.getBigUint64(ptr + F.filesize, true)}, atim=${v.getBigUint64(ptr + F.atim, true)}, ` +
+          `mtim=${v.getBigUint64(ptr + F.mtim, true)}, ctim=${v.getBigUint64(ptr + F.ctim, true)}`;
+      };
+    default:
+      return null;
+  }
+}
+
+/** ` "..."`: the first `n` bytes the iovecs at `ptr` received, escaped ('' when none or out of bounds). */
+function readData(mem: GuestMemory, ptr: number, count: number, n: number): string {
+  mem.refresh();
+  if (n <= 0 || !mem.fits(ptr, count * 8)) return '';
+  const view = mem.view;
+  let data = '';
+  let left = n;
+  for (let k = 0; k < count && left > 0; k++) {
+    const base = view.getUint32(ptr + k * 8, true);
+    const len = Math.min(view.getUint32(ptr + k * 8 + 4, true), left);
+    if (!mem.fits(base, len)) return '';
+    data += escapeBytes(mem.u8.subarray(base, base + len));
+    left -= len;
+  }
+  return ` "${data}"`;
 }
 
 /** Reads a u32 or u64 result the call wrote, or null when the pointer is outside memory (nothing to show). */
