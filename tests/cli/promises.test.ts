@@ -170,16 +170,16 @@ describe('Ctrl-C during a run', () => {
     });
   }
 
-  test('SIGINT still prints --diff and --trace-summary, then exits 130', async () => {
+  test.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s still prints --diff and --trace-summary, then exits %d', async (signal, status) => {
     const dir = mkdtempSync(join(tmpdir(), 'vos-cli-int-'));
     try {
-      const r = await interrupt(['run', '--overlay', `${dir}::/o`, '--diff', '--trace-summary', VOSTEST, 'write', '/o/new', 'x', 'sleep', '30'], 'SIGINT');
-      expect(r.stderr).toContain('vos: interrupted (SIGINT)');
+      const r = await interrupt(['run', '--overlay', `${dir}::/o`, '--diff', '--trace-summary', VOSTEST, 'write', '/o/new', 'x', 'sleep', '30'], signal);
+      expect(r.stderr).toContain(`vos: interrupted (${signal})`);
       expect(r.stderr).toContain('--- /o: 1 created, 0 modified, 0 deleted\nA /o/new\n');
       // The summary counts every call that returned (the interrupted sleep never did).
       expect(r.stderr).toMatch(/\nfd_write +2 +0 /);
       expect(r.stderr).toMatch(/\ntotal +\d+ /);
-      expect(r.code).toBe(130);
+      expect(r.code).toBe(status);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

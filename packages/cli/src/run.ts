@@ -7,12 +7,15 @@ import { composeWorld, hostErrorText } from './compose';
 import { formatDiff } from './diff';
 import { writeText, type CliIo } from './io';
 import { checkModule, ModuleError, Wasm, type CheckedModule, type WasmInstance } from './module';
+import { SigtermRelay } from './signals';
 import { openTrace } from './trace-output';
 
 /** Exit status of a run that trapped, as a process killed by SIGABRT (128 + 6), like wasmtime. */
 export const TRAP_EXIT = 134;
 /** Exit status after Ctrl-C (128 + SIGINT), once `--diff` and `--trace-summary` have been printed. */
 export const SIGINT_EXIT = 130;
+/** Exit status after SIGTERM (128 + 15), likewise. */
+export const SIGTERM_EXIT = 143;
 /** The largest guest exit code passed through as is (wasmtime): 126 and up mean things to a shell. */
 export const MAX_GUEST_EXIT = 125;
 /** Exit status when the guest asks for a code outside 0..125: a failure, never a wrapped-around success. */
@@ -26,6 +29,17 @@ const MAX_FRAMES = 20;
  * starts (the caller prints them).
  */
 export function runCommand(o: RunOptions, io: CliIo): number {
+  // Only a real process with something to report on the way out needs SIGTERM relayed (it costs a thread,
+  // started first so that it boots while the module compiles).
+  const relay = io.signals === true && (o.diff || o.traceSummary || typeof o.trace === 'string') ? new SigtermRelay() : null;
+  try {
+    return runWith(o, io, relay);
+  } finally {
+    relay?.stop();
+  }
+}
+
+function runWith(o: RunOptions, io: CliIo, relay: SigtermRelay | null): number {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(resolve(io.cwd, o.module));
@@ -37,6 +51,7 @@ export function runCommand(o: RunOptions, io: CliIo): number {
 
   const world = composeWorld(o, io);
   const trace = openTrace(o, io);
+  relay?.waitReady(2000);
   try {
     const wasi = new WASI({
       version: checked.importModule === 'wasi_unstable' ? 'unstable' : 'preview1',
@@ -57,8 +72,9 @@ export function runCommand(o: RunOptions, io: CliIo): number {
     } catch (err) {
       if (err instanceof ModuleError) throw err;
       if (isInterrupt(err)) {
-        writeText(io.stderr, 'vos: interrupted (SIGINT)\n');
-        code = SIGINT_EXIT;
+        const term = relay?.sigterm === true;
+        writeText(io.stderr, `vos: interrupted (${term ? 'SIGTERM' : 'SIGINT'})\n`);
+        code = term ? SIGTERM_EXIT : SIGINT_EXIT;
       } else if (isTrap(err)) {
         writeText(io.stderr, formatTrap(err));
         code = TRAP_EXIT;
