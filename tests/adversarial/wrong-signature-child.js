@@ -154,7 +154,7 @@ function viaWasi(trace, version) {
     const lines = [];
     const wasi = new WASI({
       version,
-      mounts: { '/': new MemoryFileSystem() },
+      mounts: { '/': ({ clock }) => new MemoryFileSystem({ clock }) },
       stdio: { stdin: 'null', stdout: 'null', stderr: 'null' },
       trace: trace ? (line) => lines.push(line) : undefined,
     });
@@ -185,9 +185,10 @@ function viaWasi(trace, version) {
 function viaInterpreter(version) {
   return () => {
     const null0 = { filetype: 2, read: () => 0, write: (_b, _o, len) => len, stat: () => 0 };
+    const clock = { now: () => 0n, resolution: () => 1n, sleepUntil: () => {} };
     const core = new WasiCore({
-      args: [], env: [], preopens: [{ guestPath: '/', fs: new MemoryFileSystem() }],
-      clock: { now: () => 0n, resolution: () => 1n, sleepUntil: () => {} },
+      args: [], env: [], preopens: [{ guestPath: '/', fs: new MemoryFileSystem({ clock }) }],
+      clock,
       random: { fill: () => {} },
       stdio: { stdin: null0, stdout: null0, stderr: null0 },
       adapter: { interpretOnly: true },

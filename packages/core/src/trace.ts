@@ -1,5 +1,6 @@
-import { Rights, RIGHTS_ALL } from './abi/constants';
+import { Fdflags, Filetype, Preopentype, Rights, RIGHTS_ALL } from './abi/constants';
 import { errnoName } from './abi/errno';
+import { PREVIEW1_LAYOUT, UNSTABLE_LAYOUT } from './abi/layouts';
 import {
   PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, type BufSpec, type EnumSpec, type FlagsSpec, type OutSpec, type Param,
 } from './abi/functions';
@@ -175,6 +176,8 @@ function buildDecoder(params: readonly Param[], target: TraceTarget, version: Wa
   const before: ArgFormatter[] = [];
   const after: OutFormatter[] = [];
   const mem = target.memory;
+  /** The iovec array a call fills (`iovs` kind), whose byte count the next u32 result is. */
+  let filled = -1;
   for (let i = 0; i < params.length; i++) {
     const [name, kind, spec] = params[i];
     const at = i;
@@ -187,6 +190,7 @@ function buildDecoder(params: readonly Param[], target: TraceTarget, version: Wa
       case 'ciovs': {
         // The data of a ciovec array is the guest's, shown before the call; an iovec array is filled by it.
         const shown = kind === 'ciovs' ? preview : -1;
+        if (kind === 'iovs') filled = at;
         before.push((a) => (isI32(a[at]) && isI32(a[at + 1]) ? `${name}=${formatIovs(mem, u32(a[at]), u32(a[at + 1]), shown)}` : `${name}=${raw(a[at])}, ${params[at + 1][0]}=${raw(a[at + 1])}`));
         i++;
         break;
@@ -221,8 +225,15 @@ function buildDecoder(params: readonly Param[], target: TraceTarget, version: Wa
         before.push((a) => `${name}=${hexOr(a[at])}`);
         const shown = name.endsWith('_out') ? name.slice(0, -4) : name;
         const size = (spec as OutSpec).size;
-        if (size === 'fd') after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `fd=${formatFd(target, Number(v))}`));
-        else if (size === 'u32') after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `${shown}=${v}`));
+        const struct = structFormatter(size, version, mem);
+        if (struct !== null) after.push((a) => struct(u32(a[at])));
+        else if (size === 'fd') after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `fd=${formatFd(target, Number(v))}`));
+        else if (size === 'u32' && filled >= 0) {
+          // The count and the first bytes read, from the iovecs the call filled.
+          const iovs = filled;
+          filled = -1;
+          after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `${shown}=${v}${readData(mem, u32(a[iovs]), u32(a[iovs + 1]), Math.min(Number(v), preview))}`));
+        } else if (size === 'u32') after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `${shown}=${v}`));
         else if (size === 'u64') after.push((a) => readOut(mem, u32(a[at]), 8, (v) => `${shown}=${v}`));
         break;
       }
@@ -327,14 +338,15 @@ function quote(mem: GuestMemory, ptr: number, len: number): string {
  */
 function formatIovs(mem: GuestMemory, ptr: number, count: number, preview: number): string {
   mem.refresh();
-  if (!mem.fits(ptr, count * 8)) return '<bad ptr>';
+  const I = PREVIEW1_LAYOUT.iovec;
+  if (!mem.fits(ptr, count * I.size)) return '<bad ptr>';
   const view = mem.view;
   let total = 0;
   const chunks: Uint8Array[] = [];
   let shown = 0;
   for (let k = 0; k < count; k++) {
-    const base = view.getUint32(ptr + k * 8, true);
-    const len = view.getUint32(ptr + k * 8 + 4, true);
+    const base = view.getUint32(ptr + k * I.size + I.buf, true);
+    const len = view.getUint32(ptr + k * I.size + I.len, true);
     if (!mem.fits(base, len)) return `${hex(ptr)}<bad ptr>`;
     total += len;
     if (preview > 0 && shown < preview && len > 0) {
@@ -361,6 +373,65 @@ function escapeBytes(bytes: Uint8Array): string {
     else s += `\\x${b.toString(16).padStart(2, '0')}`;
   }
   return s;
+}
+
+/**
+ * Formatters for the structs a call writes back (fdstat, prestat, filestat), as `field=value` lists in the
+ * ABI's own layout; null for a result that is not one of them.
+ */
+function structFormatter(size: OutSpec['size'], version: WasiVersion, mem: GuestMemory): ((ptr: number) => string | null) | null {
+  const L = version === 'preview1' ? PREVIEW1_LAYOUT : UNSTABLE_LAYOUT;
+  switch (size) {
+    case 'fdstat':
+      return (ptr) => {
+        mem.refresh();
+        if (!mem.fits(ptr, L.fdstat.size)) return null;
+        const v = mem.view;
+        return `filetype=${formatEnum(Filetype, v.getUint8(ptr + L.fdstat.filetype))}, ` +
+          `flags=${formatFlags(Fdflags, v.getUint16(ptr + L.fdstat.flags, true))}, ` +
+          `rights_base=${formatRights(v.getBigUint64(ptr + L.fdstat.rightsBase, true))}, ` +
+          `rights_inheriting=${formatRights(v.getBigUint64(ptr + L.fdstat.rightsInheriting, true))}`;
+      };
+    case 'prestat':
+      return (ptr) => {
+        mem.refresh();
+        if (!mem.fits(ptr, L.prestat.size)) return null;
+        const v = mem.view;
+        return `tag=${formatEnum(Preopentype, v.getUint8(ptr + L.prestat.tag))}, name_len=${v.getUint32(ptr + L.prestat.dirNameLen, true)}`;
+      };
+    case 'filestat':
+      return (ptr) => {
+        mem.refresh();
+        const F = L.filestat;
+        if (!mem.fits(ptr, F.size)) return null;
+        const v = mem.view;
+        const nlink = F.nlinkBytes === 8 ? v.getBigUint64(ptr + F.nlink, true) : v.getUint32(ptr + F.nlink, true);
+        return `dev=${v.getBigUint64(ptr + F.dev, true)}, ino=${v.getBigUint64(ptr + F.ino, true)}, ` +
+          `filetype=${formatEnum(Filetype, v.getUint8(ptr + F.filetype))}, nlink=${nlink}, ` +
+          `size=${v.getBigUint64(ptr + F.filesize, true)}, atim=${v.getBigUint64(ptr + F.atim, true)}, ` +
+          `mtim=${v.getBigUint64(ptr + F.mtim, true)}, ctim=${v.getBigUint64(ptr + F.ctim, true)}`;
+      };
+    default:
+      return null;
+  }
+}
+
+/** ` "..."`: the first `n` bytes the iovecs at `ptr` received, escaped ('' when none or out of bounds). */
+function readData(mem: GuestMemory, ptr: number, count: number, n: number): string {
+  mem.refresh();
+  const I = PREVIEW1_LAYOUT.iovec;
+  if (n <= 0 || !mem.fits(ptr, count * I.size)) return '';
+  const view = mem.view;
+  let data = '';
+  let left = n;
+  for (let k = 0; k < count && left > 0; k++) {
+    const base = view.getUint32(ptr + k * I.size + I.buf, true);
+    const len = Math.min(view.getUint32(ptr + k * I.size + I.len, true), left);
+    if (!mem.fits(base, len)) return '';
+    data += escapeBytes(mem.u8.subarray(base, base + len));
+    left -= len;
+  }
+  return ` "${data}"`;
 }
 
 /** Reads a u32 or u64 result the call wrote, or null when the pointer is outside memory (nothing to show). */
