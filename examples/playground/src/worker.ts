@@ -7,7 +7,16 @@
 import { WASI } from '@vos/wasi';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import type { FileSystem } from '@vos/core';
-import { diffTrees, importFiles, importZip, openPersistentFileSystem, readTree, type PersistentFileSystem, type TreeEntry } from '@vos/fs-browser';
+import {
+  diffTrees,
+  importFiles,
+  importZip,
+  openPersistentFileSystem,
+  readTree,
+  writeTree,
+  type PersistentFileSystem,
+  type TreeEntry,
+} from '@vos/fs-browser';
 import { parseTraceLine, type DiffRow, type MountSpec, type RunRequest, type TraceRow, type WorkerMessage } from './protocol';
 
 const post = (m: WorkerMessage): void => (self as unknown as Worker).postMessage(m);
@@ -15,27 +24,40 @@ const post = (m: WorkerMessage): void => (self as unknown as Worker).postMessage
 /** Most trace rows sent to the page; the rest are counted. */
 const MAX_TRACE_ROWS = 20_000;
 
-async function openMount(spec: MountSpec): Promise<{ fs: FileSystem; persistent?: PersistentFileSystem }> {
+type Clock = { now(id: 0): bigint };
+/** A mount as `WASI` takes it: a factory called with the instance's clock, so a fake clock stamps every file. */
+type MountFactory = (env: { readonly clock: Clock }) => FileSystem;
+
+/** Everything asynchronous (storage, fetch, files) happens here, before the guest exists. */
+async function prepareMount(spec: MountSpec): Promise<{ factory: MountFactory; persistent?: PersistentFileSystem }> {
   switch (spec.kind) {
     case 'memory':
-      return { fs: new MemoryFileSystem() };
+      return { factory: ({ clock }) => new MemoryFileSystem({ clock }) };
     case 'persistent': {
       const persistent = await openPersistentFileSystem(spec.name);
-      return { fs: persistent.fs, persistent };
+      return { factory: persistent.mount, persistent };
     }
     case 'files': {
-      const fs = new MemoryFileSystem();
-      await importFiles(fs, spec.files.map((f) => ({ path: f.path, blob: f.blob })));
-      return { fs };
+      const staged = new MemoryFileSystem({ clock: { now: () => 0n } });
+      await importFiles(staged, spec.files.map((f) => ({ path: f.path, blob: f.blob })));
+      return { factory: filledWith(readTree(staged)) };
     }
     case 'zip-url': {
       const res = await fetch(spec.url);
       if (!res.ok) throw new Error(`${spec.url}: HTTP ${res.status}`);
-      const fs = new MemoryFileSystem();
-      importZip(fs, new Uint8Array(await res.arrayBuffer()));
-      return { fs };
+      const staged = new MemoryFileSystem({ clock: { now: () => 0n } });
+      importZip(staged, new Uint8Array(await res.arrayBuffer()));
+      return { factory: filledWith(readTree(staged)) };
     }
   }
+}
+
+function filledWith(entries: TreeEntry[]): MountFactory {
+  return ({ clock }) => {
+    const fs = new MemoryFileSystem({ clock });
+    writeTree(fs, entries);
+    return fs;
+  };
 }
 
 function diffRows(prefix: string, before: TreeEntry[], after: TreeEntry[]): DiffRow[] {
@@ -50,14 +72,20 @@ function diffRows(prefix: string, before: TreeEntry[], after: TreeEntry[]): Diff
 }
 
 async function run(req: RunRequest): Promise<void> {
-  const mounts: Record<string, FileSystem> = { '/': new MemoryFileSystem() };
+  // Each factory records the filesystem it made, for the diff after the run.
+  const made = new Map<string, FileSystem>();
+  const record = (path: string, factory: MountFactory): MountFactory => (env) => {
+    const fs = factory(env);
+    made.set(path, fs);
+    return fs;
+  };
+  const mounts: Record<string, MountFactory> = { '/': record('/', ({ clock }) => new MemoryFileSystem({ clock })) };
   const persistent: { path: string; p: PersistentFileSystem }[] = [];
   for (const spec of req.mounts) {
-    const m = await openMount(spec);
-    mounts[spec.path] = m.fs;
+    const m = await prepareMount(spec);
+    mounts[spec.path] = record(spec.path, m.factory);
     if (m.persistent) persistent.push({ path: spec.path, p: m.persistent });
   }
-  const before = new Map(Object.entries(mounts).map(([path, fs]) => [path, readTree(fs)]));
 
   const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
   const output = (type: 'stdout' | 'stderr') => (chunk: Uint8Array) => post({ type, text: decoders[type].decode(chunk, { stream: true }) });
@@ -94,6 +122,7 @@ async function run(req: RunRequest): Promise<void> {
     ...(req.deterministic ? { deterministic: { epoch: req.deterministic.epoch, seed: req.deterministic.seed } } : {}),
     ...(trace ? { trace } : {}),
   });
+  const before = new Map([...made].map(([path, fs]) => [path, readTree(fs)]));
   const module = await WebAssembly.compile(req.wasm);
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as WebAssembly.Imports);
   post({ type: 'started' });
@@ -110,7 +139,7 @@ async function run(req: RunRequest): Promise<void> {
   }
   const ms = performance.now() - t0;
   const diff: DiffRow[] = [];
-  for (const [path, fs] of Object.entries(mounts)) diff.push(...diffRows(path, before.get(path)!, readTree(fs)));
+  for (const [path, fs] of made) diff.push(...diffRows(path, before.get(path)!, readTree(fs)));
   const persisted: string[] = [];
   for (const { path, p } of persistent) {
     await p.flush();

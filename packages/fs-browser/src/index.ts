@@ -7,6 +7,7 @@ export {
   openBrowserStore,
   openPersistentFileSystem,
   type PersistentOptions,
+  type StampClock,
   type BrowserStoreKind,
 } from './persistent';
 export { exportZip, importZip, importFiles, exportFiles, filesFromDrop, type PathedBlob, type ImportLimits } from './archive';

@@ -13,29 +13,54 @@ import { OpfsStore, opfsAvailable } from './opfs-store';
 import type { TreeStore } from './store';
 import { diffTrees, readTree, writeTree, type TreeDiff, type TreeEntry } from './tree-io';
 
+/** The clock an in-memory copy stamps its files with (the `WASI` instance's clock, when mounted by factory). */
+export type StampClock = { now(id: 0): bigint };
+
 export interface PersistentOptions {
-  /** The in-memory copy the guest works on (default: a fresh `MemoryFileSystem`). Must start empty. */
+  /** Create the in-memory copy now, stamped by this clock (else it is created when `mount` is called). */
+  readonly clock?: StampClock;
+  /** Or load into this filesystem (any synchronous backend; it should start empty). */
   readonly fs?: FileSystem;
 }
 
 export class PersistentFileSystem {
-  private saved: TreeEntry[];
+  private saved: TreeEntry[] = [];
+  private current: FileSystem | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly store: TreeStore,
-    /** Mount this (it is a plain synchronous `FileSystem`). */
-    readonly fs: FileSystem,
-    saved: TreeEntry[],
-  ) {
-    this.saved = saved;
+    private loaded: TreeEntry[] | null,
+  ) {}
+
+  /**
+   * Loads the tree that `store` holds. With `clock` or `fs`, the in-memory copy is made at once (`fs` is then
+   * ready); without, mount it with `mounts: { '/home': persistent.mount }`, and the `WASI` instance creates it
+   * stamped by its own clock (a fake one in deterministic mode).
+   */
+  static async open(store: TreeStore, options: PersistentOptions = {}): Promise<PersistentFileSystem> {
+    const p = new PersistentFileSystem(store, await store.load());
+    if (options.fs) p.attach(options.fs);
+    else if (options.clock) p.attach(new MemoryFileSystem({ clock: options.clock }));
+    return p;
   }
 
-  /** Loads the tree that `store` holds into a fresh in-memory filesystem. */
-  static async open(store: TreeStore, options: PersistentOptions = {}): Promise<PersistentFileSystem> {
-    const fs = options.fs ?? new MemoryFileSystem();
-    writeTree(fs, await store.load());
-    return new PersistentFileSystem(store, fs, readTree(fs));
+  /** A mount factory for `WASI`'s `mounts`: makes the in-memory copy with the instance's clock (once). */
+  readonly mount = ({ clock }: { readonly clock: StampClock }): FileSystem =>
+    this.current ?? this.attach(new MemoryFileSystem({ clock }));
+
+  /** The synchronous filesystem the guest works on. Throws until it exists (see `open` and `mount`). */
+  get fs(): FileSystem {
+    if (this.current === null) throw new Error('vos: this persistent filesystem is not mounted yet (give a clock to open, or mount it)');
+    return this.current;
+  }
+
+  private attach(fs: FileSystem): FileSystem {
+    writeTree(fs, this.loaded ?? []);
+    this.loaded = null;
+    this.saved = readTree(fs);
+    this.current = fs;
+    return fs;
   }
 
   /**
@@ -68,7 +93,7 @@ export async function openBrowserStore(name: string, prefer?: BrowserStoreKind):
   throw new Error('vos: this page has neither OPFS nor IndexedDB');
 }
 
-/** `PersistentFileSystem.open(await openBrowserStore(name, prefer))`. */
+/** `PersistentFileSystem.open(await openBrowserStore(name, prefer), options)`: mount it with `.mount`. */
 export async function openPersistentFileSystem(
   name: string,
   options: PersistentOptions & { readonly prefer?: BrowserStoreKind } = {},

@@ -4,10 +4,11 @@
  * cache and answers from storage mix within one syscall). It stands for any storage that must be awaited.
  */
 import { MemoryFileSystem } from '@vos/fs-memory';
+import { SystemClock } from '@vos/clock';
 import type { AsyncFileSystem } from '@vos/jspi';
 
 export function asyncMemoryFileSystem(mode: 'always' | 'alternate' = 'always'): { fs: AsyncFileSystem; calls: () => number } {
-  const inner = new MemoryFileSystem();
+  const inner = new MemoryFileSystem({ clock: new SystemClock() });
   let calls = 0;
   // A task per answer (a MessageChannel message: unlike setTimeout, not clamped to 4 ms when nested).
   const channel = new MessageChannel();
