@@ -1,1 +1,8 @@
-export { NodeFileSystem, createNodeFileSystem, type NodeFileSystemOptions } from './node-file-system';
+export {
+  NodeFileSystem,
+  createNodeFileSystem,
+  nativeAcceleratorStatus,
+  type NodeFileSystemOptions,
+  type NodeFsAccelerator,
+} from './node-file-system';
+export { MAX_EXACT_TIMES } from './exact-times';
