@@ -1,6 +1,6 @@
 /**
  * Two paths, one behaviour: the host-filesystem suites (fs-node's unit and containment tests, the behaviour suite,
- * the overlay over host directories, and the wasm goldens on host directories) run again with @vos/fs-node's native
+ * the overlay over host directories, the wasm goldens on host directories, and `--trace-summary`'s report of the path) run again with @vos/fs-node's native
  * accelerator forced (VOS_FS_NODE_NATIVE=1). They run in a child jest so that nothing native is loaded into the
  * jest worker that runs vos's own tests; this process runs the same files on the pure-JavaScript path.
  *
@@ -19,6 +19,7 @@ const SUITES = [
   'tests/fs-behaviour/overlay',
   'tests/programs/golden',
   'tests/programs/backends',
+  'tests/cli/trace',
 ];
 
 const available = process.platform === 'linux' && existsSync(addon);

@@ -2,6 +2,7 @@ export {
   NodeFileSystem,
   createNodeFileSystem,
   nativeAcceleratorStatus,
+  describeNodeFsPath,
   type NodeFileSystemOptions,
   type NodeFsAccelerator,
 } from './node-file-system';

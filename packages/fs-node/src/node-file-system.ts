@@ -65,10 +65,25 @@ export interface NodeFileSystemOptions {
 /** Which path a `NodeFileSystem` takes: the native accelerator, or pure JavaScript over `node:fs`. */
 export type NodeFsAccelerator = 'native' | 'js';
 
-/** Why the native accelerator is or is not available in this process (for `--trace-summary` and diagnostics). */
+/**
+ * Whether the native accelerator is available in this process, and why (or why not). Loads the addon the first
+ * time it is asked.
+ */
 export function nativeAcceleratorStatus(): { available: boolean; reason: string } {
   const { binding, reason } = probeNative();
   return { available: binding !== null, reason };
+}
+
+/**
+ * In words, the path a `NodeFileSystem` made now with default options takes (what `vos run --trace-summary`
+ * prints): the environment switch first, without loading the addon when it forces the JavaScript path.
+ */
+export function describeNodeFsPath(): string {
+  if (process.env.VOS_FS_NODE_NATIVE === '0') return 'pure-JavaScript path (VOS_FS_NODE_NATIVE=0)';
+  const { available, reason } = nativeAcceleratorStatus();
+  return available
+    ? 'native accelerator (openat2 RESOLVE_BENEATH: the kernel refuses escapes)'
+    : `pure-JavaScript path (native accelerator unavailable: ${reason})`;
 }
 
 /**
