@@ -12,6 +12,7 @@
 //   BENCH_VOS_FS=memory     serve vos's sandbox from @vos/fs-memory (node:wasi stays on the host directory)
 //   BENCH_STRICT=1          exit 1 if vos ran and failed or missed a target
 //   BENCH_VOS_JS=0          do not also measure vos with @vos/fs-node's pure-JavaScript path (host 'vosjs')
+//   BENCH_BASELINE_MODULE   also measure this build of @vos/wasi (an older checkout's dist) as host 'base'
 // The table goes to stdout, progress to stderr, and the full result to bench/results/latest.json.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -23,9 +24,20 @@ const { median, formatMs, formatTable } = require('./lib/stats');
 
 // 'vos' is @vos/wasi as a user gets it (@vos/fs-node's native accelerator when it is built); 'vosjs' is the same
 // with the pure-JavaScript path forced (VOS_FS_NODE_NATIVE=0), so both paths are measured in the same run.
-const HOSTS = process.env.BENCH_VOS_JS === '0' ? ['vos', 'node'] : ['vos', 'vosjs', 'node'];
-const HOST_LABEL = { vos: '@vos/wasi', vosjs: 'vos js-path', node: 'node:wasi' };
-const HOST_ENV = { vos: {}, vosjs: { VOS_FS_NODE_NATIVE: '0' }, node: {} };
+// 'base' (with BENCH_BASELINE_MODULE) is another build, e.g. the last commit before a change, in the same run.
+const HOSTS = [
+  'vos',
+  ...(process.env.BENCH_VOS_JS === '0' ? [] : ['vosjs']),
+  ...(process.env.BENCH_BASELINE_MODULE ? ['base'] : []),
+  'node',
+];
+const HOST_LABEL = { vos: '@vos/wasi', vosjs: 'vos js-path', base: 'baseline', node: 'node:wasi' };
+const HOST_ENV = {
+  vos: {},
+  vosjs: { VOS_FS_NODE_NATIVE: '0' },
+  base: { BENCH_VOS_MODULE: process.env.BENCH_BASELINE_MODULE, VOS_FS_NODE_NATIVE: '0' },
+  node: {},
+};
 const CHILD = path.join(__dirname, 'lib', 'child.js');
 const RESULTS = path.join(__dirname, 'results', 'latest.json');
 const MAX_CRASH_RETRIES = 2;
@@ -155,6 +167,7 @@ function measureWorkload(workload, { hosts, vos, samples, timeoutMs, runDir }) {
   const nodeMedian = perHost.node.errors.length ? NaN : median(perHost.node.samples);
   const ratio = vosMedian / nodeMedian;
   const jsMedian = !perHost.vosjs || perHost.vosjs.errors.length ? NaN : median(perHost.vosjs.samples);
+  const baseMedian = !perHost.base || perHost.base.errors.length ? NaN : median(perHost.base.samples);
   return {
     name: workload.name,
     description: workload.description,
@@ -163,6 +176,7 @@ function measureWorkload(workload, { hosts, vos, samples, timeoutMs, runDir }) {
     node: hostResult(nodeMedian, perHost.node),
     ratio: finiteOrNull(ratio),
     ...(perHost.vosjs ? { vosjs: hostResult(jsMedian, perHost.vosjs), jsRatio: finiteOrNull(jsMedian / nodeMedian) } : {}),
+    ...(perHost.base ? { base: hostResult(baseMedian, perHost.base), baseRatio: finiteOrNull(baseMedian / nodeMedian) } : {}),
     met: Number.isFinite(ratio) ? ratio <= workload.target : null,
   };
 }
@@ -182,21 +196,26 @@ function finiteOrNull(x) {
 
 function printTable(results, vosAvailable) {
   const withJs = HOSTS.includes('vosjs');
+  const withBase = HOSTS.includes('base');
   const rows = [[
-    'workload', `${HOST_LABEL.vos} ms`, ...(withJs ? [`${HOST_LABEL.vosjs} ms`] : []), `${HOST_LABEL.node} ms`,
-    'vos/node:wasi', ...(withJs ? ['js/node:wasi'] : []), 'target', 'met?',
+    'workload', `${HOST_LABEL.vos} ms`, ...(withJs ? [`${HOST_LABEL.vosjs} ms`] : []),
+    ...(withBase ? [`${HOST_LABEL.base} ms`] : []), `${HOST_LABEL.node} ms`,
+    'vos/node:wasi', ...(withJs ? ['js/node:wasi'] : []), ...(withBase ? ['base/node:wasi'] : []), 'target', 'met?',
   ]];
   for (const r of results) {
     const vosCell = r.vos.error && vosAvailable ? 'error' : formatMs(r.vos.medianMs ?? NaN);
     const jsCell = withJs ? [r.vosjs.error && vosAvailable ? 'error' : formatMs(r.vosjs.medianMs ?? NaN)] : [];
+    const baseCell = withBase ? [r.base.error ? 'error' : formatMs(r.base.medianMs ?? NaN)] : [];
     const nodeCell = r.node.error ? 'error' : formatMs(r.node.medianMs ?? NaN);
     rows.push([
       r.name,
       vosCell,
       ...jsCell,
+      ...baseCell,
       nodeCell,
       r.ratio === null ? 'n/a' : r.ratio.toFixed(2),
       ...(withJs ? [r.jsRatio === null ? 'n/a' : r.jsRatio.toFixed(2)] : []),
+      ...(withBase ? [r.baseRatio === null ? 'n/a' : r.baseRatio.toFixed(2)] : []),
       `<= ${r.target.toFixed(2)}`,
       r.met === null ? 'n/a' : r.met ? 'yes' : 'NO',
     ]);

@@ -15,7 +15,7 @@ function loadHost(name) {
   try {
     if (name === 'node') return { ok: true, WASI: require('node:wasi').WASI };
     // 'vosjs' is vos with @vos/fs-node's pure-JavaScript path forced (run.js sets VOS_FS_NODE_NATIVE=0 for it).
-    if (name === 'vos' || name === 'vosjs') {
+    if (name === 'vos' || name === 'vosjs' || name === 'base') {
       const mod = require(VOS_MODULE);
       const WASI = mod && (mod.WASI || (mod.default && mod.default.WASI));
       if (typeof WASI !== 'function') return { ok: false, reason: `${VOS_MODULE} does not export a WASI class` };
