@@ -37,8 +37,21 @@ export interface NativeBinding {
 /** The binding's interface version this code was written against (native/vos_fs.c exports `ABI`). */
 const EXPECTED_ABI = 1;
 
-/** Where `node-gyp rebuild` puts the addon: `<package>/build/Release`, from both `src/` and `dist/`. */
-export const ADDON_PATH = path.join(__dirname, '..', 'build', 'Release', 'vos_fs.node');
+const ADDON = path.join('build', 'Release', 'vos_fs.node');
+
+/**
+ * Where `node-gyp rebuild` put the addon: `<package>/build/Release`. Found from this file (`src/` or `dist/`), else
+ * through the installed package (when this code is inlined into another bundle, such as the `vos` command's).
+ */
+export function addonPath(): string | null {
+  const candidates = [path.join(__dirname, '..', ADDON)];
+  try {
+    candidates.push(path.join(path.dirname(require.resolve('@vos/fs-node/package.json')), ADDON));
+  } catch {
+    // not installed as a package: only the first place
+  }
+  return candidates.find((p) => fs.existsSync(p)) ?? null;
+}
 
 /** The result of looking for the accelerator once per process: the binding, or why there is none. */
 export interface NativeProbe {
@@ -59,10 +72,11 @@ export function probeNative(): NativeProbe {
 
 function loadNative(): NativeProbe {
   if (process.platform !== 'linux') return { binding: null, reason: `${process.platform} is not Linux` };
-  if (!fs.existsSync(ADDON_PATH)) return { binding: null, reason: 'the addon was not built at install' };
+  const file = addonPath();
+  if (file === null) return { binding: null, reason: 'the addon was not built at install' };
   let binding: NativeBinding;
   try {
-    binding = require(ADDON_PATH) as NativeBinding;
+    binding = require(file) as NativeBinding;
   } catch (err) {
     return { binding: null, reason: `the addon failed to load: ${String((err as Error).message).split('\n')[0]}` };
   }
