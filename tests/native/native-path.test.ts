@@ -31,7 +31,7 @@ const required = process.env.CI === 'true' || process.env.CI === '1';
     expect({ addonBuilt: existsSync(addon) }).toEqual({ addonBuilt: true });
     const r = spawnSync(
       process.execPath,
-      [join(repo, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--colors=false', '--testPathIgnorePatterns', '/tests/native/', ...SUITES],
+      [join(repo, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--colors=false', ...SUITES, '--testPathIgnorePatterns=/tests/native/'],
       { cwd: repo, env: { ...process.env, VOS_FS_NODE_NATIVE: '1' }, encoding: 'utf8', timeout: 540_000, maxBuffer: 64 * 1024 * 1024 },
     );
     const output = `${r.stdout}${r.stderr}`;
