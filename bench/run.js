@@ -10,6 +10,7 @@
 //   BENCH_TMPDIR            where sample directories go (default /dev/shm, see lib/sandbox.js)
 //   BENCH_VOS_MODULE        module to load instead of '@vos/wasi'
 //   BENCH_VOS_FS=memory     serve vos's sandbox from @vos/fs-memory (node:wasi stays on the host directory)
+//   BENCH_COLD_SAMPLES      samples per host of each cold-start workload (default 31)
 //   BENCH_STRICT=1          exit 1 if vos ran and failed or missed a target
 //   BENCH_VOS_JS=0          do not also measure vos with @vos/fs-node's pure-JavaScript path (host 'vosjs')
 //   BENCH_BASELINE_MODULE   also measure this build of @vos/wasi (an older checkout's dist) as host 'base'
@@ -21,6 +22,7 @@ const { WORKLOADS, wasmPath, helloIterations } = require('./lib/workloads');
 const { loadHost } = require('./lib/hosts');
 const { tmpRoot, createRunDir, removeRunDir } = require('./lib/sandbox');
 const { median, formatMs, formatTable } = require('./lib/stats');
+const { measureCold } = require('./lib/cold');
 
 // 'vos' is @vos/wasi as a user gets it (@vos/fs-node's native accelerator when it is built); 'vosjs' is the same
 // with the pure-JavaScript path forced (VOS_FS_NODE_NATIVE=0), so both paths are measured in the same run.
@@ -38,6 +40,8 @@ const HOST_ENV = {
   base: { BENCH_VOS_MODULE: process.env.BENCH_BASELINE_MODULE, VOS_FS_NODE_NATIVE: '0' },
   node: {},
 };
+/** The "error" of a host that a workload does not measure (the JS path and the baseline on cold start). */
+const NOT_MEASURED = 'not measured';
 const CHILD = path.join(__dirname, 'lib', 'child.js');
 const RESULTS = path.join(__dirname, 'results', 'latest.json');
 const MAX_CRASH_RETRIES = 2;
@@ -106,6 +110,7 @@ function runSample(host, workload, timeoutMs, runDir, perHost) {
 
 function main() {
   const samples = positiveInt(process.env.BENCH_SAMPLES, 5, 'BENCH_SAMPLES');
+  const coldSamples = positiveInt(process.env.BENCH_COLD_SAMPLES, 31, 'BENCH_COLD_SAMPLES');
   const timeoutMs = positiveInt(process.env.BENCH_TIMEOUT_MS, 60000, 'BENCH_TIMEOUT_MS');
   const workloads = selectWorkloads(process.env.BENCH_ONLY);
   ensureWasm(workloads);
@@ -122,7 +127,7 @@ function main() {
   const runDir = createRunDir();
   let results;
   try {
-    results = workloads.map((w) => measureWorkload(w, { hosts, vos, samples, timeoutMs, runDir }));
+    results = workloads.map((w) => measureWorkload(w, { hosts, vos, samples, coldSamples, timeoutMs, runDir }));
   } finally {
     removeRunDir(runDir); // also whatever a crashed sample process could not clean up
   }
@@ -149,10 +154,16 @@ function main() {
 }
 
 /** All samples of one workload, alternating hosts; returns its entry in latest.json. */
-function measureWorkload(workload, { hosts, vos, samples, timeoutMs, runDir }) {
+function measureWorkload(workload, { hosts, vos, samples, coldSamples, timeoutMs, runDir }) {
   const perHost = Object.fromEntries(HOSTS.map((h) => [h, { samples: [], errors: [], crashes: [] }]));
   if (!vos.ok) for (const h of HOSTS) if (h !== 'node') perHost[h].errors.push(vos.reason);
-  for (let i = 0; i < samples; i++) {
+  if (workload.kind === 'cold') {
+    // Cold start does not depend on the filesystem path: only @vos/wasi as a user gets it, and node:wasi.
+    for (const h of HOSTS) if (h !== 'vos' && h !== 'node') perHost[h].errors.push(NOT_MEASURED);
+    samples = coldSamples;
+    measureCold(workload, wasmPath(workload), { hosts: hosts.filter((h) => h === 'vos' || h === 'node'), samples, timeoutMs, perHost });
+  }
+  for (let i = 0; i < samples && workload.kind !== 'cold'; i++) {
     for (const host of hosts) {
       // Once a host has failed on this workload, further samples would only fail again (or time out).
       if (perHost[host].errors.length) continue;
@@ -204,8 +215,9 @@ function printTable(results, vosAvailable) {
   ]];
   for (const r of results) {
     const vosCell = r.vos.error && vosAvailable ? 'error' : formatMs(r.vos.medianMs ?? NaN);
-    const jsCell = withJs ? [r.vosjs.error && vosAvailable ? 'error' : formatMs(r.vosjs.medianMs ?? NaN)] : [];
-    const baseCell = withBase ? [r.base.error ? 'error' : formatMs(r.base.medianMs ?? NaN)] : [];
+    const cell = (h) => (r[h].error === NOT_MEASURED ? '-' : r[h].error && vosAvailable ? 'error' : formatMs(r[h].medianMs ?? NaN));
+    const jsCell = withJs ? [cell('vosjs')] : [];
+    const baseCell = withBase ? [cell('base')] : [];
     const nodeCell = r.node.error ? 'error' : formatMs(r.node.medianMs ?? NaN);
     rows.push([
       r.name,
@@ -222,7 +234,7 @@ function printTable(results, vosAvailable) {
   }
   process.stdout.write(formatTable(rows) + '\n');
   const errors = results.flatMap((r) => HOSTS
-    .filter((h) => r[h].error && (h === 'node' || vosAvailable))
+    .filter((h) => r[h].error && r[h].error !== NOT_MEASURED && (h === 'node' || vosAvailable))
     .map((h) => `  ${r.name} (${HOST_LABEL[h]}): ${r[h].error}`));
   if (errors.length) process.stdout.write('\nerrors:\n' + errors.join('\n') + '\n');
   const crashes = results.flatMap((r) => HOSTS
