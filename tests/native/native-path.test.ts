@@ -1,5 +1,6 @@
 /**
- * Two paths, one behaviour: the host-filesystem suites (fs-node's unit and containment tests, the behaviour suite,
+ * Two paths, one behaviour: the host-filesystem suites (fs-node's unit and containment tests, the whole-stack containment, fuzz,
+ * wasmtime-parity and bad-input suites, the behaviour suite,
  * the overlay over host directories, the wasm goldens on host directories, and `--trace-summary`'s report of the path) run again with @vos/fs-node's native
  * accelerator forced (VOS_FS_NODE_NATIVE=1). They run in a child jest so that nothing native is loaded into the
  * jest worker that runs vos's own tests; this process runs the same files on the pure-JavaScript path.
@@ -15,6 +16,10 @@ const repo = join(__dirname, '..', '..');
 const addon = join(repo, 'packages', 'fs-node', 'build', 'Release', 'vos_fs.node');
 const SUITES = [
   'packages/fs-node/',
+  'tests/core/containment',
+  'tests/core/fuzz',
+  'tests/core/wasmtime-parity',
+  'tests/core/bad-input',
   'tests/fs-behaviour/node',
   'tests/fs-behaviour/overlay',
   'tests/programs/golden',
