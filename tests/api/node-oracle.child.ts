@@ -10,7 +10,8 @@ interface Block { name: string; tests: { name: string; fn: Fn }[]; children: Blo
 
 /** An `expect` whose every matcher (and `.not`, `.resolves`...) accepts anything. */
 function lenientExpect(): unknown {
-  const chain: unknown = new Proxy(() => chain, { get: () => chain, apply: () => chain });
+  // Not a thenable (`then` is undefined): a test body that returns `expect(...).toBe(...)` must not hang an await.
+  const chain: unknown = new Proxy(() => chain, { get: (_t, key) => (key === 'then' ? undefined : chain), apply: () => chain });
   const matcherFactory = (): unknown => ({ asymmetricMatch: () => true });
   return new Proxy(() => chain, {
     apply: () => chain,

@@ -9,7 +9,7 @@
  * full name and the call's order in it. Back in jest, `fromNode` returns the recorded answer and never runs node:wasi.
  */
 import * as path from 'node:path';
-import { bundle, callInChildAsync } from '../helpers/child';
+import { bundle, nodeWasiBaseline } from '../helpers/child';
 
 interface OracleState {
   /** True in the recording child. */
@@ -70,5 +70,5 @@ export function fromNode<T>(compute: () => T): T {
 /** Records node:wasi's answers for every test of `testFile` in a child process. */
 export async function loadNodeAnswers(testFile: string): Promise<void> {
   if (recording()) return;
-  loaded = await callInChildAsync<Record<string, string>>(path.join(__dirname, 'node-oracle.child.ts'), 'record', bundle(testFile));
+  loaded = await nodeWasiBaseline<Record<string, string>>(path.join(__dirname, 'node-oracle.child.ts'), 'record', bundle(testFile));
 }

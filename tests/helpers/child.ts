@@ -56,7 +56,7 @@ const paths = {
 };
 esbuild.build({
   entryPoints: [entry], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-  alias, external, logLevel: 'error', sourcemap: 'inline', plugins: [paths],
+  alias, external, logLevel: 'error', sourcemap: 'inline', plugins: [paths], keepNames: true,
 }).catch((err) => { console.error(err); process.exit(1); });
 `;
 
