@@ -14,4 +14,5 @@ module.exports = {
     '^(node:)?wasi$': '<rootDir>/tests/helpers/no-node-wasi.js',
   },
   testTimeout: 30000,
+  setupFiles: ['<rootDir>/tests/helpers/jest-js-path.js'],
 };

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as tty from 'node:tty';
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
 import { Filetype, READABLE_EOF, READABLE_UNKNOWN } from '@vos/core';
@@ -192,7 +191,7 @@ export class HostFdStream implements Stream {
     try {
       const st = fs.fstatSync(this.fd);
       this.state = OPEN;
-      if (tty.isatty(this.fd)) this.kind = Filetype.CHARACTER_DEVICE;
+      if (st.isCharacterDevice() && !isMemoryDevice(st.rdev) && isatty(this.fd)) this.kind = Filetype.CHARACTER_DEVICE;
       else if (st.isFile()) this.kind = Filetype.REGULAR_FILE;
       else if (st.isDirectory()) this.kind = Filetype.DIRECTORY;
       else this.kind = Filetype.UNKNOWN;
@@ -201,4 +200,22 @@ export class HostFdStream implements Stream {
       this.kind = Filetype.UNKNOWN;
     }
   }
+}
+
+/**
+ * Linux's memory devices (major 1: /dev/null, /dev/zero, /dev/full, /dev/urandom) are character devices that are
+ * never terminals; a stdin of /dev/null (a daemon's, CI's, a child spawned with 'ignore') then needs no node:tty.
+ */
+function isMemoryDevice(rdev: number): boolean {
+  return process.platform === 'linux' && ((rdev >> 8) & 0xfff) === 1;
+}
+
+/**
+ * node:tty, loaded only to ask about a character device (only those can be terminals): loading it brings in
+ * node:net and costs milliseconds of every start, for runs whose stdio are pipes and files as much as for others.
+ */
+let ttyModule: { isatty(fd: number): boolean } | undefined;
+function isatty(fd: number): boolean {
+  ttyModule ??= require('node:tty') as { isatty(fd: number): boolean };
+  return ttyModule.isatty(fd);
 }

@@ -2,3 +2,5 @@ export * from './fs';
 export * from './clock';
 export * from './random';
 export * from './stdio';
+export * from './base';
+export * from './store';
