@@ -47,6 +47,9 @@ const { entry, out, alias, external } = JSON.parse(process.argv[1]);
 const paths = {
   name: 'source-paths',
   setup(build) {
+    // A package name alone is its sources; a subpath (\`@vos/fs-node/package.json\`) stays a runtime require.
+    build.onResolve({ filter: /^@vos\\/[a-z-]+(\\/.*)?$/ }, (args) =>
+      alias[args.path] !== undefined ? { path: alias[args.path] } : { path: args.path, external: true });
     build.onLoad({ filter: /\\.ts$/ }, (args) => {
       if (args.path.includes('node_modules')) return undefined;
       const head = 'const __filename = ' + JSON.stringify(args.path) + '; const __dirname = ' + JSON.stringify(path.dirname(args.path)) + ';\\n';
@@ -56,7 +59,7 @@ const paths = {
 };
 esbuild.build({
   entryPoints: [entry], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-  alias, external, logLevel: 'error', sourcemap: 'inline', plugins: [paths], keepNames: true,
+  external, logLevel: 'error', sourcemap: 'inline', plugins: [paths], keepNames: true,
 }).catch((err) => { console.error(err); process.exit(1); });
 `;
 
