@@ -1,28 +1,34 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ContainerModule } from 'inversify';
-import { TOKENS, type FileSystem } from '@vos/core';
+import { TOKENS, type Clock, type FileSystem } from '@vos/core';
 import { FakeClock } from '@vos/clock';
 import { SeededRandom } from '@vos/random';
 import { createStdio, type StdinSpec } from '@vos/stdio';
 import { createNodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { OverlayFileSystem, ReadOnlyFileSystem } from '@vos/fs-overlay';
+import type { MountSource } from '@vos/wasi';
 import { UsageError, type MountSpec, type RunOptions } from './args';
 import type { CliIo } from './io';
 
-/** An `--overlay` mount, kept so `--diff` can ask it what changed. */
+/** An `--overlay` mount, kept so `--diff` can ask it what changed (`fs` is set when the WASI composes it). */
 export interface OverlayMount {
   readonly guest: string;
-  readonly fs: OverlayFileSystem;
+  fs: OverlayFileSystem | null;
 }
 
 /** Everything a `WASI` needs, built from the options: the composition root of the command. */
 export interface World {
   readonly args: string[];
   readonly env: Record<string, string>;
-  /** Guest path -> filesystem; always has `/`. */
-  readonly mounts: Record<string, FileSystem>;
+  /**
+   * Guest path -> filesystem, or a factory given the instance's clock: every filesystem that stamps times
+   * (in-memory ones, overlay uppers) is made by a factory, so `--fake-clock` drives the times the guest sees.
+   */
+  readonly mounts: Record<string, MountSource>;
+  /** Namespace directories to preopen: `/` by default; with `--no-root`, each mount. */
+  readonly preopens: string[];
   readonly modules: ContainerModule[];
   readonly overlays: OverlayMount[];
 }
@@ -33,18 +39,25 @@ export interface World {
  * directory is a `UsageError` naming the option, before anything runs.
  */
 export function composeWorld(o: RunOptions, io: CliIo): World {
-  const mounts: Record<string, FileSystem> = {};
+  const mounts: Record<string, MountSource> = {};
   const overlays: OverlayMount[] = [];
-  if (!o.mounts.some((m) => m.guest === '/')) mounts['/'] = new MemoryFileSystem();
+  const hasRoot = o.mounts.some((m) => m.guest === '/');
+  if (!hasRoot && !o.noRoot) mounts['/'] = memoryMount;
   for (const m of o.mounts) {
-    const fs = openMount(m, io.cwd);
-    mounts[m.guest] = fs;
-    if (fs instanceof OverlayFileSystem) overlays.push({ guest: m.guest, fs });
+    const overlay: OverlayMount | null = m.kind === 'overlay' ? { guest: m.guest, fs: null } : null;
+    if (overlay !== null) overlays.push(overlay);
+    mounts[m.guest] = openMount(m, io.cwd, overlay);
   }
+  // With --no-root the namespace still has a root (the walker needs one) but the guest gets no fd for it.
+  const preopens = o.noRoot && !hasRoot ? o.mounts.map((m) => m.guest) : ['/'];
 
   const env: Record<string, string> = {};
   if (o.inheritEnv) for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
-  for (const [k, v] of o.env) env[k] = v;
+  for (const [k, v] of o.env) {
+    // `--env NAME`: the host's value, or nothing when the host has none (wasmtime).
+    const value = v ?? io.env[k];
+    if (value !== undefined) env[k] = value;
+  }
 
   const modules = [stdioModule(o, io)];
   const clock = o.fakeClock ?? (o.deterministic ? true : undefined);
@@ -60,11 +73,14 @@ export function composeWorld(o: RunOptions, io: CliIo): World {
     }));
   }
 
-  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, modules, overlays };
+  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, preopens, modules, overlays };
 }
 
-function openMount(m: MountSpec, cwd: string): FileSystem {
-  if (m.host === undefined) return new MemoryFileSystem();
+/** A fresh in-memory directory stamped by the instance's clock. */
+const memoryMount = ({ clock }: { readonly clock: Clock }): FileSystem => new MemoryFileSystem({ clock });
+
+function openMount(m: MountSpec, cwd: string, overlay: OverlayMount | null): MountSource {
+  if (m.host === undefined) return memoryMount;
   const host = resolve(cwd, m.host);
   checkDirectory(m, host);
   switch (m.kind) {
@@ -73,11 +89,15 @@ function openMount(m: MountSpec, cwd: string): FileSystem {
     case 'ro-dir':
       return new ReadOnlyFileSystem(createNodeFileSystem(host));
     case 'mem-dir':
-      // A copy: the guest's changes stay in memory and the host directory is only read, once, here.
-      return MemoryFileSystem.fromHostDirectory(host);
+      // A copy: the guest's changes stay in memory and the host directory is only read, once, when composed.
+      return ({ clock }) => MemoryFileSystem.fromHostDirectory(host, { clock });
     case 'overlay':
       // The lower is wrapped read-only as well: the overlay never writes it, and this makes that checkable.
-      return new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(host)), new MemoryFileSystem());
+      return ({ clock }) => {
+        const fs = new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(host)), new MemoryFileSystem({ clock }));
+        overlay!.fs = fs;
+        return fs;
+      };
   }
 }
 

@@ -9,6 +9,7 @@ import type { OverlayMount } from './compose';
 export function formatDiff(overlays: readonly OverlayMount[]): string {
   let out = '';
   for (const { guest, fs } of overlays) {
+    if (fs === null) continue; // never composed (the run failed before the guest started)
     const { created, modified, deleted } = fs.changes();
     const total = created.length + modified.length + deleted.length;
     out += `--- ${guest}: ${total === 0 ? 'no changes' : `${created.length} created, ${modified.length} modified, ${deleted.length} deleted`}\n`;

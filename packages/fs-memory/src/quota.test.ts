@@ -1,11 +1,12 @@
 import { Errno, newFileStat } from '@vos/core';
 import { MemoryFileSystem } from './index';
 import { APPEND, CREATE, READ, WRITE, expectErrno, Kit } from './testing/kit';
+import { SystemClock } from '@vos/clock';
 
 // Quotas are checked before anything changes: a refused call leaves size, contents and usage as they were.
 describe('quotas', () => {
   test('maxBytes: a write that would not fit is ENOSPC and writes nothing', () => {
-    const fs = new MemoryFileSystem({ quota: { maxBytes: 10 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 } });
     const k = new Kit(fs);
     k.write('a', '123456');
     const h = k.open(k.root, 'b', READ | WRITE | CREATE);
@@ -22,7 +23,7 @@ describe('quotas', () => {
   });
 
   test('maxBytes: freed bytes (truncate, unlink) can be used again; sparse holes count', () => {
-    const fs = new MemoryFileSystem({ quota: { maxBytes: 10 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 } });
     const k = new Kit(fs);
     const h = k.open(k.root, 'a', WRITE | CREATE);
     expect(fs.write(h, new Uint8Array(1), 0, 1, 9)).toBe(1);
@@ -37,7 +38,7 @@ describe('quotas', () => {
   });
 
   test('maxBytes: an unlinked file still open keeps its bytes until closed', () => {
-    const fs = new MemoryFileSystem({ quota: { maxBytes: 10 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 } });
     const k = new Kit(fs);
     k.write('a', '0123456789');
     const h = k.open(k.root, 'a', READ);
@@ -49,7 +50,7 @@ describe('quotas', () => {
   });
 
   test('maxInodes: creating past the limit is ENOSPC (the root counts); hard links are free', () => {
-    const fs = new MemoryFileSystem({ quota: { maxInodes: 3 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxInodes: 3 } });
     const k = new Kit(fs);
     expectErrno(fs.mkdirAt(k.root, 'd'), Errno.SUCCESS);
     k.write('f', '');
@@ -63,7 +64,7 @@ describe('quotas', () => {
   });
 
   test('maxFileSize: growth past it is EFBIG (write, truncate, allocate), nothing written', () => {
-    const fs = new MemoryFileSystem({ quota: { maxFileSize: 8 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxFileSize: 8 } });
     const k = new Kit(fs);
     const h = k.open(k.root, 'f', READ | WRITE | CREATE | APPEND);
     expect(fs.write(h, new Uint8Array(6).fill(1), 0, 6, -1)).toBe(6);
@@ -78,7 +79,7 @@ describe('quotas', () => {
   });
 
   test('without a quota, the host limit on one buffer still answers EFBIG', () => {
-    const fs = new MemoryFileSystem();
+    const fs = new MemoryFileSystem({ clock: new SystemClock() });
     const k = new Kit(fs);
     const h = k.open(k.root, 'f', WRITE | CREATE);
     expect(fs.write(h, new Uint8Array(1), 0, 1, 2 ** 32)).toBe(-Errno.FBIG);
@@ -87,7 +88,7 @@ describe('quotas', () => {
   });
 
   test('fromObject beyond a quota throws, naming the path and errno', () => {
-    expect(() => MemoryFileSystem.fromObject({ a: '12345', b: '67890' }, { quota: { maxBytes: 8 } })).toThrow(
+    expect(() => MemoryFileSystem.fromObject({ a: '12345', b: '67890' }, { clock: new SystemClock(), quota: { maxBytes: 8 } })).toThrow(
       'fromObject: b: NOSPC',
     );
   });

@@ -2,7 +2,9 @@ import { Container, ContainerModule } from 'inversify';
 import { ProcExit, TOKENS, WasiCore, type MemoryLike } from '@vos/core';
 import { CollectorSink, createStdio } from '@vos/stdio';
 import { deterministicModule } from './deterministic';
+import { exitHostProcess, PLATFORM_DEFAULTS } from './host';
 import { composeProviders } from './container';
+import { isContainer, isContainerModule } from './inversify-interop';
 import {
   errInvalidArgType,
   errMemoryNotWasmMemory,
@@ -73,13 +75,13 @@ export class WASI {
   constructor(options: WASIOptions = kEmptyOptions) {
     const parsed = parseOptions(options);
     const { container, modules } = options as WASIOptions;
-    if (container !== undefined && !(container instanceof Container)) {
+    if (container !== undefined && !isContainer(container)) {
       throw errInvalidArgType('options.container', 'Container', container);
     }
     if (modules !== undefined) {
       validateArray(modules, 'options.modules');
       for (const m of modules) {
-        if (!(m instanceof ContainerModule)) throw errInvalidArgType('options.modules[]', 'ContainerModule', m);
+        if (!isContainerModule(m)) throw errInvalidArgType('options.modules[]', 'ContainerModule', m);
       }
     }
 
@@ -191,12 +193,16 @@ function withOptionModules(
 ): { modules: readonly ContainerModule[] | undefined; captured: WASI['captured'] } {
   const { deterministic } = options;
   let { stdio } = options;
-  if (deterministic === undefined && stdio === undefined) return { modules, captured: undefined };
+  const isDeterministic = deterministic !== undefined && deterministic !== false;
+  if (deterministic === undefined && stdio === undefined && !PLATFORM_DEFAULTS.captureStdio) return { modules, captured: undefined };
   const extra: ContainerModule[] = [];
   let captured: WASI['captured'];
-  if (deterministic !== undefined && deterministic !== false) {
+  if (isDeterministic) {
     if (deterministic !== true) validateObject(deterministic, 'options.deterministic');
     extra.push(deterministicModule(deterministic === true ? {} : deterministic));
+  }
+  // Deterministic mode, and every run in a browser (no host fds), capture stdout/stderr unless told otherwise.
+  if (isDeterministic || PLATFORM_DEFAULTS.captureStdio) {
     const { stdin, stdout, stderr } = options;
     if (stdio === undefined && stdin === undefined && stdout === undefined && stderr === undefined) {
       captured = { stdout: new CollectorSink(), stderr: new CollectorSink() };
@@ -221,6 +227,6 @@ function withOptionModules(
 function exitProcess(core: WasiCore): (code: number) => never {
   return (code: number): never => {
     if (!core.memoryBound) throwNotStarted();
-    process.exit(code | 0);
+    exitHostProcess(code | 0);
   };
 }

@@ -1,9 +1,8 @@
 import { Errno } from '../abi/errno';
-import { Clockid, Eventtype, Rights, Subclockflags, SUBCLOCKFLAGS_ALL } from '../abi/constants';
+import { Clockid, Eventrwflags, Eventtype, Rights, Subclockflags, SUBCLOCKFLAGS_ALL } from '../abi/constants';
 import type { SyscallContext } from '../context';
-import { FdKind } from '../fdtable';
-import type { FileSystem, FsHandle } from '../providers/fs';
-import type { Stream } from '../providers/stdio';
+import { FdKind, type StreamFd } from '../fdtable';
+import { READABLE_EOF, type Stream } from '../providers/stdio';
 
 /** Slice of real time given to each not-ready stream in turn when several are waited for at once. */
 const MULTI_STREAM_SLICE_NS = 10_000_000n;
@@ -13,7 +12,8 @@ const MULTI_STREAM_SLICE_NS = 10_000_000n;
  * CPU-time clock, as wasmtime; EFAULT for out-of-range arrays; everything else is an error *event*):
  *
  * - fd_write is ready at once; fd_read on a file is ready at once with nbytes = what is left to read; fd_read on
- *   a stream asks `readable()`: > 0 or -1 (unknown, EOF) is ready, 0 is not ready yet. An fd that is not open,
+ *   a stream asks `readable()`: > 0 or unknown is ready, 0 is not ready yet, end of input is ready with
+ *   FD_READWRITE_HANGUP set (nbytes 0), so a guest can tell a closed stdin from one with data. An fd that is not open,
  *   or lacks the poll right, or is a directory gives an event with that error (wasmtime), not a failed call.
  * - When nothing is ready: with not-ready streams, wait for them (`waitReadable`, real time, bounded by the
  *   earliest clock deadline); then sleep on the injected clock until that deadline (a fake clock jumps there
@@ -23,19 +23,10 @@ const MULTI_STREAM_SLICE_NS = 10_000_000n;
  *   taken once per call; an absolute deadline in the past fires at once.
  */
 export function poll_oneoff(ctx: SyscallContext, inPtr: number, outPtr: number, nsubs: number, neventsOut: number): Errno {
-  ctx.enter();
-  inPtr >>>= 0;
-  outPtr >>>= 0;
-  nsubs >>>= 0;
-  neventsOut >>>= 0;
   if (nsubs === 0) return Errno.INVAL;
   const S = ctx.layout.subscription;
   const E = ctx.layout.event;
-  const mem = ctx.mem;
-  if (!mem.fits(inPtr, nsubs * S.size) || !mem.fits(outPtr, nsubs * E.size) || !mem.fits(neventsOut, 4)) {
-    return Errno.FAULT;
-  }
-  const view = mem.view;
+  const view = ctx.mem.view;
   const clock = ctx.clock;
   let needsRealtime = false;
   for (let i = 0; i < nsubs; i++) {
@@ -131,27 +122,31 @@ function answerFd(ctx: SyscallContext, sub: number, tag: number, ev: number, for
     return true;
   }
   let nbytes = 0n;
-  if (tag === Eventtype.FD_READ && entry.kind === FdKind.File) {
-    const e = (entry.fs as FileSystem).stat(entry.handle as FsHandle, ctx.stat);
+  if (tag !== Eventtype.FD_READ) {
+    // fd_write is always ready
+  } else if (entry.kind === FdKind.File) {
+    const e = entry.fs.stat(entry.handle, ctx.stat);
     if (e !== Errno.SUCCESS) {
       writeEvent(ctx, ev, sub, e, tag, 0n);
       return true;
     }
     const pos = BigInt(entry.position < 0 ? Number(ctx.stat.size) : entry.position);
     nbytes = ctx.stat.size > pos ? ctx.stat.size - pos : 0n;
-  } else if (tag === Eventtype.FD_READ) {
-    const n = entry.stream!.readable?.() ?? -1;
+  } else {
+    const n = entry.stream.readable?.() ?? -1;
     if (n === 0 && !force) return false;
     if (n > 0) nbytes = BigInt(n);
+    writeEvent(ctx, ev, sub, Errno.SUCCESS, tag, nbytes);
+    if (n === READABLE_EOF) ctx.mem.view.setUint16(ev + ctx.layout.event.flags, Eventrwflags.FD_READWRITE_HANGUP, true);
+    return true;
   }
   writeEvent(ctx, ev, sub, Errno.SUCCESS, tag, nbytes);
   return true;
 }
 
-/** The stream of an fd_read subscription that `answerFd` left pending. */
+/** The stream of an fd_read subscription that `answerFd` left pending (only streams are ever pending). */
 function pendingStream(ctx: SyscallContext, sub: number): Stream {
-  const entry = ctx.fds.get(ctx.mem.view.getUint32(sub + ctx.layout.subscription.fd, true), Rights.POLL_FD_READWRITE);
-  return (entry as Exclude<typeof entry, number>).stream!;
+  return (ctx.fds.peek(ctx.mem.view.getUint32(sub + ctx.layout.subscription.fd, true)) as StreamFd).stream;
 }
 
 /**
