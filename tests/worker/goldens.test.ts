@@ -2,6 +2,7 @@
  * The same wasm goldens as tests/programs, through the worker path: the guest in a worker thread, its world on
  * this thread behind the channel. Off-thread must give the same results as on-thread.
  */
+import { SystemClock } from '@vos/clock';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { OverlayFileSystem } from '@vos/fs-overlay';
 import { createNodeFileSystem } from '@vos/fs-node';
@@ -19,8 +20,8 @@ describe('wasm goldens in a worker, host directory and host-fd stdio (as the CLI
 
 // stdio served from this thread (every write is a round-trip), /sandbox in memory or an overlay over the host.
 const BACKENDS = {
-  memory: () => new MemoryFileSystem(),
-  'overlay memory over node': (sandbox: string) => new OverlayFileSystem(createNodeFileSystem(sandbox), new MemoryFileSystem()),
+  memory: () => new MemoryFileSystem({ clock: new SystemClock() }),
+  'overlay memory over node': (sandbox: string) => new OverlayFileSystem(createNodeFileSystem(sandbox), new MemoryFileSystem({ clock: new SystemClock() })),
 };
 
 describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])('wasm goldens in a worker, /sandbox on %s, served stdio', (backend) => {

@@ -5,6 +5,7 @@
  * handle back. Margins are generous (the machine is shared); exact times belong to the bench.
  */
 import { readFileSync } from 'node:fs';
+import { SystemClock } from '@vos/clock';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { CollectorSink } from '@vos/stdio';
 import { capModuleMemory, MemoryCapError, runInWorker } from '@vos/worker';
@@ -63,7 +64,7 @@ test('a module whose initial memory is above the cap does not start', async () =
 test('a program under the cap runs as usual', async () => {
   const out = new CollectorSink();
   const result = await runInWorker(bytes('memory_grow'), {
-    args: ['memory_grow'], preopens: { '/sandbox': new MemoryFileSystem() }, stdout: out, maxMemory: 16 * 1024 * 1024,
+    args: ['memory_grow'], preopens: { '/sandbox': new MemoryFileSystem({ clock: new SystemClock() }) }, stdout: out, maxMemory: 16 * 1024 * 1024,
   });
   expect(result).toMatchObject({ status: 'exited', code: 0 });
   expect(out.text()).toBe(readFileSync(`${__dirname}/../wasm/expected/memory_grow.stdout`, 'utf8'));
@@ -83,7 +84,7 @@ test('an aborted run is stopped and reports it; an already aborted signal never 
 });
 
 test('a stopped guest leaves the host filesystem intact and holds no handle on it', async () => {
-  const fs = new MemoryFileSystem();
+  const fs = new MemoryFileSystem({ clock: new SystemClock() });
   // Seed the host's filesystem, then run a guest that writes into it and is stopped while still running.
   const seeded = await runInWorker(bytes('fd_file'), { args: ['fd_file'], preopens: { '/sandbox': fs }, stdout: new CollectorSink() });
   expect(seeded).toMatchObject({ status: 'exited', code: 0 });
@@ -94,7 +95,7 @@ test('a stopped guest leaves the host filesystem intact and holds no handle on i
 });
 
 test('the channel server closes every handle a stopped guest still held', async () => {
-  const fs = new MemoryFileSystem();
+  const fs = new MemoryFileSystem({ clock: new SystemClock() });
   const closed: unknown[] = [];
   const counting = new Proxy(fs, {
     get(target, prop, receiver) {

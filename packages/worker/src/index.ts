@@ -7,3 +7,4 @@ export { ChannelServer, type ServedWorld, type ChannelServerOptions } from './ch
 export { ChannelFileSystem, ChannelStream, ChannelClock, ChannelRandom, channelControl } from './channel/proxies';
 export { createChannelBuffer, DEFAULT_DATA_BYTES, Op } from './channel/layout';
 export { runGuest, type WorkerPlatform } from './guest';
+export { SandboxPool, POOL_ENTRY, type SandboxPoolOptions } from './pool';

@@ -3,6 +3,6 @@ import { runGuest } from './guest';
 import { nodePlatform } from './platform/node';
 import type { GuestReport, GuestStart } from './protocol';
 
-export = function runPooledGuest(start: GuestStart): GuestReport {
+export default function runPooledGuest(start: GuestStart): GuestReport {
   return runGuest(start, nodePlatform);
-};
+}
