@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { ChannelClient, ChannelFileSystem, channelControl, createChannelBuffer } from '@vos/worker';
-import { describeFileSystemBehaviour } from '../fs-behaviour/suite';
+import { describeFileSystemBehaviour } from '@vos/fs-testkit';
 
 const sab = createChannelBuffer();
 const server = new Worker(join(__dirname, 'fixtures', 'serve-filesystems.js'), { workerData: { sab } });

@@ -28,9 +28,8 @@ describe.each(Object.keys(BACKENDS) as (keyof typeof BACKENDS)[])('wasm goldens 
   // `raw_fd` closes and renumbers fds 0-2 itself: its golden is about host fds.
   const cases = CASES.filter((c) => c.program !== 'raw_fd');
   it.each(cases.map((c) => [c.golden, c] as const))('%s', async (_name, c) => {
-    const goldenName = c.golden === 'times.fs-node' ? 'times' : c.golden;
     const { result, stdout } = await runCaseInWorker(wasmPath(c.program), c.options ?? {}, { stdio: 'served', sandboxFs: BACKENDS[backend] });
     expect(result).toMatchObject({ status: 'exited', code: c.exitCode });
-    expect(stdout).toBe(golden(goldenName));
+    expect(stdout).toBe(golden(c.golden));
   });
 });
