@@ -2,7 +2,8 @@
 'use strict';
 // The JavaScript half of `npm run build` (the other half, `tsc -b`, type-checks and writes the .d.ts files).
 // Every package's outputs are read from its own package.json, so a new package needs no change here:
-//   exports  "./dist/X.js"          CommonJS for Node, one file: src/X.ts and what it imports from its own src/
+//   exports  "./dist/X.js"          CommonJS for Node: src/X.ts and what it imports from its own src/, bundled
+//                                   into dist/X.impl.js and loaded by the stub dist/X.js with V8's code cache
 //            "./dist/X.mjs"         ES module for Node: re-exports ./X.js (one copy of each package per process)
 //            "./dist/browser/X.js"  ES module for browsers: src/X.browser.ts if it exists, else src/X.ts; a file
 //                                   src/Y.browser.ts replaces src/Y.ts; no node:* import may remain (checked)
@@ -166,7 +167,9 @@ const LOADER = fs.readFileSync(path.join(__dirname, 'code-cache-loader.js'), 'ut
 
 /** The names a module exports (for the stub's annotation that Node's ESM loader reads). */
 async function exportNames(options) {
-  const result = await esbuild.build({ ...options, format: 'esm', write: false, metafile: true, outfile: undefined, outdir: '/tmp', footer: undefined, sourcemap: false });
+  // Not written (write: false); esbuild only needs an output path to name the output in the metafile.
+  const outdir = path.join(path.dirname(options.outfile), '.names');
+  const result = await esbuild.build({ ...options, format: 'esm', write: false, metafile: true, outfile: undefined, outdir, footer: undefined, sourcemap: false });
   return Object.values(result.metafile.outputs).flatMap((o) => o.exports || []);
 }
 
