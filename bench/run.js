@@ -1,9 +1,11 @@
 'use strict';
-// `npm run bench`: compares @vos/wasi with node:wasi on the workloads in lib/workloads.js.
+// `npm run bench`: compares @vos/wasi with node:wasi on the workloads in lib/workloads.js, then on 10,000 live
+// hello-world sandboxes in one process (live-sandboxes.js: time and memory per instance).
 // Each sample runs in a fresh child process (lib/child.js); hosts alternate vos, node, vos, node, ...
 // Environment (all optional):
 //   BENCH_SAMPLES           samples per host per workload (default 5)
-//   BENCH_ONLY              comma-separated workload names to run
+//   BENCH_ONLY              comma-separated workload names to run (live_sandboxes: the live-sandboxes table)
+//   LIVE_SANDBOXES          sandboxes kept alive at once in the live-sandboxes part (default 10000)
 //   BENCH_HELLO_ITERATIONS  instantiations per hello_instantiate sample (default 200)
 //   BENCH_WARMUP=0          skip the untimed warm-up run inside each sample process
 //   BENCH_TIMEOUT_MS        per-sample limit (default 60000)
@@ -22,6 +24,7 @@ const { WORKLOADS, wasmPath, helloIterations } = require('./lib/workloads');
 const { loadHost } = require('./lib/hosts');
 const { tmpRoot, createRunDir, removeRunDir } = require('./lib/sandbox');
 const { median, formatMs, formatTable } = require('./lib/stats');
+const { measureLiveSandboxes, printLiveSandboxes } = require('./live-sandboxes');
 const { measureCold } = require('./lib/cold');
 
 // 'vos' is @vos/wasi as a user gets it (@vos/fs-node's native accelerator when it is built); 'vosjs' is the same
@@ -55,7 +58,7 @@ function positiveInt(text, fallback, name) {
 
 function selectWorkloads(only) {
   if (!only) return WORKLOADS;
-  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = only.split(',').map((s) => s.trim()).filter((n) => n && n !== 'live_sandboxes');
   const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
   if (unknown.length) {
     throw new Error(`unknown workload(s) ${unknown.join(', ')}; known: ${WORKLOADS.map((w) => w.name).join(', ')}`);
@@ -133,6 +136,12 @@ function main() {
   }
 
   printTable(results, vos.ok);
+  // 10,000 live sandboxes in one process (its own child processes; skipped when BENCH_ONLY names other workloads).
+  let live = null;
+  if (vos.ok && (!process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes('live_sandboxes'))) {
+    live = measureLiveSandboxes();
+    printLiveSandboxes(live);
+  }
   const elapsedS = (Date.now() - started) / 1000;
   process.stderr.write(`total ${elapsedS.toFixed(1)} s\n`);
   writeResults({
@@ -146,6 +155,7 @@ function main() {
     tmpRoot: tmpRoot(),
     elapsedS,
     results,
+    liveSandboxes: live,
   });
 
   const failed = results.some((r) => r.node.error || (vos.ok && (r.vos.error || r.met === false)));
