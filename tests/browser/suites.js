@@ -18,6 +18,11 @@ const SUITES = [
     entries: { jspi: 'pages/jspi.page.ts' },
   },
   {
+    name: 'worker + SharedArrayBuffer path (Web Worker, cross-origin isolated page)',
+    page: 'worker-channel',
+    entries: { 'worker-channel': 'pages/worker-channel.page.ts', 'worker-channel-guest': 'pages/worker-channel-guest.ts' },
+  },
+  {
     name: 'browser storage (OPFS, IndexedDB, zip)',
     page: 'storage',
     entries: { storage: 'pages/storage.page.ts' },
