@@ -23,6 +23,11 @@ const SUITES = [
     entries: { 'worker-channel': 'pages/worker-channel.page.ts', 'worker-channel-guest': 'pages/worker-channel-guest.ts' },
   },
   {
+    name: 'fs behaviour on OpfsFileSystem (through the worker channel)',
+    page: 'opfs-testkit',
+    entries: { 'opfs-testkit': 'pages/opfs-testkit.page.ts', 'opfs-testkit-worker': 'pages/opfs-testkit-worker.ts' },
+  },
+  {
     name: 'browser storage (OPFS, IndexedDB, zip)',
     page: 'storage',
     entries: { storage: 'pages/storage.page.ts' },

@@ -6,7 +6,8 @@
  * large trees of which a run touches little, and sees changes other tabs made.
  *
  * What OPFS has: files and directories. So: no symlinks and no hard links (ENOTSUP, capabilities say so);
- * renaming a file uses `FileSystemHandle.move` (Chromium), a directory rename is ENOTSUP; a file's mtime is OPFS's
+ * renames use `FileSystemHandle.move` (ENOTSUP where the browser lacks it); an unlinked file that is still open
+ * lives on in memory for its handles (POSIX); a file's mtime is OPFS's
  * `lastModified` (ms) and times the guest sets are kept for this filesystem's lifetime only (OPFS cannot store
  * them). Writes go through `createWritable` (a swap file per call: correct everywhere, slow for many small writes).
  */
@@ -27,6 +28,8 @@ interface FileH {
   readable: boolean;
   writable: boolean;
   closed: boolean;
+  /** After the name was unlinked while open: the data, kept in memory for the open handles (POSIX). */
+  orphan?: { data: Uint8Array; mtim: bigint };
 }
 type H = DirH | FileH;
 
@@ -58,6 +61,8 @@ export class OpfsFileSystem {
   private nextIno = 1n;
   /** Times the guest set, by path (OPFS cannot store them). */
   private readonly times = new Map<string, { atim: bigint | null; mtim: bigint | null }>();
+  /** Open file handles by path, so that unlinking a name keeps its data for them. */
+  private readonly openFiles = new Map<string, Set<FileH>>();
 
   private constructor(private readonly root: FileSystemDirectoryHandle) {}
 
@@ -162,7 +167,11 @@ export class OpfsFileSystem {
       if (r !== Errno.SUCCESS) return r;
     }
     const writable = (flags & (WRITE | APPEND)) !== 0;
-    out.value = { kind: 'file', file, path, readable: !writable || (flags & READ) !== 0, writable, closed: false } satisfies FileH;
+    const h: FileH = { kind: 'file', file, path, readable: !writable || (flags & READ) !== 0, writable, closed: false };
+    let set = this.openFiles.get(path);
+    if (set === undefined) this.openFiles.set(path, (set = new Set()));
+    set.add(h);
+    out.value = h;
     return Errno.SUCCESS;
   }
 
@@ -201,6 +210,7 @@ export class OpfsFileSystem {
     const e = await this.lookup(d, name);
     if (typeof e === 'number') return e;
     if (e.kind === 'directory') return Errno.ISDIR;
+    await this.orphan(join(d.path, name), e as FileSystemFileHandle);
     return this.remove(d, name);
   }
 
@@ -232,24 +242,42 @@ export class OpfsFileSystem {
     if (typeof a === 'number') return a;
     const b = this.dirOf(newDir);
     if (typeof b === 'number') return b;
+    if (oldName === '.' || newName === '.') return Errno.INVAL;
     const e = await this.lookup(a, oldName);
     if (typeof e === 'number') return e;
-    if (e.kind === 'directory') return Errno.NOTSUP;
     const target = await this.lookup(b, newName);
-    if (typeof target !== 'number' && target.kind === 'directory') return Errno.ISDIR;
-    const move = (e as FileSystemFileHandle & { move?: (dir: FileSystemDirectoryHandle, name: string) => Promise<void> }).move;
+    if (typeof target !== 'number' && (await e.isSameEntry(target))) return Errno.SUCCESS; // onto itself
+    if (typeof target === 'number' && target !== Errno.NOENT) return target;
+    const from = join(a.path, oldName);
+    const to = join(b.path, newName);
+    if (e.kind === 'directory') {
+      if (typeof target !== 'number') {
+        if (target.kind !== 'directory') return Errno.NOTDIR;
+        for await (const _ of (target as FileSystemDirectoryHandle).keys()) return Errno.NOTEMPTY;
+      }
+      // Into its own subtree: the target's parent is the source or below it.
+      if (b.path === from || b.path.startsWith(from + '/')) return Errno.INVAL;
+    } else if (typeof target !== 'number' && target.kind === 'directory') return Errno.ISDIR;
+    const move = (e as FileSystemHandle & { move?: (dir: FileSystemDirectoryHandle, name: string) => Promise<void> }).move;
     if (typeof move !== 'function') return Errno.NOTSUP;
     try {
-      if (typeof target !== 'number') await b.dir.removeEntry(newName);
+      if (typeof target !== 'number') {
+        if (target.kind === 'file') await this.orphan(to, target as FileSystemFileHandle);
+        await b.dir.removeEntry(newName, { recursive: false });
+      }
       await move.call(e, b.dir, newName);
-      const from = join(a.path, oldName);
-      const to = join(b.path, newName);
-      const ino = this.inos.get(from);
-      this.inos.delete(from);
-      if (ino !== undefined) this.inos.set(to, ino);
-      const t = this.times.get(from);
-      this.times.delete(from);
-      if (t) this.times.set(to, t);
+      for (const [path, ino] of [...this.inos]) {
+        if (path === from || path.startsWith(from + '/')) {
+          this.inos.delete(path);
+          this.inos.set(to + path.slice(from.length), ino);
+        }
+      }
+      for (const [path, t] of [...this.times]) {
+        if (path === from || path.startsWith(from + '/')) {
+          this.times.delete(path);
+          this.times.set(to + path.slice(from.length), t);
+        }
+      }
       return Errno.SUCCESS;
     } catch (err) {
       return errnoOf(err);
@@ -279,12 +307,37 @@ export class OpfsFileSystem {
 
   close(h: FsHandle): void {
     const x = this.live(h);
-    if (x !== null) x.closed = true;
+    if (x === null) return;
+    x.closed = true;
+    if (x.kind === 'file' && x.orphan === undefined) {
+      const set = this.openFiles.get(x.path);
+      set?.delete(x);
+      if (set?.size === 0) this.openFiles.delete(x.path);
+    }
+  }
+
+  /** Before a name goes away: its open handles keep the data in memory (an unlinked file lives on while open). */
+  private async orphan(path: string, file: FileSystemFileHandle): Promise<void> {
+    const set = this.openFiles.get(path);
+    if (set === undefined || set.size === 0) return;
+    const f = await file.getFile();
+    const holder = { data: new Uint8Array(await f.arrayBuffer()), mtim: BigInt(f.lastModified) * 1_000_000n };
+    for (const h of set) h.orphan = holder;
+    this.openFiles.delete(path);
   }
 
   async stat(h: FsHandle, out: FileStat): Promise<Errno> {
     const x = this.live(h);
     if (x === null) return Errno.BADF;
+    if (x.kind === 'file' && x.orphan) {
+      out.dev = 0n;
+      out.ino = this.ino(`\0orphan:${x.path}`);
+      out.filetype = Filetype.REGULAR_FILE;
+      out.nlink = 0n;
+      out.size = BigInt(x.orphan.data.length);
+      out.atim = out.mtim = out.ctim = x.orphan.mtim;
+      return Errno.SUCCESS;
+    }
     try {
       await this.fill(x.kind === 'dir' ? x.dir : x.file, x.path, out);
       return Errno.SUCCESS;
@@ -298,6 +351,11 @@ export class OpfsFileSystem {
     if (x === null) return -Errno.BADF;
     if (x.kind === 'dir') return -Errno.ISDIR;
     if (!x.readable) return -Errno.BADF;
+    if (x.orphan) {
+      const bytes = x.orphan.data.subarray(Math.min(position, x.orphan.data.length), Math.min(position + len, x.orphan.data.length));
+      buf.set(bytes, off);
+      return bytes.length;
+    }
     try {
       const f = await x.file.getFile();
       const bytes = new Uint8Array(await f.slice(position, position + len).arrayBuffer());
@@ -313,6 +371,17 @@ export class OpfsFileSystem {
     if (x === null) return -Errno.BADF;
     if (x.kind === 'dir') return -Errno.ISDIR;
     if (!x.writable) return -Errno.BADF;
+    if (x.orphan) {
+      const o = x.orphan;
+      const at = position < 0 ? o.data.length : position;
+      if (at + len > o.data.length) {
+        const grown = new Uint8Array(at + len);
+        grown.set(o.data);
+        o.data = grown;
+      }
+      o.data.set(buf.subarray(off, off + len), at);
+      return len;
+    }
     try {
       const at = position < 0 ? (await x.file.getFile()).size : position;
       const w = await x.file.createWritable({ keepExistingData: true });
@@ -340,6 +409,12 @@ export class OpfsFileSystem {
     const x = this.live(h);
     if (x === null) return Errno.BADF;
     if (x.kind === 'dir' || !x.writable) return Errno.BADF;
+    if (x.orphan) {
+      const grown = new Uint8Array(size);
+      grown.set(x.orphan.data.subarray(0, size));
+      x.orphan.data = grown;
+      return Errno.SUCCESS;
+    }
     return this.setSize(x.file, size);
   }
 
