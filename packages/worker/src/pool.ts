@@ -1,16 +1,24 @@
-import { join } from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { createChannelBuffer } from './channel/layout';
 import { ChannelServer } from './channel/server';
 import type { GuestReport, GuestStart, Limit } from './protocol';
 import {
-  ABORT_MESSAGE, checkLimits, prepareFor, stopped, timeoutMessage,
+  ABORT_MESSAGE, checkLimits, packageFile, prepareFor, stopped, timeoutMessage,
   type ModuleSource, type PreparedModule, type RunOptions, type RunResult,
 } from './sandbox';
 import { composeWorld } from './world';
 
 /** The pooled worker's task file, next to the dedicated worker's entry. */
-export const POOL_ENTRY = join(__dirname, '..', 'dist', 'pool-entry.js');
+export const POOL_ENTRY = packageFile('pool-entry.js');
+
+/**
+ * piscina, loaded when the first pool is made: a host that never pools pays nothing for it at start-up, and a
+ * bundle that inlines this package (the vos command) leaves it out (an indirect require is not followed).
+ */
+function loadPiscina(): typeof Piscina {
+  const load = require;
+  return (load('piscina') as { Piscina: typeof Piscina }).Piscina;
+}
 
 export interface SandboxPoolOptions {
   /** Workers kept (default: 2). Each runs one guest at a time. */
@@ -36,7 +44,8 @@ export class SandboxPool {
   constructor(options: SandboxPoolOptions = {}) {
     const workers = options.workers ?? 2;
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError('vos: workers must be a positive integer');
-    this.piscina = new Piscina({
+    const PiscinaClass = loadPiscina();
+    this.piscina = new PiscinaClass({
       filename: POOL_ENTRY,
       minThreads: workers,
       maxThreads: workers,
