@@ -13,6 +13,14 @@ async function prepare(out) {
   await require('../../examples/playground/build').buildPlayground(dir);
   const { zipSync, strToU8 } = require('fflate');
   fs.writeFileSync(path.join(dir, 'sample.zip'), zipSync({ 'readme.txt': strToU8('from a zip on the server\n'), 'sub/': new Uint8Array(0) }));
+  // An HTTP tree: files and the manifest @vos/fs-http reads (made by its Node build, as `vos manifest` does).
+  const tree = path.join(dir, 'tree');
+  fs.mkdirSync(path.join(tree, 'docs'), { recursive: true });
+  fs.writeFileSync(path.join(tree, 'docs', 'guide.txt'), 'fetched only when read\n');
+  fs.writeFileSync(path.join(tree, 'big.bin'), Buffer.alloc(3 << 20, 7));
+  const { writeManifest, MANIFEST_NAME } = require(path.join(REPO, 'packages/fs-http/dist/index.js'));
+  const manifest = writeManifest(tree);
+  if (!fs.existsSync(path.join(tree, MANIFEST_NAME))) fs.writeFileSync(path.join(tree, MANIFEST_NAME), JSON.stringify(manifest));
 }
 
 async function run(page, _url, { server }) {
@@ -96,6 +104,23 @@ async function run(page, _url, { server }) {
     await runAndWait();
     expectEq(await page.textContent('#stdout'), 'from a zip on the server\nls /z: readme.txt sub\n', 'stdout');
   });
+
+  await step('an HTTP tree mounted: listed from its manifest, a file fetched when the guest reads it', async () => {
+    await addMount('/web', 'http', 'tree/');
+    await page.selectOption('#program-select', 'fsutil');
+    await page.fill('#args', 'ls /web ls /web/docs cat /web/docs/guide.txt');
+    const fetched = [];
+    const onRequest = (r) => r.url().includes('/tree/') && fetched.push(r.url().slice(r.url().indexOf('/tree/')));
+    page.on('request', onRequest);
+    await runAndWait();
+    page.off('request', onRequest);
+    if (!(await status()).startsWith('exit code 0')) throw new Error(await status());
+    expectEq(await page.textContent('#stdout'), 'ls /web: big.bin docs\nls /web/docs: guide.txt\nfetched only when read\n', 'stdout');
+    if (fetched.some((u) => u.includes('big.bin'))) throw new Error(`fetched what was never read: ${fetched.join(' ')}`);
+    if (!fetched.some((u) => u.endsWith('/docs/guide.txt'))) throw new Error(`guide.txt was not fetched: ${fetched.join(' ')}`);
+  });
+  // The next runs do without it.
+  await page.click('#mounts tbody tr:has-text("/web") button');
 
   await step('a runaway program streams its output and the Stop button ends it', async () => {
     await page.selectOption('#program-select', 'ticker');

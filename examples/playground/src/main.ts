@@ -60,7 +60,7 @@ function renderMounts(): void {
   body.replaceChildren(
     ...mounts.map((m, i) => {
       const tr = document.createElement('tr');
-      const source = m.kind === 'persistent' ? m.name : m.kind === 'zip-url' ? m.url : m.kind === 'files' ? `${m.files.length} files` : '';
+      const source = m.kind === 'persistent' ? m.name : m.kind === 'zip-url' || m.kind === 'http' ? m.url : m.kind === 'files' ? `${m.files.length} files` : '';
       for (const text of [m.path, m.kind, source]) tr.append(cell(text));
       const remove = document.createElement('button');
       remove.textContent = 'remove';
@@ -90,8 +90,8 @@ $('mount-add').onclick = () => {
   const source = $<HTMLInputElement>('mount-source').value.trim();
   if (kind === 'memory') addMount({ path, kind });
   else if (kind === 'persistent') addMount({ path, kind, name: source || 'playground' });
-  else if (kind === 'zip-url') {
-    if (!source) return setStatus('give the URL of a zip', 'bad');
+  else if (kind === 'zip-url' || kind === 'http') {
+    if (!source) return setStatus(kind === 'http' ? 'give the URL of the tree (or of its index.json)' : 'give the URL of a zip', 'bad');
     addMount({ path, kind, url: source });
   } else $<HTMLInputElement>('mount-folder').click();
 };

@@ -7,7 +7,9 @@ export type MountSpec =
   /** A dropped or picked folder, copied into memory (the guest's changes never reach the user's disk). */
   | { readonly path: string; readonly kind: 'files'; readonly files: readonly { path: string; blob: Blob }[] }
   /** A zip archive fetched from a URL (same origin, or one that allows CORS) and unpacked into memory. */
-  | { readonly path: string; readonly kind: 'zip-url'; readonly url: string };
+  | { readonly path: string; readonly kind: 'zip-url'; readonly url: string }
+  /** A read-only tree served over HTTP (@vos/fs-http: a manifest, then files fetched as the guest reads them). */
+  | { readonly path: string; readonly kind: 'http'; readonly url: string };
 
 export interface RunRequest {
   readonly type: 'run';

@@ -17,6 +17,8 @@ import {
   type PersistentFileSystem,
   type TreeEntry,
 } from '@vos/fs-browser';
+import { HttpFileSystem } from '@vos/fs-http';
+import { JspiWorld, jspiAvailable } from '@vos/jspi';
 import { parseTraceLine, type DiffRow, type MountSpec, type RunRequest, type TraceRow, type WorkerMessage } from './protocol';
 
 const post = (m: WorkerMessage): void => (self as unknown as Worker).postMessage(m);
@@ -29,8 +31,13 @@ type Clock = { now(id: 0): bigint };
 type MountFactory = (env: { readonly clock: Clock }) => FileSystem;
 
 /** Everything asynchronous (storage, fetch, files) happens here, before the guest exists. */
-async function prepareMount(spec: MountSpec): Promise<{ factory: MountFactory; persistent?: PersistentFileSystem }> {
+async function prepareMount(spec: MountSpec, jspi: () => JspiWorld): Promise<{ factory: MountFactory; persistent?: PersistentFileSystem; lazy?: boolean }> {
   switch (spec.kind) {
+    case 'http': {
+      // Asynchronous (files are fetched when read): the guest waits for them through JSPI, in this worker.
+      const fs = await jspi().mount(new HttpFileSystem({ url: new URL(spec.url, location.href).href }));
+      return { factory: () => fs, lazy: true };
+    }
     case 'memory':
       return { factory: ({ clock }) => new MemoryFileSystem({ clock }) };
     case 'persistent': {
@@ -81,9 +88,15 @@ async function run(req: RunRequest): Promise<void> {
   };
   const mounts: Record<string, MountFactory> = { '/': record('/', ({ clock }) => new MemoryFileSystem({ clock })) };
   const persistent: { path: string; p: PersistentFileSystem }[] = [];
+  let world: JspiWorld | null = null;
+  const jspi = (): JspiWorld => {
+    if (!jspiAvailable()) throw new Error('an HTTP tree needs JSPI (WebAssembly.Suspending), which this browser lacks');
+    return (world ??= new JspiWorld());
+  };
   for (const spec of req.mounts) {
-    const m = await prepareMount(spec);
-    mounts[spec.path] = record(spec.path, m.factory);
+    const m = await prepareMount(spec, jspi);
+    // A lazy tree is read-only and left out of the diff (reading it all would fetch it all).
+    mounts[spec.path] = m.lazy ? m.factory : record(spec.path, m.factory);
     if (m.persistent) persistent.push({ path: spec.path, p: m.persistent });
   }
 
@@ -124,12 +137,14 @@ async function run(req: RunRequest): Promise<void> {
   });
   const before = new Map([...made].map(([path, fs]) => [path, readTree(fs)]));
   const module = await WebAssembly.compile(req.wasm);
-  const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as WebAssembly.Imports);
+  const jspiWorld = world as JspiWorld | null; // set by jspi() inside prepareMount
+  const imports = jspiWorld ? jspiWorld.imports(wasi) : (wasi.getImportObject() as WebAssembly.Imports);
+  const instance = await WebAssembly.instantiate(module, imports);
   post({ type: 'started' });
   const t0 = performance.now();
   let code: number;
   try {
-    code = wasi.start(instance);
+    code = jspiWorld ? await jspiWorld.start(wasi, instance) : wasi.start(instance);
   } finally {
     flushTrace();
     for (const type of ['stdout', 'stderr'] as const) {

@@ -194,9 +194,9 @@ export class HttpFileSystem implements AsyncFileSystem {
       this.manifestUrl = `${this.base}/${MANIFEST_NAME}`;
     }
     const globalFetch = (globalThis as { fetch?: HttpFileSystemOptions['fetch'] }).fetch;
-    const f = o.fetch ?? globalFetch;
-    if (f === undefined) throw new TypeError('vos: no fetch available; pass options.fetch');
-    this.fetchFn = f;
+    if (o.fetch === undefined && globalFetch === undefined) throw new TypeError('vos: no fetch available; pass options.fetch');
+    // The global fetch must be called on the global object: browsers throw "Illegal invocation" otherwise.
+    this.fetchFn = o.fetch ?? (globalFetch as NonNullable<typeof globalFetch>).bind(globalThis);
     this.cacheBytes = o.cacheBytes ?? 32 * 1024 * 1024;
     this.wholeFileBytes = o.wholeFileBytes ?? 1024 * 1024;
     this.chunkBytes = o.chunkBytes ?? 256 * 1024;
