@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { checkName } from '@vos/core'; // the one name check (walker and backends alike)
 import {
   DECLINED,
   Errno,
@@ -738,12 +739,6 @@ function isInside(path: string, root: string): boolean {
   return path === root || (path.startsWith(root) && (root === '/' || path.charCodeAt(root.length) === 0x2f));
 }
 
-function checkName(name: string): Errno {
-  if (name.length === 0) return Errno.NOENT;
-  if (name === '..' || name.includes('/')) return Errno.NOTCAPABLE;
-  if (name.includes('\0')) return Errno.INVAL;
-  return Errno.SUCCESS;
-}
 
 /** The `openat` emulation is usable iff the magic link of the opened root reads back as the root's path. */
 function procFdWorks(root: string): boolean {

@@ -2,5 +2,6 @@ export * from './fs';
 export * from './clock';
 export * from './random';
 export * from './stdio';
+export * from './async';
 export * from './base';
 export * from './store';
