@@ -80,3 +80,18 @@ describe('SystemClock', () => {
     expect(process.hrtime.bigint() - start < 5_000_000n).toBe(true);
   });
 });
+
+describe('SystemClock after the wall clock was stepped', () => {
+  // Regression: realtime was anchored on performance.timeOrigin, read once at process start, and came out 10 s
+  // behind the wall clock after the host's clock had been stepped during a long test run.
+  test('realtime follows Date.now(), not the stale time origin', () => {
+    const stepped = Date.now() + 10_000;
+    const spy = jest.spyOn(Date, 'now').mockReturnValue(stepped);
+    try {
+      const realMs = Number(new SystemClock().now(0) / 1_000_000n);
+      expect(Math.abs(realMs - stepped)).toBeLessThan(5);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
