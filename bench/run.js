@@ -26,6 +26,7 @@ const { tmpRoot, createRunDir, removeRunDir } = require('./lib/sandbox');
 const { median, formatMs, formatTable } = require('./lib/stats');
 const { measureLiveSandboxes, printLiveSandboxes } = require('./live-sandboxes');
 const { measureCold } = require('./lib/cold');
+const { measureWorker, printWorker } = require('./worker');
 
 // 'vos' is @vos/wasi as a user gets it (@vos/fs-node's native accelerator when it is built); 'vosjs' is the same
 // with the pure-JavaScript path forced (VOS_FS_NODE_NATIVE=0), so both paths are measured in the same run.
@@ -115,7 +116,8 @@ function main() {
   const samples = positiveInt(process.env.BENCH_SAMPLES, 5, 'BENCH_SAMPLES');
   const coldSamples = positiveInt(process.env.BENCH_COLD_SAMPLES, 31, 'BENCH_COLD_SAMPLES');
   const timeoutMs = positiveInt(process.env.BENCH_TIMEOUT_MS, 60000, 'BENCH_TIMEOUT_MS');
-  const workloads = selectWorkloads(process.env.BENCH_ONLY);
+  const onlyWorker = process.env.BENCH_ONLY === 'worker';
+  const workloads = onlyWorker ? [] : selectWorkloads(process.env.BENCH_ONLY && process.env.BENCH_ONLY.split(',').filter((n) => n !== 'worker').join(','));
   ensureWasm(workloads);
 
   // Probe vos once here so a missing build costs nothing per sample; the children load it again themselves.
@@ -142,6 +144,12 @@ function main() {
     live = measureLiveSandboxes();
     printLiveSandboxes(live);
   }
+  // Guests in worker threads (bench/worker.js): channel round-trips, off/on-thread ratios, pool throughput.
+  let worker = null;
+  if (vos.ok && (!process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes('worker'))) {
+    worker = measureWorker();
+    process.stdout.write(printWorker(worker));
+  }
   const elapsedS = (Date.now() - started) / 1000;
   process.stderr.write(`total ${elapsedS.toFixed(1)} s\n`);
   writeResults({
@@ -156,6 +164,7 @@ function main() {
     elapsedS,
     results,
     liveSandboxes: live,
+    worker,
   });
 
   const failed = results.some((r) => r.node.error || (vos.ok && (r.vos.error || r.met === false)));
