@@ -207,8 +207,16 @@ function measureWorkload(workload, { hosts, vos, samples, coldSamples, timeoutMs
     ratio: finiteOrNull(ratio),
     ...(perHost.vosjs ? { vosjs: hostResult(jsMedian, perHost.vosjs), jsRatio: finiteOrNull(jsMedian / nodeMedian) } : {}),
     ...(perHost.base ? { base: hostResult(baseMedian, perHost.base), baseRatio: finiteOrNull(baseMedian / nodeMedian) } : {}),
+    ...(workload.kind === 'cold' ? coldCpu(perHost) : {}),
     met: Number.isFinite(ratio) ? ratio <= workload.target : null,
   };
+}
+
+/** Cold start's CPU time (user + system of the whole process): medians and their ratio, beside the wall time. */
+function coldCpu(perHost) {
+  const vosCpu = median(perHost.vos.cpuSamples ?? []);
+  const nodeCpu = median(perHost.node.cpuSamples ?? []);
+  return { cpu: { vosMedianMs: finiteOrNull(vosCpu), nodeMedianMs: finiteOrNull(nodeCpu), ratio: finiteOrNull(vosCpu / nodeCpu) } };
 }
 
 function hostResult(medianMs, perHost) {
@@ -252,6 +260,12 @@ function printTable(results, vosAvailable) {
     ]);
   }
   process.stdout.write(formatTable(rows) + '\n');
+  const cold = results.filter((r) => r.cpu && r.cpu.ratio !== null);
+  if (cold.length) {
+    const cpuRows = [['cold start, CPU time', `${HOST_LABEL.vos} ms`, `${HOST_LABEL.node} ms`, 'vos/node:wasi']];
+    for (const r of cold) cpuRows.push([r.name, formatMs(r.cpu.vosMedianMs), formatMs(r.cpu.nodeMedianMs), r.cpu.ratio.toFixed(2)]);
+    process.stdout.write('\n' + formatTable(cpuRows) + '\n(user + system time of the whole process, median; less sensitive than wall time to a loaded machine)\n');
+  }
   const errors = results.flatMap((r) => HOSTS
     .filter((h) => r[h].error && r[h].error !== NOT_MEASURED && (h === 'node' || vosAvailable))
     .map((h) => `  ${r.name} (${HOST_LABEL[h]}): ${r[h].error}`));
