@@ -3,6 +3,7 @@ import type { AbiLayout } from './abi/layouts';
 import { FdTable } from './fdtable';
 import { GuestMemory, utf8Encoder } from './memory';
 import { PathWalker, Resolution } from './walker';
+import { PATH_MAX, resolveLimits, type CoreLimits } from './limits';
 import { newFileStat, type FsHandle, type Ref, type FileSystem } from './providers/fs';
 import type { Clock } from './providers/clock';
 import type { RandomSource } from './providers/random';
@@ -26,8 +27,10 @@ export interface WasiCoreConfig {
     readonly mounts: readonly { readonly path: string; readonly fs: FileSystem }[];
     readonly preopens?: readonly string[];
   };
-  /** Cap on open fds (EMFILE past it). */
+  /** Cap on open fds (EMFILE past it); `limits.maxFds` says the same. */
   readonly maxFds?: number;
+  /** Budgets of this world (see `CoreLimits`); each unset one keeps its default. */
+  readonly limits?: Partial<CoreLimits>;
 }
 
 /** NUL-terminated, concatenated UTF-8 strings and their offsets: what `args_get`/`environ_get` copy out. */
@@ -55,7 +58,8 @@ export class StringBlock {
 export class SyscallContext {
   readonly mem: GuestMemory;
   readonly fds: FdTable;
-  readonly walker = new PathWalker();
+  readonly limits: CoreLimits;
+  readonly walker: PathWalker;
   /** Two resolutions: path_link and path_rename hold two paths at once. */
   readonly resA = new Resolution();
   readonly resB = new Resolution();
@@ -80,8 +84,10 @@ export class SyscallContext {
     /** Another context of the same instance (the other ABI) whose memory view and fd table this one shares. */
     shareWith?: SyscallContext,
   ) {
+    this.limits = shareWith?.limits ?? resolveLimits(config.maxFds === undefined ? config.limits : { ...config.limits, maxFds: config.maxFds });
+    this.walker = new PathWalker(this.limits);
     this.mem = shareWith?.mem ?? new GuestMemory();
-    this.fds = shareWith?.fds ?? new FdTable(config.maxFds);
+    this.fds = shareWith?.fds ?? new FdTable(this.limits.maxFds, this.limits.maxListingEntries);
     this.args = new StringBlock(config.args);
     this.env = new StringBlock(config.env);
     this.clock = config.clock;
@@ -94,10 +100,14 @@ export class SyscallContext {
     this.mem.refresh();
   }
 
-  /** Reads a guest path: EFAULT out of bounds, EILSEQ invalid UTF-8, EINVAL with a NUL byte. */
+  /**
+   * Reads a guest path: EFAULT out of bounds, ENAMETOOLONG over PATH_MAX bytes (before decoding anything),
+   * EILSEQ invalid UTF-8, EINVAL with a NUL byte.
+   */
   readPath(ptr: number, len: number): string | Errno {
     const mem = this.mem;
     if (!mem.fits(ptr, len)) return Errno.FAULT;
+    if (len > PATH_MAX) return Errno.NAMETOOLONG;
     const s = mem.readUtf8(ptr, len);
     if (s === null) return Errno.ILSEQ;
     if (s.indexOf('\0') !== -1) return Errno.INVAL;

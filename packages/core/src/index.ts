@@ -25,6 +25,7 @@ export { ProcExit, WasiNotStartedError } from './errors';
 export { GuestMemory, type MemoryLike } from './memory';
 export { FdTable, FdEntry, FdKind } from './fdtable';
 export { PathWalker, Resolution, SYMLINK_BUDGET } from './walker';
+export { DEFAULT_LIMITS, PATH_MAX, SYMLINK_TARGET_MAX, resolveLimits, type CoreLimits } from './limits';
 export { Namespace, normalizeMountPath, type Mount } from './namespace';
 export { SyscallContext, type WasiCoreConfig } from './context';
 export { WasiCore, type WasiVersion } from './core';

@@ -10,6 +10,7 @@ import { OpenFlags, type FileSystem, type FsHandle, type Ref } from '../provider
 import type { Resolution } from '../walker';
 import type { Namespace } from '../namespace';
 import { directory, resolveTimes, writeFilestat } from './common';
+import { SYMLINK_TARGET_MAX } from '../limits';
 
 /**
  * Common prologue of every path call: the fd is a directory holding `rights`, the path is readable, valid UTF-8
@@ -259,6 +260,7 @@ export function path_symlink(ctx: SyscallContext, oldPath: number, oldLen: numbe
   if (typeof dirEntry === 'number') return dirEntry;
   const target = ctx.readPath(oldPath >>> 0, oldLen >>> 0);
   if (typeof target === 'number') return target;
+  if (oldLen >>> 0 > SYMLINK_TARGET_MAX) return Errno.NAMETOOLONG;
   const res = ctx.resA;
   let errno = begin(ctx, fd, Rights.PATH_SYMLINK, newPath, newLen, res);
   if (errno !== Errno.SUCCESS) return errno;
