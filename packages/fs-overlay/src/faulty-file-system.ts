@@ -1,5 +1,5 @@
 import { CompiledRule, FaultKind, Mulberry32, type FaultOp, type FaultPlan } from './fault-plan';
-import { Errno } from '@vos/core';
+import { assertFileSystem, Errno } from '@vos/core';
 import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Filetype, Ref } from '@vos/core';
 
 /** One fault that was injected, for tests that want to see what the guest was given. */
@@ -36,6 +36,7 @@ export class FaultyFileSystem implements FileSystem {
   private shortCap = 0;
 
   constructor(readonly inner: FileSystem, plan: FaultPlan = { rules: [] }) {
+    assertFileSystem(inner, 'FaultyFileSystem inner');
     this.capabilities = inner.capabilities;
     this.rules = plan.rules.map((r) => new CompiledRule(r));
     this.random = new Mulberry32(plan.seed ?? 1);

@@ -1,4 +1,4 @@
-import { Errno, Filetype, newFileStat, OpenFlags } from '@vos/core';
+import { assertFileSystem, Errno, Filetype, newFileStat, OpenFlags } from '@vos/core';
 import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Ref } from '@vos/core';
 import { collectChanges, type OverlayChanges } from './overlay-changes';
 import { OvHandle, OvNode } from './overlay-node';
@@ -71,6 +71,8 @@ export class OverlayFileSystem implements FileSystem {
     readonly upper: FileSystem,
     options: OverlayOptions = {},
   ) {
+    assertFileSystem(lower, 'OverlayFileSystem lower');
+    assertFileSystem(upper, 'OverlayFileSystem upper');
     const lc = lower.capabilities;
     const uc = upper.capabilities;
     this.capabilities = Object.freeze({

@@ -1,4 +1,4 @@
-import { DECLINED, Errno, Filetype, newFileStat, OpenFlags } from '@vos/core';
+import { assertFileSystem, DECLINED, Errno, Filetype, newFileStat, OpenFlags } from '@vos/core';
 import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Ref } from '@vos/core';
 
 const { WRITE, CREATE, EXCL, TRUNC, APPEND } = OpenFlags;
@@ -29,6 +29,7 @@ export class ReadOnlyFileSystem implements FileSystem {
   private readonly probe: FileStat = newFileStat();
 
   constructor(readonly inner: FileSystem) {
+    assertFileSystem(inner, 'ReadOnlyFileSystem inner');
     this.capabilities = Object.freeze({ ...inner.capabilities, readOnly: true });
     // Declared only when the inner backend has them, so the core's `fs.openPath !== undefined` tests stay honest.
     const { openDirPath, openPath, revalidate } = inner;

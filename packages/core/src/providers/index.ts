@@ -2,3 +2,4 @@ export * from './fs';
 export * from './clock';
 export * from './random';
 export * from './stdio';
+export * from './fs-contract';
