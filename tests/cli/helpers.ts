@@ -28,10 +28,13 @@ export function vos(argv: string[], options: { stdin?: string; env?: Record<stri
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 
-/** Builds packages/cli (and what it needs) once, for the child-process tests. */
+/**
+ * Builds the vos command from the current sources (its one-file bundle, dist/vos.js, inlines every package) once,
+ * for the child-process tests, and returns the command's bin script.
+ */
 export function buildCli(): string {
-  execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: ROOT, stdio: 'pipe' });
-  return join(ROOT, 'packages/cli/dist/cli.js');
+  execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.js'), 'cli'], { cwd: ROOT, stdio: 'pipe' });
+  return join(ROOT, 'packages/cli/bin/vos.js');
 }
 
 export function spawnVos(cli: string, argv: string[], input = ''): Result {

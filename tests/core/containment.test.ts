@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Errno, Lookupflags, Oflags, RIGHTS_ALL, WasiCore, type Preview1Syscalls } from '@vos/core';
+import { Errno, Lookupflags, Oflags, Rights, RIGHTS_ALL, WasiCore, type Preview1Syscalls } from '@vos/core';
 import { createNodeFileSystem } from '@vos/fs-node';
 import { NullStream } from '@vos/stdio';
 import { InstantClock } from './harness';
@@ -12,6 +12,8 @@ import { InstantClock } from './harness';
  * created, changed or deleted, and the preopened directory itself still exists.
  */
 const ALL = BigInt(RIGHTS_ALL);
+/** What wasi-libc's opendir asks for: every right but the write ones (a directory opened for writing is EISDIR). */
+const DIR_RIGHTS = BigInt(RIGHTS_ALL & ~(Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE));
 const FOLLOW = Lookupflags.SYMLINK_FOLLOW;
 const SECRET = 'TOP-SECRET-CONTENT';
 
@@ -82,7 +84,7 @@ function world(): World {
     },
     open(p, oflags = 0, dirflags = FOLLOW, fd = 3) {
       const [ptr, len] = w.str(p);
-      const errno = sys.path_open(fd, dirflags, ptr, len, oflags, ALL, ALL, 0, 512);
+      const errno = sys.path_open(fd, dirflags, ptr, len, oflags, oflags & Oflags.DIRECTORY ? DIR_RIGHTS : ALL, ALL, 0, 512);
       return { errno, fd: new DataView(mem.buffer).getUint32(512, true) };
     },
     guestBytes: () => Buffer.from(mem.buffer).toString('latin1'),

@@ -1,16 +1,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Errno, Oflags, RIGHTS_ALL, WasiCore, type FileSystem, type Preview1Syscalls } from '@vos/core';
+import { Errno, Oflags, Rights, RIGHTS_ALL, WasiCore, type FileSystem, type Preview1Syscalls } from '@vos/core';
 import { createNodeFileSystem } from '@vos/fs-node';
+import { MemoryFileSystem } from '@vos/fs-memory';
 import { NullStream } from '@vos/stdio';
 import { InstantClock } from './harness';
 
 /**
  * The mount namespace, through the syscalls: backends mounted at guest paths, nested mounts, `..` across mount
- * boundaries, readdir showing mount points, EXDEV across mounts, EBUSY on mount points, and containment.
+ * boundaries, readdir showing mount points, rename/link across mounts (EXDEV only between different filesystems), EBUSY on mount points, and containment.
  */
 const ALL = BigInt(RIGHTS_ALL);
+/** What wasi-libc's opendir asks for: every right but the write ones (a directory opened for writing is EISDIR). */
+const DIR_RIGHTS = BigInt(RIGHTS_ALL & ~(Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE));
 
 interface World {
   top: string;
@@ -24,11 +27,16 @@ interface World {
   list(fd: number): string[];
 }
 
-function world(mountSpec: Record<string, string>, preopens?: string[]): World {
+/** Mounts: a guest path to the name of a fresh host directory under `top`, or to a backend given as is. */
+function world(mountSpec: Record<string, string | FileSystem>, preopens?: string[]): World {
   const top = fs.mkdtempSync(path.join(os.tmpdir(), 'vos-ns-'));
   const dirs: Record<string, string> = {};
   const mounts: { path: string; fs: FileSystem }[] = [];
   for (const [guest, name] of Object.entries(mountSpec)) {
+    if (typeof name !== 'string') {
+      mounts.push({ path: guest, fs: name });
+      continue;
+    }
     const host = path.join(top, name);
     fs.mkdirSync(host, { recursive: true });
     dirs[guest] = host;
@@ -52,7 +60,7 @@ function world(mountSpec: Record<string, string>, preopens?: string[]): World {
     },
     open(p, oflags = 0, fd = 3) {
       const [ptr, len] = w.str(p);
-      const errno = sys.path_open(fd, 1, ptr, len, oflags, ALL, ALL, 0, 512);
+      const errno = sys.path_open(fd, 1, ptr, len, oflags, oflags & Oflags.DIRECTORY ? DIR_RIGHTS : ALL, ALL, 0, 512);
       return { errno, fd: new DataView(mem.buffer).getUint32(512, true) };
     },
     read(fd) {
@@ -123,14 +131,19 @@ test('.. from a mounted directory leads to its parent in the namespace, never to
   expect(w.read(w.open('inner/../d.txt', 0, dataFd).fd)).toBe('in data');
 });
 
-test('rename and link across mounts are EXDEV; mount points cannot be removed or renamed', () => {
+test('rename and link across mounts of one host filesystem succeed; mount points cannot be removed or renamed', () => {
   w = world({ '/': 'root', '/data': 'data' });
   fs.writeFileSync(path.join(w.dirs['/'], 'r.txt'), 'x');
+  fs.writeFileSync(path.join(w.dirs['/'], 'l.txt'), 'y');
   fs.mkdirSync(path.join(w.dirs['/'], 'sub'));
   const [a, an] = w.str('r.txt', 2000);
   const [b, bn] = w.str('data/r.txt', 3000);
-  expect(w.sys.path_rename(3, a, an, 3, b, bn)).toBe(Errno.XDEV);
-  expect(w.sys.path_link(3, 0, a, an, 3, b, bn)).toBe(Errno.XDEV);
+  expect(w.sys.path_rename(3, a, an, 3, b, bn)).toBe(Errno.SUCCESS);
+  expect(fs.readFileSync(path.join(w.dirs['/data'], 'r.txt'), 'utf8')).toBe('x');
+  const [l, ln] = w.str('l.txt', 2000);
+  const [k, kn] = w.str('data/k.txt', 3000);
+  expect(w.sys.path_link(3, 0, l, ln, 3, k, kn)).toBe(Errno.SUCCESS);
+  expect(fs.readFileSync(path.join(w.dirs['/data'], 'k.txt'), 'utf8')).toBe('y');
   const [m, mn] = w.str('data', 2000);
   const [o, on] = w.str('other', 3000);
   expect(w.sys.path_remove_directory(3, m, mn)).toBe(Errno.BUSY);
@@ -141,6 +154,15 @@ test('rename and link across mounts are EXDEV; mount points cannot be removed or
   const [d, dn] = w.str('data', 3000);
   expect(w.sys.path_rename(3, s, sn, 3, d, dn)).toBe(Errno.BUSY);
   expect(fs.existsSync(w.dirs['/data'])).toBe(true);
+});
+
+test('rename and link between a host mount and a memory mount are EXDEV', () => {
+  w = world({ '/': 'root', '/mem': new MemoryFileSystem({ clock: new InstantClock() }) });
+  fs.writeFileSync(path.join(w.dirs['/'], 'r.txt'), 'x');
+  const [a, an] = w.str('r.txt', 2000);
+  const [b, bn] = w.str('mem/r.txt', 3000);
+  expect(w.sys.path_rename(3, a, an, 3, b, bn)).toBe(Errno.XDEV);
+  expect(w.sys.path_link(3, 0, a, an, 3, b, bn)).toBe(Errno.XDEV);
 });
 
 test('nested mounts whose parents are missing get their parent directories created', () => {

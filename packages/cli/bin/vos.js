@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `vos` command. A committed shim (executable in git) rather than dist/cli.js itself: npm links bins before
+// The `vos` command. A committed shim (executable in git) rather than dist/vos.js itself: npm links bins before
 // the root `prepare` builds dist/, so a bin that points into dist/ would lose its executable bit.
 'use strict';
-const { main } = require('../dist/cli.js');
+const { main } = require('../dist/vos.js');
 // The OS keeps the low 8 bits of the status (a guest's exit(256) is 0, exit(-1) is 255), as with any process.
 process.exitCode = main(process.argv.slice(2));

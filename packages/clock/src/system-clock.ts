@@ -1,5 +1,6 @@
 import type { Clock } from '@vos/core';
 import type { Clockid } from '@vos/core';
+import { cpuResolutionNs, cpuTimeNs, monotonicNs, monotonicResolutionNs, realtimeResolutionNs, sleepMs, wallClockMs } from './platform';
 
 // Clockid values, inlined as literals so `now` is a plain integer switch (no property loads on the hot path).
 const REALTIME = 0;
@@ -7,51 +8,50 @@ const MONOTONIC = 1;
 const PROCESS_CPUTIME_ID = 2;
 const THREAD_CPUTIME_ID = 3;
 
-/** Read once: `process.hrtime` is a property lookup we keep off the per-call path. */
-const hrtimeBigint = process.hrtime.bigint;
-
-/** Longest single `Atomics.wait`, in ms: short enough that a deadline is re-checked against the real clock often. */
+/** Longest single sleep, in ms: short enough that a deadline is re-checked against the real clock often. */
 const MAX_SLEEP_SLICE_MS = 1000;
 
 /**
- * The host's real clocks.
+ * The host's real clocks, read through `platform.ts` (Node.js) or `platform.browser.ts` (browsers).
  *
- * realtime: Node has no ns wall clock, so we anchor once: `performance.timeOrigin + performance.now()` gives the
- * wall time in ms with µs precision, paired with `process.hrtime.bigint()` read at the same moment; afterwards
- * realtime = anchor + (hrtime - hrtimeAtAnchor). It therefore advances with ns granularity and never jumps
- * backwards, but it does not follow later wall-clock adjustments (NTP steps, `date -s`) — the same trade-off as
- * `performance.now()`.
+ * realtime: neither platform has a ns wall clock, so we anchor once: `performance.timeOrigin + performance.now()`
+ * gives the wall time in ms with µs precision, paired with the monotonic clock read at the same moment;
+ * afterwards realtime = anchor + (monotonic - monotonicAtAnchor). It therefore advances with the monotonic
+ * clock's granularity and never jumps backwards, but it does not follow later wall-clock adjustments (NTP steps,
+ * `date -s`) — the same trade-off as `performance.now()`.
  *
- * Resolutions are honest: realtime 1 µs (the anchor's precision), monotonic 1 ns, CPU time 1 µs (`cpuUsage` is µs).
+ * Resolutions are honest: on Node realtime 1 µs (the anchor's precision), monotonic 1 ns, CPU time 1 µs
+ * (`cpuUsage` is µs); in a browser what `performance.now()` really gives, and the CPU clocks are the time since
+ * the page started (browsers have no CPU clock; see platform.browser.ts).
  */
 export class SystemClock implements Clock {
-  private readonly realtimeAnchorNs: bigint;
-  private readonly hrtimeAtAnchor: bigint;
   /** realtime - monotonic, fixed at the anchor: realtime is one addition per read. */
   private readonly realtimeOffset: bigint;
-  /** Private wait cell: nobody ever notifies it, so `Atomics.wait` on it is a pure sleep. */
-  private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
+  private readonly monotonicResolution: bigint;
+  private readonly realtimeResolution: bigint;
+  private readonly cpuResolution: bigint;
 
   constructor() {
-    this.hrtimeAtAnchor = process.hrtime.bigint();
-    const wallMs = performance.timeOrigin + performance.now();
+    const monotonicAtAnchor = monotonicNs();
+    const wallMs = wallClockMs();
     // Split into whole ms and the µs remainder so the float's precision is not lost in one big multiply.
     const wholeMs = Math.floor(wallMs);
     const fracUs = Math.round((wallMs - wholeMs) * 1000);
-    this.realtimeAnchorNs = BigInt(wholeMs) * 1_000_000n + BigInt(fracUs) * 1000n;
-    this.realtimeOffset = this.realtimeAnchorNs - this.hrtimeAtAnchor;
+    const realtimeAnchorNs = BigInt(wholeMs) * 1_000_000n + BigInt(fracUs) * 1000n;
+    this.realtimeOffset = realtimeAnchorNs - monotonicAtAnchor;
+    this.monotonicResolution = monotonicResolutionNs();
+    this.realtimeResolution = realtimeResolutionNs();
+    this.cpuResolution = cpuResolutionNs();
   }
 
   now(id: Clockid): bigint {
     switch (id) {
       case REALTIME:
-        return hrtimeBigint() + this.realtimeOffset;
+        return monotonicNs() + this.realtimeOffset;
       case MONOTONIC:
-        return hrtimeBigint();
+        return monotonicNs();
       case PROCESS_CPUTIME_ID:
       case THREAD_CPUTIME_ID:
-        // Node 20 has no per-thread CPU figure; the process figure is the closest honest answer (for a
-        // single-threaded guest the two are nearly the same). cpuUsage allocates a small object; unavoidable.
         return cpuTimeNs();
       default:
         return 0n;
@@ -61,33 +61,28 @@ export class SystemClock implements Clock {
   resolution(id: Clockid): bigint {
     switch (id) {
       case REALTIME:
-        return 1000n;
+        return this.realtimeResolution;
       case MONOTONIC:
-        return 1n;
+        return this.monotonicResolution;
       case PROCESS_CPUTIME_ID:
       case THREAD_CPUTIME_ID:
-        return 1000n;
+        return this.cpuResolution;
       default:
         return 0n;
     }
   }
 
   /**
-   * Sleeps until `process.hrtime.bigint() >= deadline`, in `Atomics.wait` slices (no spinning). `Atomics.wait`
-   * has ms granularity and may wake early, so each slice is re-measured against the monotonic clock; the last
-   * slice is rounded up to a whole ms, which can oversleep by < 1 ms but never undersleeps.
+   * Sleeps until the monotonic clock reaches `deadline`, in slices of at most MAX_SLEEP_SLICE_MS. A slice may
+   * wake early (`Atomics.wait` has ms granularity), so each one is re-measured; the last is rounded up to a whole
+   * ms, which can oversleep by < 1 ms but never undersleeps.
    */
   sleepUntil(deadline: bigint): void {
     for (;;) {
-      const remainingNs = deadline - process.hrtime.bigint();
+      const remainingNs = deadline - monotonicNs();
       if (remainingNs <= 0n) return;
       const remainingMs = Math.ceil(Number(remainingNs) / 1e6);
-      Atomics.wait(this.sleepCell, 0, 0, Math.min(remainingMs, MAX_SLEEP_SLICE_MS));
+      sleepMs(Math.min(remainingMs, MAX_SLEEP_SLICE_MS));
     }
   }
-}
-
-function cpuTimeNs(): bigint {
-  const usage = process.cpuUsage();
-  return BigInt(usage.user + usage.system) * 1000n;
 }

@@ -28,7 +28,8 @@ export class GuestMemory {
     this.buffer = null;
     this.u8 = new Uint8Array(0);
     const buffer = memory.buffer as ArrayBufferLike;
-    this.sharedMemory = buffer instanceof SharedArrayBuffer;
+    // A page that is not cross-origin isolated has no SharedArrayBuffer global (and no shared memories).
+    this.sharedMemory = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
     this.refresh();
   }
 

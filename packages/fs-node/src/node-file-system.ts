@@ -330,6 +330,14 @@ export class NodeFileSystem implements FileSystem {
   }
 
   /**
+   * Any other host directory backend: both name host paths, so rename(2)/link(2) between them is the host's to
+   * allow, and the host answers EXDEV itself when the two are on different devices or mounts.
+   */
+  acceptsTargetOf(other: FileSystem): boolean {
+    return other instanceof NodeFileSystem;
+  }
+
+  /**
    * rename(2) or link(2) between two names: handle and name checks first, then `dotErrno` (what a `.` on either
    * side answers, SUCCESS if none), then the host call on the two magic paths.
    */
@@ -338,7 +346,7 @@ export class NodeFileSystem implements FileSystem {
     call: (from: string, to: string) => void,
   ): Errno {
     this.generation++;
-    const bad = this.dirErrno(oldDir) || checkName(oldName) || this.dirErrno(newDir) || checkName(newName);
+    const bad = this.dirErrno(oldDir) || checkName(oldName) || peerDirErrno(newDir) || checkName(newName);
     if (bad) return bad;
     if (dotErrno !== Errno.SUCCESS) return dotErrno;
     try {
@@ -643,4 +651,13 @@ function closeQuietly(fd: number): void {
   } catch {
     // Nothing useful to report: the fd is released either way (close(2) frees it even on EIO/EINTR).
   }
+}
+
+/**
+ * 0 for a live directory handle of any `NodeFileSystem` (the target of a rename or link, which may belong to
+ * another host directory backend, see `acceptsTargetOf`); ENOTDIR for a file handle; EBADF for anything else.
+ */
+function peerDirErrno(h: FsHandle): Errno {
+  if (!(h instanceof NodeHandle) || !(h.owner instanceof NodeFileSystem) || h.fd < 0) return Errno.BADF;
+  return h instanceof NodeDirHandle ? Errno.SUCCESS : Errno.NOTDIR;
 }

@@ -1,6 +1,6 @@
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
-import { Errno, Filetype } from '@vos/core';
+import { Errno, Filetype, READABLE_EOF } from '@vos/core';
 import { virtualStat } from './virtual-stat';
 
 /** What a host may give as stdin content: text (encoded as UTF-8) or bytes. */
@@ -42,9 +42,9 @@ export class BufferSource implements Stream {
     return virtualStat(out);
   }
 
-  /** Bytes left, or -1 (ready: a read returns EOF at once). */
+  /** Bytes left, or end of input (a read returns EOF at once; poll reports the hang-up). */
   readable(): number {
     const left = this.data.length - this.pos;
-    return left > 0 ? left : -1;
+    return left > 0 ? left : READABLE_EOF;
   }
 }

@@ -1,21 +1,22 @@
-import { Readable, Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Stdio, Stream } from '@vos/core';
 import { BufferSource } from './buffer-source';
 import { CallbackSink, type OutputCallback } from './callback-sink';
-import { HostFdStream } from './host-fd-stream';
+import { CallbackSource, type StdinCallback } from './callback-source';
+import { hostFdStream, OUTPUT_FORMS, STDIN_FORMS, isReadable, readToEnd, writableStream } from './host-streams';
 import { NullStream } from './null-stream';
-import { readableContent } from './readable-content';
-import { WritableSink } from './writable-sink';
 
 /**
- * What fd 0 can be: a host fd (number), content (string as UTF-8, Buffer, Uint8Array), a `Stream`,
- * 'null' (/dev/null: EOF at once) or 'inherit' (the host's fd 0). A Node `Readable` only through
- * `createStdioAsync`, which reads it to the end first (see `readableContent` for why).
+ * What fd 0 can be: a host fd (number), content (string as UTF-8, Buffer, Uint8Array), a callback asked for
+ * more input as the guest reads (`StdinCallback`), a `Stream`, 'null' (/dev/null: EOF at once) or 'inherit'
+ * (the host's fd 0). A Node `Readable` only through `createStdioAsync`, which reads it to the end first (see
+ * `readableContent` for why). In a browser: content, a callback, a `Stream` or 'null'.
  */
-export type StdinSpec = number | string | Uint8Array | Stream | 'null' | 'inherit';
+export type StdinSpec = number | string | Uint8Array | StdinCallback | Stream | 'null' | 'inherit';
 /**
  * What fd 1 or 2 can be: a host fd (number), a callback receiving each chunk, a Node `Writable`, a `Stream`
- * (e.g. a `CollectorSink`), 'null' (discard) or 'inherit' (the host's fd 1 or 2).
+ * (e.g. a `CollectorSink`), 'null' (discard) or 'inherit' (the host's fd 1 or 2). In a browser: a callback, a
+ * `Stream` or 'null'.
  */
 export type OutputSpec = number | OutputCallback | Writable | Stream | 'null' | 'inherit';
 
@@ -44,7 +45,7 @@ export function createStdio(spec: StdioSpec = {}): Stdio {
 
 /** Like `createStdio`, and also takes a Node `Readable` as stdin, which it reads to the end first. */
 export async function createStdioAsync(spec: AsyncStdioSpec = {}): Promise<Stdio> {
-  const stdin = spec.stdin instanceof Readable ? await readableContent(spec.stdin) : spec.stdin;
+  const stdin = await readToEnd(spec.stdin);
   return createStdio({ ...spec, stdin });
 }
 
@@ -58,22 +59,24 @@ export function isStream(x: unknown): x is Stream {
 
 function stdinStream(spec: StdinSpec): Stream {
   if (spec === 'null') return new NullStream();
-  if (spec === 'inherit') return new HostFdStream(0);
-  if (typeof spec === 'number') return new HostFdStream(spec);
+  if (spec === 'inherit') return hostFdStream(0);
+  if (typeof spec === 'number') return hostFdStream(spec);
   if (typeof spec === 'string' || spec instanceof Uint8Array) return new BufferSource(spec);
+  if (typeof spec === 'function') return new CallbackSource(spec);
   if (isStream(spec)) return spec;
-  if ((spec as unknown) instanceof Readable) {
+  if (isReadable(spec)) {
     throw new TypeError('vos: a Readable cannot feed a synchronous guest as it runs; use createStdioAsync (reads it to the end first)');
   }
-  throw new TypeError('vos: stdin must be a host fd, a string, a Buffer/Uint8Array, a Stream, "null" or "inherit"');
+  throw new TypeError(`vos: stdin must be ${STDIN_FORMS}`);
 }
 
 function outputStream(spec: OutputSpec, hostFd: number, name: string): Stream {
   if (spec === 'null') return new NullStream();
-  if (spec === 'inherit') return new HostFdStream(hostFd);
-  if (typeof spec === 'number') return new HostFdStream(spec);
+  if (spec === 'inherit') return hostFdStream(hostFd);
+  if (typeof spec === 'number') return hostFdStream(spec);
   if (typeof spec === 'function') return new CallbackSink(spec);
   if (isStream(spec)) return spec;
-  if (spec instanceof Writable) return new WritableSink(spec);
-  throw new TypeError(`vos: ${name} must be a host fd, a callback, a Writable, a Stream, "null" or "inherit"`);
+  const writable = writableStream(spec);
+  if (writable !== undefined) return writable;
+  throw new TypeError(`vos: ${name} must be ${OUTPUT_FORMS}`);
 }

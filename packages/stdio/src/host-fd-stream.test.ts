@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { HostFdStream } from './host-fd-stream';
 import { hostStdio } from './host-stdio';
 import { RetryBackoff } from './retry-backoff';
-import { Filetype } from '@vos/core';
+import { Filetype, READABLE_EOF } from '@vos/core';
 import { Errno } from '@vos/core';
 import { newFileStat } from '@vos/core';
 
@@ -104,14 +104,14 @@ describe('HostFdStream on a regular file', () => {
     });
   });
 
-  test('readable() on a file is the bytes left, -1 (ready) at EOF', () => {
+  test('readable() on a file is the bytes left, READABLE_EOF at the end', () => {
     fs.writeFileSync(path.join(dir, 'f'), 'hello');
     const s = new HostFdStream(open(path.join(dir, 'f'), 'r'));
     expect(s.readable()).toBe(5);
     expect(s.read(new Uint8Array(2), 0, 2)).toBe(2);
     expect(s.readable()).toBe(3);
     expect(readAll(s)).toBe('llo');
-    expect(s.readable()).toBe(-1);
+    expect(s.readable()).toBe(READABLE_EOF);
   });
 
   test('close() does not close the host fd', () => {
@@ -217,7 +217,7 @@ describe('HostFdStream on a pipe (FIFO)', () => {
     await done;
     fs.closeSync(wfd);
     expect(s.read(buf, 0, 8)).toBe(1);
-    expect(s.readable()).toBe(-1); // all writers gone: EOF is ready
+    expect(s.readable()).toBe(READABLE_EOF); // all writers gone: end of input, ready
     expect(s.read(buf, 0, 8)).toBe(0);
   });
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
-import { Filetype } from '@vos/core';
+import { Filetype, READABLE_EOF, READABLE_UNKNOWN } from '@vos/core';
 import { Errno, errnoFromHostError } from '@vos/core';
 import { hostFdNonBlocking, hostFdOffset } from './host-fd-info';
 import { RetryBackoff } from './retry-backoff';
@@ -21,8 +21,10 @@ const FOREVER = -1n;
  * A `Stream` over an integer host fd, as node:wasi's `stdin`/`stdout`/`stderr` options are.
  *
  * - The fd is fstat'ed lazily, once, on first use: a TTY is CHARACTER_DEVICE, a regular file REGULAR_FILE, a
- *   directory DIRECTORY, a socket SOCKET_STREAM, and anything else, notably a pipe or FIFO, UNKNOWN. wasi-libc
- *   line-buffers stdout only for a CHARACTER_DEVICE, so a pipe must not claim to be one. Streams are never
+ *   directory DIRECTORY, and anything else, notably a pipe, FIFO or socket, UNKNOWN. wasi-libc line-buffers
+ *   stdout only for a CHARACTER_DEVICE, so a pipe must not claim to be one. A socket (Node's `child_process`
+ *   pipes are socketpairs) is not shown as one, as wasmtime shows such stdio: the guest cannot create or accept
+ *   sockets through preview1, and must not be able to `sock_shutdown` the host's end (it gets ENOTSOCK). Streams are never
  *   seekable (as in wasmtime): I/O is sequential on the kernel offset, so the guest's output interleaves
  *   correctly with the host's own writes to the same file (`node app.js > out.txt`, `2>&1`).
  * - Reads and writes go straight between the caller's buffer and the fd (`fs.readSync`/`fs.writeSync`, no copy).
@@ -114,13 +116,16 @@ export class HostFdStream implements Stream {
     }
   }
 
-  /** Bytes ready (> 0), 0 = not yet, -1 = ready with unknown count (EOF, errors, blocking fds that cannot tell). */
+  /**
+   * Bytes ready (> 0), 0 = not yet, READABLE_EOF at end of input (a read-ahead met it, or a file read to its end),
+   * READABLE_UNKNOWN = ready with unknown count (errors, blocking fds that cannot tell).
+   */
   readable(): number {
-    if (this.state !== OPEN && !this.isOpen()) return -1;
+    if (this.state !== OPEN && !this.isOpen()) return READABLE_UNKNOWN;
     if (this.aheadEnd > this.aheadStart) return this.aheadEnd - this.aheadStart;
-    if (this.aheadEof) return -1;
+    if (this.aheadEof) return READABLE_EOF;
     if (this.kind === Filetype.REGULAR_FILE) return this.fileBytesLeft();
-    if (hostFdNonBlocking(this.fd) !== 1) return -1;
+    if (hostFdNonBlocking(this.fd) !== 1) return READABLE_UNKNOWN;
     return this.readAhead();
   }
 
@@ -142,7 +147,10 @@ export class HostFdStream implements Stream {
   /** The host fd belongs to the host: a guest closing its fd 0-2 must not close the host's. */
   close(): void {}
 
-  /** One read into the read-ahead buffer: bytes read, -1 at EOF or on an error (ready: the read will say), 0 on EAGAIN. */
+  /**
+   * One read into the read-ahead buffer: bytes read, READABLE_EOF at EOF, READABLE_UNKNOWN on an error (ready:
+   * the read will say), 0 on EAGAIN.
+   */
   private readAhead(): number {
     const ahead = (this.ahead ??= new Uint8Array(AHEAD_SIZE));
     try {
@@ -150,9 +158,9 @@ export class HostFdStream implements Stream {
       this.aheadStart = 0;
       this.aheadEnd = n;
       if (n === 0) this.aheadEof = true;
-      return n > 0 ? n : -1;
+      return n > 0 ? n : READABLE_EOF;
     } catch (err) {
-      return errnoFromHostError(err) === Errno.AGAIN ? 0 : -1;
+      return errnoFromHostError(err) === Errno.AGAIN ? 0 : READABLE_UNKNOWN;
     }
   }
 
@@ -163,15 +171,15 @@ export class HostFdStream implements Stream {
     return n;
   }
 
-  /** size - kernel offset, or -1 (ready, count unknown) at EOF or when the offset cannot be read. */
+  /** size - kernel offset, READABLE_EOF at the end, READABLE_UNKNOWN when the offset cannot be read. */
   private fileBytesLeft(): number {
     const pos = hostFdOffset(this.fd);
-    if (pos < 0) return -1;
+    if (pos < 0) return READABLE_UNKNOWN;
     try {
       const left = fs.fstatSync(this.fd).size - pos;
-      return left > 0 ? left : -1;
+      return left > 0 ? left : READABLE_EOF;
     } catch {
-      return -1;
+      return READABLE_UNKNOWN;
     }
   }
 
@@ -187,7 +195,6 @@ export class HostFdStream implements Stream {
       if (tty.isatty(this.fd)) this.kind = Filetype.CHARACTER_DEVICE;
       else if (st.isFile()) this.kind = Filetype.REGULAR_FILE;
       else if (st.isDirectory()) this.kind = Filetype.DIRECTORY;
-      else if (st.isSocket()) this.kind = Filetype.SOCKET_STREAM;
       else this.kind = Filetype.UNKNOWN;
     } catch {
       this.state = BAD_FD;

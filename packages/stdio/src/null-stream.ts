@@ -1,6 +1,6 @@
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
-import { Filetype } from '@vos/core';
+import { Filetype, READABLE_EOF } from '@vos/core';
 import { Errno } from '@vos/core';
 import { virtualStat } from './virtual-stat';
 
@@ -23,8 +23,8 @@ export class NullStream implements Stream {
     return virtualStat(out);
   }
 
-  /** -1 ("unknown") makes the core report it ready, which it is: a read returns EOF at once. */
+  /** End of input, always: poll_oneoff reports it ready with the hang-up flag, and a read returns EOF at once. */
   readable(): number {
-    return -1;
+    return READABLE_EOF;
   }
 }

@@ -1,7 +1,8 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { Errno, Filetype, newFileStat } from '@vos/core';
+import { Errno, Filetype, newFileStat, READABLE_EOF } from '@vos/core';
 import { BufferSource } from './buffer-source';
 import { CallbackSink } from './callback-sink';
+import { CallbackSource } from './callback-source';
 import { CollectorSink } from './collector-sink';
 import { WritableSink } from './writable-sink';
 import { HostFdStream } from './host-fd-stream';
@@ -10,6 +11,50 @@ import { createStdio, createStdioAsync } from './create-stdio';
 import { readableContent } from './readable-content';
 
 const bytes = (...b: number[]): Uint8Array => new Uint8Array(b);
+
+describe('CallbackSource', () => {
+  test('asks only when what it was given is used up, never for more than the read wants; null ends it', () => {
+    const answers: (string | Uint8Array | null)[] = ['hello\n', bytes(0x41, 0x42), null, 'never asked'];
+    const asked: number[] = [];
+    const s = new CallbackSource((max) => {
+      asked.push(max);
+      return answers.shift() ?? null;
+    });
+    const buf = new Uint8Array(4);
+    expect(s.readable()).toBe(-1);
+    expect(s.read(buf, 0, 4)).toBe(4);
+    expect(Buffer.from(buf).toString()).toBe('hell');
+    expect(s.readable()).toBe(2);
+    expect(s.read(buf, 0, 4)).toBe(2); // the rest of the first answer, without asking
+    expect(s.read(buf, 1, 3)).toBe(2);
+    expect(Array.from(buf.subarray(1, 3))).toEqual([0x41, 0x42]);
+    expect(s.read(buf, 0, 4)).toBe(0);
+    expect(s.read(buf, 0, 4)).toBe(0); // EOF forever: not asked again
+    expect(asked).toEqual([4, 3, 4]);
+  });
+
+  test('an empty answer ends the input; a throwing or wrong-typed callback fails the read with EIO', () => {
+    expect(new CallbackSource(() => '').read(new Uint8Array(4), 0, 4)).toBe(0);
+    expect(new CallbackSource(() => { throw new Error('no'); }).read(new Uint8Array(4), 0, 4)).toBe(-Errno.IO);
+    expect(new CallbackSource(() => 42 as never).read(new Uint8Array(4), 0, 4)).toBe(-Errno.IO);
+  });
+
+  test('keeps its own copy of an answer; refuses writes', () => {
+    const shared = bytes(1, 2, 3, 4);
+    const s = new CallbackSource(() => shared);
+    const buf = new Uint8Array(2);
+    s.read(buf, 0, 2);
+    shared.fill(9);
+    s.read(buf, 0, 2);
+    expect(Array.from(buf)).toEqual([3, 4]);
+    expect(s.write(buf, 0, 2)).toBe(-Errno.BADF);
+  });
+
+  test('createStdio takes a function as stdin', () => {
+    const stdio = createStdio({ stdin: () => 'x', stdout: 'null', stderr: 'null' });
+    expect(stdio.stdin).toBeInstanceOf(CallbackSource);
+  });
+});
 
 describe('BufferSource', () => {
   test('partial reads in order, then EOF forever; readable() tracks what is left', () => {
@@ -22,7 +67,7 @@ describe('BufferSource', () => {
     expect(Buffer.from(buf).toString()).toBe('.abcdef.');
     expect(s.read(buf, 0, 8)).toBe(0);
     expect(s.read(buf, 0, 8)).toBe(0);
-    expect(s.readable()).toBe(-1);
+    expect(s.readable()).toBe(READABLE_EOF);
   });
 
   test('copies its content, refuses writes, is not a terminal', () => {
@@ -109,7 +154,8 @@ describe('createStdio', () => {
 
   test('refuses forms that do not fit, and a Readable in the synchronous factory', () => {
     expect(() => createStdio({ stdout: 'text' as never })).toThrow(TypeError);
-    expect(() => createStdio({ stdin: (() => {}) as never })).toThrow(TypeError);
+    expect(() => createStdio({ stdin: {} as never })).toThrow(TypeError);
+    expect(() => createStdio({ stdin: true as never })).toThrow(TypeError);
     expect(() => createStdio({ stdin: Readable.from(['x']) as never })).toThrow(/createStdioAsync/);
   });
 

@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { inspect } from './inspect';
 
 /**
  * node:wasi's errors, built the way Node 20 builds them, so code that checks `err.code`, `err instanceof

@@ -5,11 +5,12 @@ import { hostStdio } from '@vos/stdio';
 import { errUvwasiInit } from './errors';
 
 /**
- * The default providers that touch the real host (ambient authority, asked for by name here and nowhere
+ * The platform seam of @vos/wasi: on Node.js, the default providers that touch the real host (ambient authority, asked for by name here and nowhere
  * else in this package). node:wasi checks the host side in `uvwasi_init`, at construction: a stdio fd that is
  * not open, a preopen that is missing or not a directory all throw `Error: UVWASI_E..., uvwasi_init`. We run
  * the same checks here, inside the default bindings, so a host that rebinds `TOKENS.Stdio` or
  * `TOKENS.HostDirectory` to something virtual is not checked against the real filesystem.
+ * The browser build replaces this file with host.browser.ts (scripts/bundle.js).
  */
 
 function uvwasiErrorFrom(err: unknown): Error {
@@ -49,6 +50,19 @@ export function openHostDirectory(hostPath: string): FileSystem {
     throw uvwasiErrorFrom(err);
   }
   return createNodeFileSystem(real);
+}
+
+/** What a run gets when the options name no filesystem and no stdio (see host.browser.ts for a page's). */
+export const PLATFORM_DEFAULTS = {
+  /** An in-memory `/` when neither `preopens` nor `mounts` is given (node:wasi's default is no filesystem). */
+  memoryRoot: false,
+  /** stdout/stderr into `wasi.captured` when no stdio option is given (node:wasi's default is the host's 0-2). */
+  captureStdio: false,
+} as const;
+
+/** `proc_exit` with `returnOnExit: false`: the host process ends with the guest's code. */
+export function exitHostProcess(code: number): never {
+  process.exit(code);
 }
 
 function throwNotDir(): never {

@@ -4,6 +4,7 @@ import type { StdioSpec } from '@vos/stdio';
 import type { DeterministicOptions } from './deterministic';
 import type { TraceOption } from './trace-option';
 import { errInvalidArgValue } from './errors';
+import { PLATFORM_DEFAULTS } from './host';
 import { validateArray, validateInt32, validateObject, validateString } from './validate';
 
 /** node:wasi's constructor options, plus two vos-only ones (`container`, `modules`) that node:wasi ignores. */
@@ -154,8 +155,9 @@ export function parseMounts(options: Record<string, unknown>): Pick<ParsedOption
   const { mounts, mountPreopens, deterministic, preopens } = options;
   if (mounts === undefined) {
     if (mountPreopens !== undefined) throw errInvalidArgValue('options.mountPreopens', mountPreopens, 'needs options.mounts');
-    // Deterministic mode with no filesystem of its own gets an in-memory root.
-    if (deterministic !== undefined && deterministic !== false && preopens === undefined) return { mounts: [] };
+    // Deterministic mode with no filesystem of its own gets an in-memory root, and so does every run in a browser.
+    const memoryRoot = PLATFORM_DEFAULTS.memoryRoot || (deterministic !== undefined && deterministic !== false);
+    if (memoryRoot && preopens === undefined) return { mounts: [] };
     return {};
   }
   validateObject(mounts, 'options.mounts');

@@ -2,6 +2,7 @@ import { Container, ContainerModule } from 'inversify';
 import { ProcExit, TOKENS, WasiCore, type MemoryLike } from '@vos/core';
 import { CollectorSink, createStdio } from '@vos/stdio';
 import { deterministicModule } from './deterministic';
+import { exitHostProcess, PLATFORM_DEFAULTS } from './host';
 import { composeProviders } from './container';
 import {
   errInvalidArgType,
@@ -206,12 +207,16 @@ function withOptionModules(
 ): { modules: readonly ContainerModule[] | undefined; captured: WASI['captured'] } {
   const { deterministic } = options;
   let { stdio } = options;
-  if (deterministic === undefined && stdio === undefined) return { modules, captured: undefined };
+  const isDeterministic = deterministic !== undefined && deterministic !== false;
+  if (deterministic === undefined && stdio === undefined && !PLATFORM_DEFAULTS.captureStdio) return { modules, captured: undefined };
   const extra: ContainerModule[] = [];
   let captured: WASI['captured'];
-  if (deterministic !== undefined && deterministic !== false) {
+  if (isDeterministic) {
     if (deterministic !== true) validateObject(deterministic, 'options.deterministic');
     extra.push(deterministicModule(deterministic === true ? {} : deterministic));
+  }
+  // Deterministic mode, and every run in a browser (no host fds), capture stdout/stderr unless told otherwise.
+  if (isDeterministic || PLATFORM_DEFAULTS.captureStdio) {
     const { stdin, stdout, stderr } = options;
     if (stdio === undefined && stdin === undefined && stdout === undefined && stderr === undefined) {
       captured = { stdout: new CollectorSink(), stderr: new CollectorSink() };
@@ -236,6 +241,6 @@ function withOptionModules(
 function exitProcess(core: WasiCore): (code: number) => never {
   return (code: number): never => {
     if (!core.memoryBound) throwNotStarted();
-    process.exit(code | 0);
+    exitHostProcess(code | 0);
   };
 }

@@ -132,9 +132,17 @@ export interface FileSystem {
   rmdirAt(dir: FsHandle, name: string): Errno;
 
   /**
+   * Optional: whether `renameAt` and `linkAt` of this backend accept, as `newDir`, a directory handle of the
+   * different backend `other`, because both are views of one underlying filesystem (two host directories given
+   * as two preopens or mounts). The core asks only when the two backends differ; without it they are EXDEV.
+   * The backend still answers EXDEV itself where the host says the two are different devices.
+   */
+  acceptsTargetOf?(other: FileSystem): boolean;
+
+  /**
    * Atomically renames; POSIX rules: a file over a file, a directory over an empty directory (ENOTEMPTY
    * otherwise), EISDIR file-over-directory, ENOTDIR directory-over-file, EINVAL directory into its own subtree,
-   * EXDEV across backends (the core checks that), ENOENT, EROFS.
+   * EXDEV across backends (the core checks that, see `acceptsTargetOf`) or host devices, ENOENT, EROFS.
    */
   renameAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno;
 

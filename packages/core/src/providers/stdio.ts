@@ -2,6 +2,11 @@ import type { Errno } from '../abi/errno';
 import type { Filetype } from '../abi/constants';
 import type { FileStat } from './fs';
 
+/** `Stream.readable()`: ready, but how many bytes is not known (blocking streams, errors). */
+export const READABLE_UNKNOWN = -1;
+/** `Stream.readable()`: end of input; a read returns 0 at once. poll_oneoff reports FD_READWRITE_HANGUP. */
+export const READABLE_EOF = -2;
+
 /**
  * A byte stream for fds 0-2 (and anything else that is not a file in a filesystem): a host fd, a buffer,
  * a callback, a null device. Same conventions as the filesystem contract: counts or negated errnos, no throws.
@@ -17,9 +22,10 @@ export interface Stream {
   stat(out: FileStat): Errno;
   /**
    * For `poll_oneoff` fd_read subscriptions: bytes known to be readable now (> 0), 0 when nothing is available
-   * yet (not ready: a read would block), -1 when ready with an unknown count, which includes EOF (a read returns
-   * 0 at once) and streams that cannot tell (the core reports them ready, as wasmtime does for blocking streams).
-   * Absent means always -1.
+   * yet (not ready: a read would block), `READABLE_EOF` at end of input (a read returns 0 at once; the core sets
+   * FD_READWRITE_HANGUP), `READABLE_UNKNOWN` when ready with an unknown count: streams that cannot tell (the
+   * core reports them ready, as wasmtime does for blocking streams) and errors (the read will say which).
+   * Absent means always `READABLE_UNKNOWN`.
    */
   readable?(): number;
   /**

@@ -72,7 +72,10 @@ export function path_open(
   // request; uvwasi refuses it): asking for more than allowed is not an error, it just is not granted.
   const base = rightsFromWire(rightsBase) & dirEntry.rightsInheriting;
   const inheriting = rightsFromWire(rightsInheriting) & dirEntry.rightsInheriting;
-  const write = (base & (Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !== 0;
+  const write = (base & WRITE_RIGHTS) !== 0;
+  // What the guest asked for, before narrowing: a directory opened for writing is EISDIR (below) whatever the
+  // directory may hand down, as wasmtime (which ignores rights) and Linux's open(O_DIRECTORY|O_WRONLY) answer.
+  const writeRequested = (rightsFromWire(rightsBase) & WRITE_RIGHTS) !== 0;
   const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0 || !write;
   const pathStr = ctx.readPath(path >>> 0, pathLen >>> 0);
   if (typeof pathStr === 'number') return pathStr;
@@ -80,8 +83,8 @@ export function path_open(
   let errno: Errno = fs.revalidate !== undefined ? fs.revalidate(dirEntry.handle!) : Errno.SUCCESS;
   if (errno !== Errno.SUCCESS) return errno;
 
-  // With O_DIRECTORY (or a trailing slash) the write-ish rights are file rights that a directory simply does not
-  // get (as wasmtime), not a request to open the directory for writing (which would be EISDIR).
+  // With O_DIRECTORY (or a trailing slash) the directory is looked up read-only, so a missing path is ENOENT and a
+  // file ENOTDIR, as on Linux; only once it is known to be a directory does a write request make it EISDIR.
   const trailingSlash = pathStr.charCodeAt(pathStr.length - 1) === 0x2f;
   const wantDir = (oflags & Oflags.DIRECTORY) !== 0 || trailingSlash;
   let flags = wantDir ? OpenFlags.READ | OpenFlags.DIRECTORY : (read ? OpenFlags.READ : 0) | (write ? OpenFlags.WRITE : 0);
@@ -97,6 +100,7 @@ export function path_open(
   if (fs.openPath !== undefined && !(flags & (OpenFlags.CREATE | OpenFlags.TRUNC)) && (ns === null || !ns.hasMountsBelow(dirEntry.nsPath))) {
     // Plain paths (names only) may be opened by the backend in one step when it can vouch for them.
     if (ctx.walker.openPlain(fs, dirEntry.handle!, pathStr, flags, ref) === Errno.SUCCESS) {
+      if (flags & OpenFlags.DIRECTORY && writeRequested) return refuseDirectory(fs, ref);
       return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut, null, '', dirEntry, pathStr);
     }
   }
@@ -118,7 +122,18 @@ export function path_open(
   const nsPath = ns === null ? '' : res.nsPath;
   res.release();
   if (errno !== Errno.SUCCESS) return errno;
+  if (flags & OpenFlags.DIRECTORY && writeRequested) return refuseDirectory(openedFs, ref);
   return install(ctx, openedFs, ref, base, inheriting, fdflags, openMode(flags), fdOut, ns, nsPath, dirEntry, pathStr);
+}
+
+/** Rights that make an open a write open (wasmtime's set): a directory holding any of them would be writable. */
+const WRITE_RIGHTS = Rights.FD_WRITE | Rights.FD_DATASYNC | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE;
+
+/** A directory was opened (O_DIRECTORY or a trailing slash) but the guest asked to write it: EISDIR. */
+function refuseDirectory(fs: FileSystem, ref: Ref<FsHandle | null>): Errno {
+  fs.close(ref.value as FsHandle);
+  ref.value = null;
+  return Errno.ISDIR;
 }
 
 function openMode(flags: number): number {
@@ -306,8 +321,16 @@ function twoPaths(
   return finish(src, errno);
 }
 
+/**
+ * EXDEV only where the two names really are on different filesystems: different backends, unless the source
+ * backend vouches that it can reach the target's (two host directories: the host then decides, by device).
+ */
+function crossDevice(src: Resolution, dst: Resolution): boolean {
+  return src.fs !== dst.fs && src.fs.acceptsTargetOf?.(dst.fs) !== true;
+}
+
 function linkResolved(ctx: SyscallContext, src: Resolution, dst: Resolution): Errno {
-  if (src.fs !== dst.fs) return Errno.XDEV;
+  if (crossDevice(src, dst)) return Errno.XDEV;
   if (src.name === '.') return Errno.PERM;
   let errno = statFinal(ctx, src, false);
   if (errno !== Errno.SUCCESS) return errno;
@@ -333,7 +356,7 @@ export function path_rename(
 
 function renameResolved(ctx: SyscallContext, src: Resolution, dst: Resolution): Errno {
   if (src.name === '.' || dst.name === '.') return Errno.BUSY; // includes mount points
-  if (src.fs !== dst.fs) return Errno.XDEV;
+  if (crossDevice(src, dst)) return Errno.XDEV;
   // Renaming a directory that has mount points below it would move them: refused, as Linux does (EBUSY).
   if (src.ns !== null && src.ns.hasMountsBelow(src.nsPath)) return Errno.BUSY;
   if (src.mustBeDir || dst.mustBeDir) {

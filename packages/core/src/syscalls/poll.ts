@@ -1,9 +1,9 @@
 import { Errno } from '../abi/errno';
-import { Clockid, Eventtype, Rights, Subclockflags, SUBCLOCKFLAGS_ALL } from '../abi/constants';
+import { Clockid, Eventrwflags, Eventtype, Rights, Subclockflags, SUBCLOCKFLAGS_ALL } from '../abi/constants';
 import type { SyscallContext } from '../context';
 import { FdKind } from '../fdtable';
 import type { FileSystem, FsHandle } from '../providers/fs';
-import type { Stream } from '../providers/stdio';
+import { READABLE_EOF, type Stream } from '../providers/stdio';
 
 /** Slice of real time given to each not-ready stream in turn when several are waited for at once. */
 const MULTI_STREAM_SLICE_NS = 10_000_000n;
@@ -15,7 +15,8 @@ const U64_MAX = 0xffff_ffff_ffff_ffffn;
  * CPU-time clock, as wasmtime; EFAULT for out-of-range arrays; everything else is an error *event*):
  *
  * - fd_write is ready at once; fd_read on a file is ready at once with nbytes = what is left to read; fd_read on
- *   a stream asks `readable()`: > 0 or -1 (unknown, EOF) is ready, 0 is not ready yet. An fd that is not open,
+ *   a stream asks `readable()`: > 0 or unknown is ready, 0 is not ready yet, end of input is ready with
+ *   FD_READWRITE_HANGUP set (nbytes 0), so a guest can tell a closed stdin from one with data. An fd that is not open,
  *   or lacks the poll right, or is a directory gives an event with that error (wasmtime), not a failed call.
  * - When nothing is ready: with not-ready streams, wait for them (`waitReadable`, real time, bounded by the
  *   earliest clock deadline); then sleep on the injected clock until that deadline (a fake clock jumps there
@@ -149,6 +150,9 @@ function answerFd(ctx: SyscallContext, sub: number, tag: number, ev: number, for
     const n = entry.stream!.readable?.() ?? -1;
     if (n === 0 && !force) return false;
     if (n > 0) nbytes = BigInt(n);
+    writeEvent(ctx, ev, sub, Errno.SUCCESS, tag, nbytes);
+    if (n === READABLE_EOF) ctx.mem.view.setUint16(ev + ctx.layout.event.flags, Eventrwflags.FD_READWRITE_HANGUP, true);
+    return true;
   }
   writeEvent(ctx, ev, sub, Errno.SUCCESS, tag, nbytes);
   return true;

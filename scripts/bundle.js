@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+'use strict';
+// The JavaScript half of `npm run build` (the other half, `tsc -b`, type-checks and writes the .d.ts files).
+// Every package's outputs are read from its own package.json, so a new package needs no change here:
+//   exports  "./dist/X.js"          CommonJS for Node, one file: src/X.ts and what it imports from its own src/
+//            "./dist/X.mjs"         ES module for Node: re-exports ./X.js (one copy of each package per process)
+//            "./dist/browser/X.js"  ES module for browsers: src/X.browser.ts if it exists, else src/X.ts; a file
+//                                   src/Y.browser.ts replaces src/Y.ts; no node:* import may remain (checked)
+//   vos.entries     ["src/Z.ts", ...]   more CommonJS files loaded at run time by path (a worker script)
+//   vos.bundle      ["inversify", ...]  npm dependencies inlined in the Node builds (cold start; see decisions.md)
+//   vos.standalone  { "dist/S.js": "src/S.ts" }  one CommonJS file with everything inlined (the vos command)
+// Other packages (@vos/*) and npm dependencies stay imports, so a process holds one copy of each.
+// See docs/decisions.md, "Build layout", for the reasons.
+const fs = require('node:fs');
+const path = require('node:path');
+const { builtinModules } = require('node:module');
+const esbuild = require('esbuild');
+
+const ROOT = path.join(__dirname, '..');
+const PACKAGES = path.join(ROOT, 'packages');
+const NODE_TARGET = 'node20';
+const BROWSER_TARGET = 'es2022';
+const BUILTINS = new Set(builtinModules);
+
+/** `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`. */
+function packageName(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function isBuiltin(specifier) {
+  return specifier.startsWith('node:') || BUILTINS.has(packageName(specifier));
+}
+
+/** Every string target under an `exports` value (conditions nest). */
+function exportTargets(value, out = []) {
+  if (typeof value === 'string') out.push(value);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) exportTargets(v, out);
+  return out;
+}
+
+/** Bare imports stay imports, except npm packages named in `inline`; relative imports are bundled. */
+function externalsPlugin(inline) {
+  return {
+    name: 'vos-externals',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        if (inline.has(packageName(args.path))) return undefined;
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/** `@vos/x` -> packages/x/src/index.ts (the standalone build inlines the sources, not another package's dist). */
+function sourcesPlugin() {
+  return {
+    name: 'vos-sources',
+    setup(build) {
+      build.onResolve({ filter: /^@vos\/[a-z0-9-]+$/ }, (args) => {
+        const file = path.join(PACKAGES, args.path.slice('@vos/'.length), 'src', 'index.ts');
+        return fs.existsSync(file) ? { path: file } : undefined;
+      });
+    },
+  };
+}
+
+/**
+ * For bundling a page from the TypeScript sources (tests, playground): `@vos/x` -> packages/x/src/index.browser.ts
+ * or src/index.ts, and the `.browser.ts` replacements below; the same graph the browser builds in dist/ hold.
+ */
+function browserSourcesPlugins() {
+  return [
+    {
+      name: 'vos-browser-sources',
+      setup(build) {
+        build.onResolve({ filter: /^@vos\/[a-z0-9-]+$/ }, (args) => {
+          const src = path.join(PACKAGES, args.path.slice('@vos/'.length), 'src');
+          for (const f of ['index.browser.ts', 'index.ts']) if (fs.existsSync(path.join(src, f))) return { path: path.join(src, f) };
+          return undefined;
+        });
+      },
+    },
+    browserFilesPlugin(),
+  ];
+}
+
+/** In a browser build, `./y` resolves to `./y.browser.ts` when that file exists (the platform seam). */
+function browserFilesPlugin() {
+  return {
+    name: 'vos-browser-files',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const candidate = path.resolve(args.resolveDir, `${args.path}.browser.ts`);
+        return fs.existsSync(candidate) ? { path: candidate } : undefined;
+      });
+    },
+  };
+}
+
+/** Fails if a browser build still imports a Node builtin (or a package that is Node-only). */
+function checkBrowserImports(metafile, outfile, pkgName) {
+  const bad = [];
+  for (const [out, meta] of Object.entries(metafile.outputs)) {
+    for (const imp of meta.imports) {
+      if (isBuiltin(imp.path) || imp.path === '@vos/fs-node' || imp.path === '@vos/cli') bad.push(`${out}: ${imp.path}`);
+    }
+  }
+  if (bad.length) throw new Error(`${pkgName}: the browser build ${outfile} imports Node-only modules:\n  ${bad.join('\n  ')}`);
+}
+
+function sourceFor(dir, relOut, browser) {
+  // dist/browser/X.js, dist/X.js, dist/X.mjs -> X
+  const stem = relOut.replace(/^\.\//, '').replace(/^dist\/(browser\/)?/, '').replace(/\.(m?js)$/, '');
+  const candidates = browser ? [`src/${stem}.browser.ts`, `src/${stem}.ts`] : [`src/${stem}.ts`];
+  for (const c of candidates) if (fs.existsSync(path.join(dir, c))) return c;
+  throw new Error(`${path.basename(dir)}: no source for ${relOut} (looked for ${candidates.join(', ')})`);
+}
+
+/** The build jobs of one package, from its package.json. */
+function jobsFor(dir) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const vos = pkg.vos || {};
+  const inline = new Set(vos.bundle || []);
+  const jobs = [];
+  const seen = new Set();
+  const add = (job) => {
+    if (seen.has(job.outfile)) return;
+    seen.add(job.outfile);
+    jobs.push({ ...job, pkg: pkg.name, dir });
+  };
+  const targets = exportTargets(pkg.exports || {}).filter((t) => /^\.\/dist\/.*\.m?js$/.test(t));
+  for (const t of targets) {
+    if (t.startsWith('./dist/browser/')) add({ kind: 'browser', outfile: t, entry: sourceFor(dir, t, true) });
+    else if (t.endsWith('.mjs')) add({ kind: 'esm-wrapper', outfile: t, cjs: t.replace(/\.mjs$/, '.js') });
+    else add({ kind: 'cjs', outfile: t, entry: sourceFor(dir, t, false), inline });
+  }
+  for (const t of targets.filter((x) => x.endsWith('.mjs'))) {
+    const cjs = t.replace(/\.mjs$/, '.js');
+    if (!seen.has(cjs)) add({ kind: 'cjs', outfile: cjs, entry: sourceFor(dir, cjs, false), inline });
+  }
+  for (const entry of vos.entries || []) {
+    add({ kind: 'cjs', outfile: `./dist/${path.basename(entry).replace(/\.ts$/, '.js')}`, entry, inline });
+  }
+  for (const [outfile, entry] of Object.entries(vos.standalone || {})) {
+    add({ kind: 'standalone', outfile: `./${outfile.replace(/^\.\//, '')}`, entry });
+  }
+  return jobs;
+}
+
+async function runJob(job) {
+  const outfile = path.join(job.dir, job.outfile);
+  const common = { bundle: true, outfile, logLevel: 'warning', sourcemap: true, legalComments: 'eof', metafile: true };
+  switch (job.kind) {
+    case 'cjs':
+      await esbuild.build({
+        ...common,
+        entryPoints: [path.join(job.dir, job.entry)],
+        platform: 'node',
+        format: 'cjs',
+        target: NODE_TARGET,
+        plugins: [externalsPlugin(job.inline)],
+      });
+      return;
+    case 'standalone':
+      await esbuild.build({
+        ...common,
+        entryPoints: [path.join(job.dir, job.entry)],
+        platform: 'node',
+        format: 'cjs',
+        target: NODE_TARGET,
+        minify: true,
+        plugins: [sourcesPlugin()],
+      });
+      return;
+    case 'browser': {
+      const result = await esbuild.build({
+        ...common,
+        entryPoints: [path.join(job.dir, job.entry)],
+        platform: 'browser',
+        format: 'esm',
+        target: BROWSER_TARGET,
+        plugins: [browserFilesPlugin(), externalsPlugin(new Set())],
+      });
+      checkBrowserImports(result.metafile, job.outfile, job.pkg);
+      return;
+    }
+    case 'esm-wrapper': {
+      // Node's ESM loader gives named exports of a CommonJS file (esbuild writes the annotation it reads), so the
+      // ES module is a one-line re-export and `import` and `require` share one instance of the package.
+      const cjs = `./${path.basename(job.cjs)}`;
+      fs.mkdirSync(path.dirname(outfile), { recursive: true });
+      fs.writeFileSync(outfile, `export * from '${cjs}';\n`);
+      fs.writeFileSync(outfile.replace(/\.mjs$/, '.d.mts'), `export * from '${cjs}';\n`);
+      return;
+    }
+    default:
+      throw new Error(`unknown job kind ${job.kind}`);
+  }
+}
+
+/** JavaScript left in dist/ by an older build (tsc used to emit one .js per source file). */
+function cleanJs(dir) {
+  const dist = path.join(dir, 'dist');
+  if (!fs.existsSync(dist)) return;
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(m?js|m?js\.map|d\.mts)$/.test(e.name)) fs.rmSync(p);
+    }
+  };
+  walk(dist);
+}
+
+async function main() {
+  const only = process.argv.slice(2);
+  const dirs = fs.readdirSync(PACKAGES)
+    .map((name) => path.join(PACKAGES, name))
+    .filter((d) => fs.existsSync(path.join(d, 'package.json')))
+    .filter((d) => only.length === 0 || only.includes(path.basename(d)));
+  const jobs = dirs.flatMap(jobsFor);
+  for (const d of dirs) cleanJs(d);
+  const started = Date.now();
+  const failures = [];
+  await Promise.all(jobs.map((job) => runJob(job).catch((err) => failures.push(`${job.pkg} ${job.outfile}: ${err.message}`))));
+  if (failures.length) {
+    process.stderr.write(`bundle: ${failures.length} build(s) failed:\n${failures.join('\n')}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const missing = dirs.flatMap((d) => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8'));
+    const files = [...exportTargets(pkg.exports || {}), pkg.main, pkg.types, ...Object.values(pkg.bin || {})].filter(Boolean);
+    return files.filter((f) => !fs.existsSync(path.join(d, f))).map((f) => `${pkg.name}: ${f}`);
+  });
+  if (missing.length) {
+    process.stderr.write(`bundle: package.json names files the build did not make:\n  ${missing.join('\n  ')}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stderr.write(`bundle: ${jobs.length} file(s) for ${dirs.length} package(s) in ${Date.now() - started} ms\n`);
+}
+
+module.exports = { jobsFor, packageName, isBuiltin, browserSourcesPlugins };
+if (require.main === module) main();

@@ -1,0 +1,13 @@
+/**
+ * The shared filesystem behaviour suite (the one every backend runs under jest) in Chromium, on the in-memory
+ * backend and its clone, and on the browser storage backends (see fs-browser.page.ts for those).
+ */
+import { installGlobals, runAndReport } from '../harness';
+import { MemoryFileSystem } from '@vos/fs-memory';
+import { describeFileSystemBehaviour } from '../../fs-behaviour/suite';
+
+installGlobals();
+describeFileSystemBehaviour('MemoryFileSystem', () => ({ fs: new MemoryFileSystem() }));
+describeFileSystemBehaviour('MemoryFileSystem (clone)', () => ({ fs: new MemoryFileSystem().clone() }));
+
+runAndReport();
