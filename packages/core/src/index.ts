@@ -21,6 +21,7 @@ export const errnoName = errnoNameFn;
 export const newFileStat = newFileStatFn;
 export const utf8Length = utf8LengthFn;
 export * from './tokens';
+export { escapeText, escapeBracketed, quoteText } from './escape';
 export { ProcExit, WasiNotStartedError } from './errors';
 export { GuestMemory, type MemoryLike } from './memory';
 export { FdTable, FdEntry, FdKind } from './fdtable';

@@ -1,3 +1,4 @@
+import { escapeBracketed, quoteText } from './escape';
 import {
   Advice, Clockid, Fdflags, Fstflags, Lookupflags, Oflags, Riflags, Rights, RIGHTS_ALL, Sdflags, UnstableWhence, Whence,
 } from './abi/constants';
@@ -282,7 +283,7 @@ function outName(param: string): string {
 
 function formatFd(target: TraceTarget, fd: number): string {
   const what = target.describeFd(fd);
-  return what === '' ? String(fd) : `${fd}<${what}>`;
+  return what === '' ? String(fd) : `${fd}<${escapeBracketed(what)}>`; // a guest names its files
 }
 
 function formatEnum(table: Record<string, number>, v: number): string {
@@ -332,7 +333,7 @@ function readString(mem: GuestMemory, ptr: number, len: number): string {
 /** Valid UTF-8 is shown as text (JSON-escaped); anything else byte by byte, with `\xNN` for what is not ASCII. */
 function quote(mem: GuestMemory, ptr: number, len: number): string {
   const text = mem.readUtf8(ptr, len);
-  if (text !== null) return JSON.stringify(text);
+  if (text !== null) return quoteText(text); // JSON, with C1, bidi and invisible characters escaped too
   let s = '"';
   for (let i = 0; i < len; i++) {
     const b = mem.u8[ptr + i];

@@ -48,6 +48,13 @@ export interface NodeFileSystemOptions {
    * the path-based fallback; it exists so tests can exercise that mode on Linux.
    */
   readonly useProcFd?: boolean;
+  /**
+   * Let the guest create symlinks whose targets point outside this directory (default false). Such a link is
+   * harmless to the guest (the walker never follows it out) but not to the host's own users and tools, which
+   * would: by default creating one is EPERM, and so is moving or linking a symlink to where its target would
+   * point outside. Absolute targets are refused by the core (ENOTCAPABLE) either way.
+   */
+  readonly allowOutsideSymlinks?: boolean;
 }
 
 /**
@@ -79,6 +86,7 @@ export class NodeFileSystem implements FileSystem {
   private readonly rootErrno: Errno;
   /** Bumped by every operation that can change a directory's entries (invalidates cached listings). */
   private generation = 0;
+  private readonly allowOutsideSymlinks: boolean;
   private readonly listings = new Map<string, { generation: number; ctimeNs: bigint; entries: DirEntry[] }>();
 
   constructor(hostPath: string, options: NodeFileSystemOptions = {}) {
@@ -92,6 +100,7 @@ export class NodeFileSystem implements FileSystem {
     this.rootPath = root;
     this.rootErrno = rootErrno;
     this.usesProcFd = root !== null && options.useProcFd !== false && procFdWorks(root);
+    this.allowOutsideSymlinks = options.allowOutsideSymlinks === true;
   }
 
   /** ENOENT/ENOTDIR/EACCES when the root cannot be opened (the errno of resolving it at construction first). */
@@ -277,6 +286,7 @@ export class NodeFileSystem implements FileSystem {
     if (bad) return bad;
     if (name === '.') return Errno.EXIST;
     if (target.includes('\0')) return Errno.INVAL;
+    if (!this.allowOutsideSymlinks && this.pointsOutside(target, dir as NodeDirHandle)) return Errno.PERM;
     try {
       fs.symlinkSync(target, (dir as NodeDirHandle).base + name);
       return Errno.SUCCESS;
@@ -350,11 +360,44 @@ export class NodeFileSystem implements FileSystem {
     if (bad) return bad;
     if (dotErrno !== Errno.SUCCESS) return dotErrno;
     try {
-      call((oldDir as NodeDirHandle).base + oldName, (newDir as NodeDirHandle).base + newName);
+      const from = (oldDir as NodeDirHandle).base + oldName;
+      // A symlink moved or linked higher up the tree could point outside from there (one that already did, the
+      // host planted: moving it adds nothing).
+      if (!this.allowOutsideSymlinks && newDir instanceof NodeDirHandle && newDir.owner instanceof NodeFileSystem) {
+        const st = fs.lstatSync(from);
+        if (st.isSymbolicLink()) {
+          const target = fs.readlinkSync(from, 'utf8');
+          if (newDir.owner.pointsOutside(target, newDir) && !this.pointsOutside(target, oldDir as NodeDirHandle)) return Errno.PERM;
+        }
+      }
+      call(from, (newDir as NodeDirHandle).base + newName);
       return Errno.SUCCESS;
     } catch (err) {
       return errnoFromHostError(err);
     }
+  }
+
+  /**
+   * Whether a symlink in `dir` with this target could lead outside the root: absolute, climbing (`..`) above the
+   * root from where `dir` is, or climbing after a name (`a/..`: if `a` is, or later becomes, a link, `..` climbs
+   * from wherever it points). Judged on the text, as the host's tools will read it.
+   */
+  private pointsOutside(target: string, dir: NodeDirHandle): boolean {
+    if (target.charCodeAt(0) === 0x2f) return true;
+    if (!target.includes('..')) return false;
+    const root = this.rootPath as string;
+    let depth = 0;
+    if (dir.path !== root) {
+      const below = dir.path.slice(root === '/' ? 1 : root.length + 1);
+      depth = below.split('/').length;
+    }
+    let named = false;
+    for (const c of target.split('/')) {
+      if (c === '' || c === '.') continue;
+      if (c !== '..') named = true;
+      else if (named || --depth < 0) return true;
+    }
+    return false;
   }
 
   /** Not followed (lutimes). Times are stored with µs precision; see `setTimesOfFd` for `null`. */
@@ -577,8 +620,8 @@ export class NodeFileSystem implements FileSystem {
   }
 }
 
-export function createNodeFileSystem(hostPath: string): FileSystem {
-  return new NodeFileSystem(hostPath);
+export function createNodeFileSystem(hostPath: string, options?: NodeFileSystemOptions): FileSystem {
+  return new NodeFileSystem(hostPath, options);
 }
 
 /**
