@@ -42,7 +42,26 @@ export interface RunOptions {
   readonly traceSummary: boolean;
   readonly diff: boolean;
   readonly invoke?: string;
+  /** `--limit NAME=N`, by limit name (see `LIMITS`). */
+  readonly limits: Readonly<Record<string, number>>;
+  /** `--allow-outside-symlinks`: guest symlinks on host directories may point outside them. */
+  readonly allowOutsideSymlinks: boolean;
 }
+
+/**
+ * The budgets `--limit NAME=N` sets: core limits (`limits` option of WASI) and the quota of every in-memory
+ * filesystem the command makes (the default /, --mem-dir, the upper layer of --overlay). docs/security.md.
+ */
+export const LIMITS = {
+  fds: 'maxFds',
+  symlinks: 'maxSymlinks',
+  'path-components': 'maxPathComponents',
+  'listing-entries': 'maxListingEntries',
+  'mem-bytes': 'maxBytes',
+  'mem-inodes': 'maxInodes',
+  'mem-file-size': 'maxFileSize',
+} as const;
+export type LimitName = keyof typeof LIMITS;
 
 export type Command =
   | { readonly kind: 'help' }
@@ -66,6 +85,8 @@ const OPTIONS: Readonly<Record<string, 'value' | 'optional' | 'flag'>> = {
   '--trace': 'optional',
   '--trace-summary': 'flag',
   '--invoke': 'value',
+  '--limit': 'value',
+  '--allow-outside-symlinks': 'flag',
   '--help': 'flag',
 };
 
@@ -102,10 +123,15 @@ interface Builder {
   traceSummary: boolean;
   diff: boolean;
   invoke?: string;
+  limits: Record<string, number>;
+  allowOutsideSymlinks: boolean;
 }
 
 function parseRun(argv: readonly string[]): Command {
-  const b: Builder = { mounts: [], env: [], inheritEnv: false, deterministic: false, traceSummary: false, diff: false };
+  const b: Builder = {
+    mounts: [], env: [], inheritEnv: false, deterministic: false, traceSummary: false, diff: false, limits: {},
+    allowOutsideSymlinks: false,
+  };
   let i = 0;
   for (; i < argv.length; i++) {
     const arg = argv[i];
@@ -184,7 +210,26 @@ function apply(b: Builder, name: string, value: string | undefined): void {
       if (value === '') throw new UsageError("option '--invoke' needs a function name");
       b.invoke = value!;
       return;
+    case '--limit': {
+      const [key, n] = parseLimit(value!);
+      b.limits[key] = n;
+      return;
+    }
+    case '--allow-outside-symlinks':
+      b.allowOutsideSymlinks = true;
+      return;
   }
+}
+
+/** `NAME=N`: a known limit and a positive integer, with an optional binary K, M or G suffix. */
+function parseLimit(value: string): [LimitName, number] {
+  const m = /^([a-z-]+)=(\d+)([KMG]?)$/.exec(value);
+  const names = Object.keys(LIMITS).join(', ');
+  if (m === null) throw new UsageError(`option '--limit ${value}': expected NAME=N (N an integer, optionally K, M or G; NAME one of ${names})`);
+  if (!(m[1] in LIMITS)) throw new UsageError(`option '--limit ${value}': unknown limit '${m[1]}' (one of ${names})`);
+  const n = Number(m[2]) * { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[3] as '' | 'K' | 'M' | 'G'];
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`option '--limit ${value}': must be a positive integer`);
+  return [m[1] as LimitName, n];
 }
 
 /** `ns` digits, or anything `toEpochNs` accepts as ISO 8601. */

@@ -1,14 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ContainerModule } from 'inversify';
-import { TOKENS, type FileSystem } from '@vos/core';
+import { TOKENS, type CoreLimits, type FileSystem } from '@vos/core';
 import { FakeClock } from '@vos/clock';
 import { SeededRandom } from '@vos/random';
 import { createStdio, type StdinSpec } from '@vos/stdio';
 import { createNodeFileSystem } from '@vos/fs-node';
-import { MemoryFileSystem } from '@vos/fs-memory';
+import { MemoryFileSystem, type MemoryQuota } from '@vos/fs-memory';
 import { OverlayFileSystem, ReadOnlyFileSystem } from '@vos/fs-overlay';
-import { UsageError, type MountSpec, type RunOptions } from './args';
+import { LIMITS, UsageError, type LimitName, type MountSpec, type RunOptions } from './args';
 import type { CliIo } from './io';
 
 /** An `--overlay` mount, kept so `--diff` can ask it what changed. */
@@ -25,6 +25,26 @@ export interface World {
   readonly mounts: Record<string, FileSystem>;
   readonly modules: ContainerModule[];
   readonly overlays: OverlayMount[];
+  /** The core budgets from `--limit` (WASI's `limits` option). */
+  readonly limits: Partial<CoreLimits>;
+}
+
+/** What the world's filesystems need from the options: the memory quota and the symlink policy. */
+interface FsPolicy {
+  readonly quota: MemoryQuota;
+  readonly allowOutsideSymlinks: boolean;
+}
+
+/** Splits `--limit` values into core limits and the memory quota. */
+function splitLimits(limits: Readonly<Record<string, number>>): { core: Partial<CoreLimits>; quota: MemoryQuota } {
+  const core: Record<string, number> = {};
+  const quota: Record<string, number> = {};
+  for (const [name, n] of Object.entries(limits)) {
+    const key = LIMITS[name as LimitName];
+    if (name.startsWith('mem-')) quota[key] = n;
+    else core[key] = n;
+  }
+  return { core, quota };
 }
 
 /**
@@ -35,9 +55,11 @@ export interface World {
 export function composeWorld(o: RunOptions, io: CliIo): World {
   const mounts: Record<string, FileSystem> = {};
   const overlays: OverlayMount[] = [];
-  if (!o.mounts.some((m) => m.guest === '/')) mounts['/'] = new MemoryFileSystem();
+  const { core, quota } = splitLimits(o.limits ?? {});
+  const policy: FsPolicy = { quota, allowOutsideSymlinks: o.allowOutsideSymlinks === true };
+  if (!o.mounts.some((m) => m.guest === '/')) mounts['/'] = new MemoryFileSystem({ quota });
   for (const m of o.mounts) {
-    const fs = openMount(m, io.cwd);
+    const fs = openMount(m, io.cwd, policy);
     mounts[m.guest] = fs;
     if (fs instanceof OverlayFileSystem) overlays.push({ guest: m.guest, fs });
   }
@@ -60,24 +82,29 @@ export function composeWorld(o: RunOptions, io: CliIo): World {
     }));
   }
 
-  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, modules, overlays };
+  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, modules, overlays, limits: core };
 }
 
-function openMount(m: MountSpec, cwd: string): FileSystem {
-  if (m.host === undefined) return new MemoryFileSystem();
+function openMount(m: MountSpec, cwd: string, policy: FsPolicy): FileSystem {
+  const { quota } = policy;
+  if (m.host === undefined) return new MemoryFileSystem({ quota });
   const host = resolve(cwd, m.host);
   checkDirectory(m, host);
   switch (m.kind) {
     case 'dir':
-      return createNodeFileSystem(host);
+      return createNodeFileSystem(host, { allowOutsideSymlinks: policy.allowOutsideSymlinks });
     case 'ro-dir':
       return new ReadOnlyFileSystem(createNodeFileSystem(host));
     case 'mem-dir':
       // A copy: the guest's changes stay in memory and the host directory is only read, once, here.
-      return MemoryFileSystem.fromHostDirectory(host);
+      try {
+        return MemoryFileSystem.fromHostDirectory(host, { quota });
+      } catch (err) {
+        throw new UsageError(`option '${m.written}': ${(err as Error).message}`);
+      }
     case 'overlay':
       // The lower is wrapped read-only as well: the overlay never writes it, and this makes that checkable.
-      return new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(host)), new MemoryFileSystem());
+      return new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(host)), new MemoryFileSystem({ quota }));
   }
 }
 

@@ -29,6 +29,14 @@ Time and randomness:
   --seed N                    random_get from a seeded generator (not cryptographic)
   --deterministic             --fake-clock plus --seed 0 (each can still be given)
 
+Budgets (docs/security.md; defaults protect the host):
+  --limit NAME=N              set one budget (repeatable; N may end in K, M or G):
+                                fds (16384), symlinks (40 per path), path-components (8192 per path),
+                                listing-entries (1M held by fd_readdir), and for every in-memory filesystem
+                                mem-bytes (512M), mem-inodes (262144), mem-file-size (4G)
+  --allow-outside-symlinks    let the guest make symlinks on --dir directories that point outside them
+                              (refused with EPERM by default: the host's own tools would follow them)
+
 Tracing:
   --trace[=FILE]              one line per syscall (to stderr, or to FILE)
   --trace-summary             a table of calls, errors and time per syscall at the end
