@@ -7,6 +7,7 @@
 #   bench/wasm/src/X.c   -> bench/wasm/bin/X.wasm   (if bench/wasm/src exists)
 #   examples/NAME/X.c    -> examples/NAME/X.wasm
 #   tests/cli/fixtures/X.{c,wat} -> tests/cli/fixtures/X.wasm
+#   tests/adversarial/src/X.{c,wat} -> tests/adversarial/bin/X.wasm   (the adversarial suite's guests)
 #
 # Output is deterministic: no timestamps, debug info stripped (it embeds build paths), names kept for traps.
 set -euo pipefail
@@ -38,6 +39,7 @@ build_dir() {
 }
 
 build_dir tests/wasm/src tests/wasm/bin
+build_dir tests/adversarial/src tests/adversarial/bin
 build_dir bench/wasm/src bench/wasm/bin
 for d in examples/*/; do build_dir "${d%/}" "${d%/}"; done
 # CLI test fixtures: wasm function names kept so trap stacks can be checked; plus one file that is not wasm.
