@@ -4,6 +4,7 @@
 // process's heap plus ArrayBuffer memory before and after, with garbage collected.
 const { MemoryFileSystem } = require('@vos/fs-memory');
 const { OpenFlags } = require('@vos/core');
+const { SystemClock } = require('@vos/clock');
 
 if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
 
@@ -30,7 +31,7 @@ function fill(fs, files, size) {
 
 function measure(label, files, size) {
   const before = used();
-  const fs = new MemoryFileSystem();
+  const fs = new MemoryFileSystem({ clock: new SystemClock() });
   fill(fs, files, size);
   const after = used();
   const total = after - before;

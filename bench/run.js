@@ -10,6 +10,7 @@
 //   BENCH_TMPDIR            where sample directories go (default /dev/shm, see lib/sandbox.js)
 //   BENCH_VOS_MODULE        module to load instead of '@vos/wasi'
 //   BENCH_VOS_FS=memory     serve vos's sandbox from @vos/fs-memory (node:wasi stays on the host directory)
+//   BENCH_COLD_SAMPLES      samples per host of each cold-start workload (default 31)
 //   BENCH_STRICT=1          exit 1 if vos ran and failed or missed a target
 // The table goes to stdout, progress to stderr, and the full result to bench/results/latest.json.
 const fs = require('node:fs');
@@ -19,6 +20,7 @@ const { WORKLOADS, wasmPath, helloIterations } = require('./lib/workloads');
 const { loadHost } = require('./lib/hosts');
 const { tmpRoot, createRunDir, removeRunDir } = require('./lib/sandbox');
 const { median, formatMs, formatTable } = require('./lib/stats');
+const { measureCold } = require('./lib/cold');
 
 const HOSTS = ['vos', 'node'];
 const HOST_LABEL = { vos: '@vos/wasi', node: 'node:wasi' };
@@ -90,6 +92,7 @@ function runSample(host, workload, timeoutMs, runDir, perHost) {
 
 function main() {
   const samples = positiveInt(process.env.BENCH_SAMPLES, 5, 'BENCH_SAMPLES');
+  const coldSamples = positiveInt(process.env.BENCH_COLD_SAMPLES, 31, 'BENCH_COLD_SAMPLES');
   const timeoutMs = positiveInt(process.env.BENCH_TIMEOUT_MS, 60000, 'BENCH_TIMEOUT_MS');
   const workloads = selectWorkloads(process.env.BENCH_ONLY);
   ensureWasm(workloads);
@@ -104,7 +107,7 @@ function main() {
   const runDir = createRunDir();
   let results;
   try {
-    results = workloads.map((w) => measureWorkload(w, { hosts, vos, samples, timeoutMs, runDir }));
+    results = workloads.map((w) => measureWorkload(w, { hosts, vos, samples, coldSamples, timeoutMs, runDir }));
   } finally {
     removeRunDir(runDir); // also whatever a crashed sample process could not clean up
   }
@@ -130,10 +133,14 @@ function main() {
 }
 
 /** All samples of one workload, alternating hosts; returns its entry in latest.json. */
-function measureWorkload(workload, { hosts, vos, samples, timeoutMs, runDir }) {
+function measureWorkload(workload, { hosts, vos, samples, coldSamples, timeoutMs, runDir }) {
   const perHost = Object.fromEntries(HOSTS.map((h) => [h, { samples: [], errors: [], crashes: [] }]));
   if (!vos.ok) perHost.vos.errors.push(vos.reason);
-  for (let i = 0; i < samples; i++) {
+  if (workload.kind === 'cold') {
+    samples = coldSamples;
+    measureCold(workload, wasmPath(workload), { hosts, samples, timeoutMs, perHost });
+  }
+  for (let i = 0; i < samples && workload.kind !== 'cold'; i++) {
     for (const host of hosts) {
       // Once a host has failed on this workload, further samples would only fail again (or time out).
       if (perHost[host].errors.length) continue;

@@ -89,6 +89,28 @@ const WORKLOADS = [
     stdout: 'null',
     target: 0.5,
   },
+  // Cold start (bench/lib/cold.js): a whole process, timed from spawn to exit, BENCH_COLD_SAMPLES samples.
+  {
+    name: 'cold_require',
+    wasm: 'hello',
+    description: "node script: require('@vos/wasi') and run hello world, vs the same with require('node:wasi')",
+    kind: 'cold',
+    target: 1.3,
+  },
+  {
+    name: 'cold_import',
+    wasm: 'hello',
+    description: "ES module: import('@vos/wasi') and run hello world, vs the same with import('node:wasi')",
+    kind: 'cold',
+    target: 1.3,
+  },
+  {
+    name: 'cold_cli',
+    wasm: 'hello',
+    description: 'vos run hello.wasm (the vos command), vs a node script running it with node:wasi',
+    kind: 'cold',
+    target: 1.3,
+  },
 ];
 
 function wasmPath(workload) {

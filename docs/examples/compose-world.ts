@@ -7,15 +7,16 @@ import { WASI } from '@vos/wasi';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { createNodeFileSystem } from '@vos/fs-node';
 import { OverlayFileSystem, ReadOnlyFileSystem } from '@vos/fs-overlay';
+import { SystemClock } from '@vos/clock';
 
 export function composeWorld(dataDir: string, projectDir: string, args: string[], stdout: number) {
-  const work = new OverlayFileSystem(createNodeFileSystem(projectDir), new MemoryFileSystem());
+  const work = new OverlayFileSystem(createNodeFileSystem(projectDir), new MemoryFileSystem({ clock: new SystemClock() }));
   const wasi = new WASI({
     version: 'preview1',
     args,
     stdout,
     mounts: {
-      '/': new MemoryFileSystem(),
+      '/': ({ clock }) => new MemoryFileSystem({ clock }),
       '/data': new ReadOnlyFileSystem(createNodeFileSystem(dataDir)),
       '/work': work,
       '/tmp': ({ clock }) => new MemoryFileSystem({ clock }),

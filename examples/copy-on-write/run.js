@@ -11,18 +11,19 @@ const { WASI } = require('@vos/wasi');
 const { MemoryFileSystem } = require('@vos/fs-memory');
 const { OverlayFileSystem, ReadOnlyFileSystem } = require('@vos/fs-overlay');
 const { createNodeFileSystem } = require('@vos/fs-node');
+const { SystemClock } = require('@vos/clock');
 
 const guest = path.join(__dirname, '../../tests/cli/fixtures/vostest.wasm');
 const project = path.join(__dirname, 'project');
 const before = fs.readFileSync(path.join(project, 'README.md'), 'utf8');
 
 // Lower: the project, read-only. Upper: memory, where every change lands.
-const overlay = new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(project)), new MemoryFileSystem());
+const overlay = new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(project)), new MemoryFileSystem({ clock: new SystemClock() }));
 const wasi = new WASI({
   version: 'preview1',
   args: ['vostest', 'write', '/project/README.md', '# rewritten by the guest',
     'rm', '/project/build.log', 'write', '/project/src/gen.c', '/* generated */', 'ls', '/project'],
-  mounts: { '/': new MemoryFileSystem(), '/project': overlay },
+  mounts: { '/': ({ clock }) => new MemoryFileSystem({ clock }), '/project': overlay },
 });
 const code = wasi.start(new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(guest)), wasi.getImportObject()));
 

@@ -9,6 +9,7 @@ const { Container } = require('inversify');
 const { TOKENS, WASI } = require('@vos/wasi');
 const { MemoryFileSystem } = require('@vos/fs-memory');
 const { createNodeFileSystem } = require('@vos/fs-node');
+const { SystemClock } = require('@vos/clock');
 
 /**
  * Our own clock: realtime starts at the "billennium" (10^9 s after the epoch, 2001-09-09T01:46:40Z) and only
@@ -37,7 +38,7 @@ const virtualTrees = {
 const container = new Container();
 container.bind(TOKENS.Clock).toConstantValue(new BillenniumClock());
 container.bind(TOKENS.HostDirectory).toConstantValue((hostPath) =>
-  hostPath.startsWith('virtual:') ? MemoryFileSystem.fromObject(virtualTrees[hostPath.slice(8)] ?? {}) : createNodeFileSystem(hostPath),
+  hostPath.startsWith('virtual:') ? MemoryFileSystem.fromObject(virtualTrees[hostPath.slice(8)] ?? {}, { clock: new SystemClock() }) : createNodeFileSystem(hostPath),
 );
 
 const guest = path.join(__dirname, '../../tests/cli/fixtures/vostest.wasm');

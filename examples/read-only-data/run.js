@@ -21,7 +21,7 @@ const wasi = new WASI({
     'rm', '/data/README.txt', // refused: EROFS
     'write', '/tmp-results.txt', 'fine', 'cat', '/tmp-results.txt'], // the in-memory root is writable
   mounts: {
-    '/': new MemoryFileSystem(),
+    '/': ({ clock }) => new MemoryFileSystem({ clock }), // stamped by the instance's clock
     '/data': new ReadOnlyFileSystem(createNodeFileSystem(data)),
   },
 });

@@ -20,7 +20,7 @@ function runAt(start: string): { code: number; stdout: string; clock: FakeClock 
     bind(TOKENS.Clock).toConstantValue(clock);
     bind(TOKENS.Stdio).toConstantValue(createStdio({ stdin: 'null', stdout: (chunk) => (stdout += decoder.decode(chunk, { stream: true })) }));
   });
-  const wasi = new WASI({ version: 'preview1', args: ['greeter'], mounts: { '/': new MemoryFileSystem() }, modules: [world] });
+  const wasi = new WASI({ version: 'preview1', args: ['greeter'], mounts: { '/': ({ clock }) => new MemoryFileSystem({ clock }) }, modules: [world] });
   const instance = new WebAssembly.Instance(greeter, wasi.getImportObject());
   const code = wasi.start(instance);
   return { code, stdout, clock };

@@ -14,7 +14,7 @@ const world = new ContainerModule(({ bind }) => {
   bind(TOKENS.Clock).toConstantValue(clock);
   bind(TOKENS.Stdio).toConstantValue(createStdio({ stdin: 'null', stdout: (chunk) => chunks.push(chunk) }));
 });
-const wasi = new WASI({ version: 'preview1', args: ['greeter'], mounts: { '/': new MemoryFileSystem() }, modules: [world] });
+const wasi = new WASI({ version: 'preview1', args: ['greeter'], mounts: { '/': ({ clock }) => new MemoryFileSystem({ clock }) }, modules: [world] });
 const greeter = new WebAssembly.Module(fs.readFileSync(path.join(__dirname, 'greeter.wasm')));
 const code = wasi.start(new WebAssembly.Instance(greeter, wasi.getImportObject()));
 process.stdout.write(`captured stdout:\n${Buffer.concat(chunks)}`);

@@ -9,15 +9,17 @@ const { CollectorSink } = require('@vos/stdio');
 const { MemoryFileSystem } = require('@vos/fs-memory');
 const { createNodeFileSystem } = require('@vos/fs-node');
 const { OverlayFileSystem, ReadOnlyFileSystem } = require('@vos/fs-overlay');
+const { SystemClock } = require('@vos/clock');
+const CLOCK = new SystemClock();
 
 const [backend, dir] = process.argv.slice(2);
 const module_ = new WebAssembly.Module(fs.readFileSync(path.join(__dirname, 'bin/adversary.wasm')));
 
 function mount() {
   switch (backend) {
-    case 'memory': return new MemoryFileSystem();
+    case 'memory': return new MemoryFileSystem({ clock: CLOCK });
     case 'host': return dir; // a host path: opened by vos itself (TOKENS.HostDirectory)
-    case 'overlay': return new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(dir)), new MemoryFileSystem());
+    case 'overlay': return new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(dir)), new MemoryFileSystem({ clock: CLOCK }));
     case 'read-only': return new ReadOnlyFileSystem(createNodeFileSystem(dir));
     default: throw new Error(`unknown backend ${backend}`);
   }

@@ -9,6 +9,8 @@ const { WASI } = require('@vos/wasi');
 const { MemoryFileSystem } = require('@vos/fs-memory');
 const { createNodeFileSystem } = require('@vos/fs-node');
 const { OverlayFileSystem, ReadOnlyFileSystem } = require('@vos/fs-overlay');
+const { SystemClock } = require('@vos/clock');
+const CLOCK = new SystemClock();
 
 const [backend, count, dir] = process.argv.slice(2);
 const n = Number(count);
@@ -17,10 +19,10 @@ const module_ = new WebAssembly.Module(fs.readFileSync(path.join(__dirname, 'bin
 function world() {
   switch (backend) {
     case 'host': return { options: { preopens: { '/w': dir } }, done() {} };
-    case 'memory': return { options: { mounts: { '/w': new MemoryFileSystem() }, mountPreopens: ['/w'] }, done() {} };
+    case 'memory': return { options: { mounts: { '/w': new MemoryFileSystem({ clock: CLOCK }) }, mountPreopens: ['/w'] }, done() {} };
     case 'read-only': return { options: { mounts: { '/w': new ReadOnlyFileSystem(createNodeFileSystem(dir)) }, mountPreopens: ['/w'] }, done() {} };
     case 'overlay': {
-      const ov = new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(dir)), new MemoryFileSystem());
+      const ov = new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(dir)), new MemoryFileSystem({ clock: CLOCK }));
       return { options: { mounts: { '/w': ov }, mountPreopens: ['/w'] }, done: () => ov.dispose() };
     }
     default: throw new Error(`unknown backend ${backend}`);

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { WASI } from '@vos/wasi';
 import { createNodeFileSystem } from '@vos/fs-node';
+import { SystemClock } from '@vos/clock';
 
 /** The vos-only `mounts` option: a namespace of backends, preopened at `/`, composed in one constructor call. */
 const hello = fs.readFileSync(path.join(__dirname, '../../examples/hello/hello.wasm'));
@@ -68,7 +69,7 @@ test('without a mount at /, the root is a fresh in-memory filesystem; factories 
 test('the same world composed in a container module (mountsModule), with other providers swapped alongside', () => {
   const { MemoryFileSystem } = require('@vos/fs-memory') as typeof import('@vos/fs-memory');
   const { mountsModule, deterministicModule } = require('@vos/wasi') as typeof import('@vos/wasi');
-  const box = new MemoryFileSystem();
+  const box = new MemoryFileSystem({ clock: new SystemClock() });
   const { code, out } = run({
     version: 'preview1',
     args: ['hello', '/sandbox'],

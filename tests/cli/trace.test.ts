@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TraceSummary, WASI } from '@vos/wasi';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { vos, VOSTEST } from './helpers';
+import { SystemClock } from '@vos/clock';
 
 const untimed = (s: string): string => s.replace(/ <[\d.]+µs>/g, '');
 
@@ -53,7 +54,7 @@ describe('the WASI trace option', () => {
   const Memory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory;
 
   function traced(trace: ConstructorParameters<typeof WASI>[0]['trace']): WASI {
-    const wasi = new WASI({ version: 'preview1', mounts: { '/': new MemoryFileSystem() }, trace });
+    const wasi = new WASI({ version: 'preview1', mounts: { '/': new MemoryFileSystem({ clock: new SystemClock() }) }, trace });
     wasi.finalizeBindings({ exports: {} }, { memory: new Memory({ initial: 1 }) });
     return wasi;
   }
@@ -92,7 +93,7 @@ describe('the WASI trace option', () => {
   });
 
   test('without trace the import functions are the plain ones (no wrapper)', () => {
-    const plain = new WASI({ version: 'preview1', mounts: { '/': new MemoryFileSystem() } }).wasiImport;
+    const plain = new WASI({ version: 'preview1', mounts: { '/': new MemoryFileSystem({ clock: new SystemClock() }) } }).wasiImport;
     expect(plain.fd_write.name).not.toBe('traced');
     expect(traced(() => {}).wasiImport.fd_write.name).toBe('traced');
   });

@@ -1,4 +1,4 @@
-import { Errno, PREVIEW1_FUNCTIONS, type Preview1Name } from '@vos/core';
+import { Errno, isPointer, PREVIEW1_FUNCTIONS, type Preview1Name } from '@vos/core';
 import { A, FILE_FD, VALID, clockSub, iov, openFileFd, type Arg } from './builders';
 import { makeCore, type CoreFixture } from './harness';
 
@@ -54,9 +54,8 @@ describe('every pointer argument out of bounds or wrapping is EFAULT, and nothin
   const size = 65536;
   const cases: [Preview1Name, number, string, number][] = [];
   for (const name of names) {
-    if (name.startsWith('sock_') || name === 'proc_raise') continue;
-    PREVIEW1_FUNCTIONS[name].forEach(([param, type], index) => {
-      if (type !== 'ptr') return;
+    PREVIEW1_FUNCTIONS[name].forEach(([param, kind], index) => {
+      if (!isPointer(kind)) return;
       for (const [label, ptr] of [['at the end', size], ['straddling the end', size - 1], ['-1', -1], ['2^31', 0x80000000 | 0]] as const) {
         cases.push([name, index, `${param} ${label}`, ptr]);
       }

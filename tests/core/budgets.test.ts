@@ -19,7 +19,7 @@ interface Fx {
   str(ptr: number, s: string): number;
 }
 
-function fixture(limits: Partial<CoreLimits> = {}, fs = new MemoryFileSystem()): Fx {
+function fixture(limits: Partial<CoreLimits> = {}, fs = new MemoryFileSystem({ clock: new FakeClock() })): Fx {
   const stream = new NullStream();
   const clock = new FakeClock();
   const core = new WasiCore({
@@ -75,7 +75,7 @@ describe('path budgets', () => {
   });
 
   test('a target planted by the host over 4095 bytes is ENAMETOOLONG when followed', () => {
-    const fs = new MemoryFileSystem();
+    const fs = new MemoryFileSystem({ clock: new FakeClock() });
     const ref = { value: null as unknown };
     fs.openRoot(ref as never);
     expect(fs.symlinkAt('a/'.repeat(3000), ref.value as never, 'big')).toBe(Errno.SUCCESS);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { PREVIEW1_FUNCTIONS, ProcExit, type ParamType, type Preview1Name } from '@vos/core';
+import { PREVIEW1_FUNCTIONS, ProcExit, type ParamKind, type Preview1Name } from '@vos/core';
 import { A, openFileFd, type Arg } from './builders';
 import { makeCore } from './harness';
 
@@ -12,14 +12,24 @@ import { makeCore } from './harness';
 const SIZE = 65536;
 const i32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
 const interesting = fc.constantFrom(A.OUT, A.LIST, A.STRS, A.PATH, A.PATH2, A.IOV, A.BUF, A.SUBS, A.EVENTS);
-const arbitraryFor: Record<ParamType, fc.Arbitrary<Arg>> = {
+const ptr = fc.oneof(interesting, fc.integer({ min: 0, max: SIZE + 16 }), fc.constantFrom(SIZE - 1, SIZE - 4, -1), i32);
+const small = fc.oneof(fc.integer({ min: 0, max: 64 }), i32);
+const u64 = fc.oneof(fc.bigInt({ min: 0n, max: 100n }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }));
+const arbitraryFor: Record<ParamKind, fc.Arbitrary<Arg>> = {
   fd: fc.oneof(fc.integer({ min: 0, max: 8 }), i32),
-  ptr: fc.oneof(interesting, fc.integer({ min: 0, max: SIZE + 16 }), fc.constantFrom(SIZE - 1, SIZE - 4, -1), i32),
+  out: ptr,
+  path: ptr,
+  buf: ptr,
+  iovs: ptr,
+  ciovs: ptr,
+  array: ptr,
+  ptr,
   len: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: SIZE }), fc.constantFrom(0x20000000, -1), i32),
   u32: fc.oneof(fc.integer({ min: 0, max: 8 }), i32),
-  u16: fc.oneof(fc.integer({ min: 0, max: 64 }), i32),
-  u8: fc.oneof(fc.integer({ min: 0, max: 8 }), i32),
-  u64: fc.oneof(fc.bigInt({ min: 0n, max: 100n }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
+  flags: small,
+  enum: fc.oneof(fc.integer({ min: 0, max: 8 }), i32),
+  u64,
+  rights: u64,
   i64: fc.oneof(fc.bigInt({ min: -100n, max: 100n }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
 };
 

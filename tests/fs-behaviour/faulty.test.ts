@@ -5,6 +5,7 @@ import { NodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { FaultyFileSystem } from '@vos/fs-overlay';
 import { describeFileSystemBehaviour } from './suite';
+import { SystemClock } from '@vos/clock';
 
 // With an empty plan a FaultyFileSystem must be indistinguishable from the backend it wraps.
 describeFileSystemBehaviour('FaultyFileSystem (empty plan) over NodeFileSystem', () => {
@@ -15,5 +16,5 @@ describeFileSystemBehaviour('FaultyFileSystem (empty plan) over NodeFileSystem',
 });
 
 describeFileSystemBehaviour('FaultyFileSystem (empty plan) over MemoryFileSystem', () => ({
-  fs: new FaultyFileSystem(new MemoryFileSystem(), { rules: [] }),
+  fs: new FaultyFileSystem(new MemoryFileSystem({ clock: new SystemClock() }), { rules: [] }),
 }));

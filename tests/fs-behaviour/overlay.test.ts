@@ -5,6 +5,7 @@ import { NodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { OverlayFileSystem } from '@vos/fs-overlay';
 import { describeFileSystemBehaviour } from './suite';
+import { SystemClock } from '@vos/clock';
 
 /** Two fresh host directories, `lower` and `upper`, under one temp dir. */
 function hostLayers(): { lower: string; upper: string; cleanup: () => void } {
@@ -23,9 +24,9 @@ describeFileSystemBehaviour('OverlayFileSystem: node upper over node lower', () 
 
 describeFileSystemBehaviour('OverlayFileSystem: memory upper over node lower', () => {
   const { lower, cleanup } = hostLayers();
-  return { fs: new OverlayFileSystem(new NodeFileSystem(lower), new MemoryFileSystem()), cleanup };
+  return { fs: new OverlayFileSystem(new NodeFileSystem(lower), new MemoryFileSystem({ clock: new SystemClock() })), cleanup };
 });
 
 describeFileSystemBehaviour('OverlayFileSystem: memory upper over memory lower', () => ({
-  fs: new OverlayFileSystem(new MemoryFileSystem(), new MemoryFileSystem()),
+  fs: new OverlayFileSystem(new MemoryFileSystem({ clock: new SystemClock() }), new MemoryFileSystem({ clock: new SystemClock() })),
 }));

@@ -5,6 +5,7 @@ import { NodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { ReadOnlyFileSystem } from '@vos/fs-overlay';
 import { describeFileSystemBehaviour } from './suite';
+import { SystemClock } from '@vos/clock';
 
 describeFileSystemBehaviour('ReadOnlyFileSystem over NodeFileSystem', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'vos-fs-readonly-'));
@@ -14,5 +15,5 @@ describeFileSystemBehaviour('ReadOnlyFileSystem over NodeFileSystem', () => {
 });
 
 describeFileSystemBehaviour('ReadOnlyFileSystem over MemoryFileSystem', () => ({
-  fs: new ReadOnlyFileSystem(new MemoryFileSystem()),
+  fs: new ReadOnlyFileSystem(new MemoryFileSystem({ clock: new SystemClock() })),
 }));

@@ -11,13 +11,14 @@ import { FaultyFileSystem, OverlayFileSystem, ReadOnlyFileSystem } from '@vos/fs
 import type { FileSystem } from '@vos/core';
 import { golden, runProgram, wasmPath } from '../helpers/run-wasi';
 import { CASES } from './cases';
+import { SystemClock } from '@vos/clock';
 
 const COMBINATIONS: Record<string, (sandbox: string) => FileSystem> = {
-  memory: () => new MemoryFileSystem(),
-  'overlay memory over node': (sandbox) => new OverlayFileSystem(createNodeFileSystem(sandbox), new MemoryFileSystem()),
-  'overlay memory over memory': () => new OverlayFileSystem(new MemoryFileSystem(), new MemoryFileSystem()),
-  'faulty (empty plan) over memory': () => new FaultyFileSystem(new MemoryFileSystem(), { rules: [] }),
-  'read-only over memory': () => new ReadOnlyFileSystem(new MemoryFileSystem()),
+  memory: () => new MemoryFileSystem({ clock: new SystemClock() }),
+  'overlay memory over node': (sandbox) => new OverlayFileSystem(createNodeFileSystem(sandbox), new MemoryFileSystem({ clock: new SystemClock() })),
+  'overlay memory over memory': () => new OverlayFileSystem(new MemoryFileSystem({ clock: new SystemClock() }), new MemoryFileSystem({ clock: new SystemClock() })),
+  'faulty (empty plan) over memory': () => new FaultyFileSystem(new MemoryFileSystem({ clock: new SystemClock() }), { rules: [] }),
+  'read-only over memory': () => new ReadOnlyFileSystem(new MemoryFileSystem({ clock: new SystemClock() })),
   'read-only over node': (sandbox) => new ReadOnlyFileSystem(createNodeFileSystem(sandbox)),
 };
 

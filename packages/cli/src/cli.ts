@@ -10,6 +10,8 @@ import { runCommand } from './run';
 export const USAGE_EXIT = 2;
 /** Exit status for a module vos cannot run. */
 export const MODULE_EXIT = 1;
+/** Exit status for a bug in vos itself (EX_SOFTWARE), told apart from a guest trap (134). */
+export const INTERNAL_EXIT = 70;
 
 /**
  * The `vos` command: parse, compose, run. Returns the exit status instead of exiting, and takes its streams
@@ -37,8 +39,17 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number {
       writeText(io.stderr, `vos: ${escapeText(err.message)}\n`);
       return MODULE_EXIT;
     }
-    throw err;
+    writeText(io.stderr, formatInternalError(err));
+    return INTERNAL_EXIT;
   }
+}
+
+/** An exception that is neither a usage mistake, nor a bad module, nor a guest trap: vos's own fault. */
+export function formatInternalError(err: unknown): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return `vos: internal error (a bug in vos, not in the guest): ${e.name}: ${e.message}\n` +
+    `${(e.stack ?? '').split('\n').slice(1, 11).join('\n')}\n` +
+    'Please report it with the command line that caused it.\n';
 }
 
 function version(): string {

@@ -1,28 +1,34 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ContainerModule } from 'inversify';
-import { TOKENS, type CoreLimits, type FileSystem } from '@vos/core';
+import { TOKENS, type Clock, type CoreLimits, type FileSystem } from '@vos/core';
 import { FakeClock } from '@vos/clock';
 import { SeededRandom } from '@vos/random';
 import { createStdio, type StdinSpec } from '@vos/stdio';
 import { createNodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem, type MemoryQuota } from '@vos/fs-memory';
 import { OverlayFileSystem, ReadOnlyFileSystem } from '@vos/fs-overlay';
+import type { MountSource } from '@vos/wasi';
 import { LIMITS, UsageError, type LimitName, type MountSpec, type RunOptions } from './args';
 import type { CliIo } from './io';
 
-/** An `--overlay` mount, kept so `--diff` can ask it what changed. */
+/** An `--overlay` mount, kept so `--diff` can ask it what changed (`fs` is set when the WASI composes it). */
 export interface OverlayMount {
   readonly guest: string;
-  readonly fs: OverlayFileSystem;
+  fs: OverlayFileSystem | null;
 }
 
 /** Everything a `WASI` needs, built from the options: the composition root of the command. */
 export interface World {
   readonly args: string[];
   readonly env: Record<string, string>;
-  /** Guest path -> filesystem; always has `/`. */
-  readonly mounts: Record<string, FileSystem>;
+  /**
+   * Guest path -> filesystem, or a factory given the instance's clock: every filesystem that stamps times
+   * (in-memory ones, overlay uppers) is made by a factory, so `--fake-clock` drives the times the guest sees.
+   */
+  readonly mounts: Record<string, MountSource>;
+  /** Namespace directories to preopen: `/` by default; with `--no-root`, each mount. */
+  readonly preopens: string[];
   readonly modules: ContainerModule[];
   readonly overlays: OverlayMount[];
   /** The core budgets from `--limit` (WASI's `limits` option). */
@@ -53,20 +59,27 @@ function splitLimits(limits: Readonly<Record<string, number>>): { core: Partial<
  * directory is a `UsageError` naming the option, before anything runs.
  */
 export function composeWorld(o: RunOptions, io: CliIo): World {
-  const mounts: Record<string, FileSystem> = {};
+  const mounts: Record<string, MountSource> = {};
   const overlays: OverlayMount[] = [];
-  const { core, quota } = splitLimits(o.limits ?? {});
-  const policy: FsPolicy = { quota, allowOutsideSymlinks: o.allowOutsideSymlinks === true };
-  if (!o.mounts.some((m) => m.guest === '/')) mounts['/'] = new MemoryFileSystem({ quota });
+  const { core, quota } = splitLimits(o.limits);
+  const policy: FsPolicy = { quota, allowOutsideSymlinks: o.allowOutsideSymlinks };
+  const hasRoot = o.mounts.some((m) => m.guest === '/');
+  if (!hasRoot && !o.noRoot) mounts['/'] = memoryMount(quota);
   for (const m of o.mounts) {
-    const fs = openMount(m, io.cwd, policy);
-    mounts[m.guest] = fs;
-    if (fs instanceof OverlayFileSystem) overlays.push({ guest: m.guest, fs });
+    const overlay: OverlayMount | null = m.kind === 'overlay' ? { guest: m.guest, fs: null } : null;
+    if (overlay !== null) overlays.push(overlay);
+    mounts[m.guest] = openMount(m, io.cwd, overlay, policy);
   }
+  // With --no-root the namespace still has a root (the walker needs one) but the guest gets no fd for it.
+  const preopens = o.noRoot && !hasRoot ? o.mounts.map((m) => m.guest) : ['/'];
 
   const env: Record<string, string> = {};
   if (o.inheritEnv) for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
-  for (const [k, v] of o.env) env[k] = v;
+  for (const [k, v] of o.env) {
+    // `--env NAME`: the host's value, or nothing when the host has none (wasmtime).
+    const value = v ?? io.env[k];
+    if (value !== undefined) env[k] = value;
+  }
 
   const modules = [stdioModule(o, io)];
   const clock = o.fakeClock ?? (o.deterministic ? true : undefined);
@@ -82,12 +95,17 @@ export function composeWorld(o: RunOptions, io: CliIo): World {
     }));
   }
 
-  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, modules, overlays, limits: core };
+  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, preopens, modules, overlays, limits: core };
 }
 
-function openMount(m: MountSpec, cwd: string, policy: FsPolicy): FileSystem {
+/** A fresh in-memory directory stamped by the instance's clock, with the run's quota. */
+function memoryMount(quota: MemoryQuota): (env: { readonly clock: Clock }) => FileSystem {
+  return ({ clock }) => new MemoryFileSystem({ clock, quota });
+}
+
+function openMount(m: MountSpec, cwd: string, overlay: OverlayMount | null, policy: FsPolicy): MountSource {
   const { quota } = policy;
-  if (m.host === undefined) return new MemoryFileSystem({ quota });
+  if (m.host === undefined) return memoryMount(quota);
   const host = resolve(cwd, m.host);
   checkDirectory(m, host);
   switch (m.kind) {
@@ -96,15 +114,15 @@ function openMount(m: MountSpec, cwd: string, policy: FsPolicy): FileSystem {
     case 'ro-dir':
       return new ReadOnlyFileSystem(createNodeFileSystem(host));
     case 'mem-dir':
-      // A copy: the guest's changes stay in memory and the host directory is only read, once, here.
-      try {
-        return MemoryFileSystem.fromHostDirectory(host, { quota });
-      } catch (err) {
-        throw new UsageError(`option '${m.written}': ${(err as Error).message}`);
-      }
+      // A copy: the guest's changes stay in memory and the host directory is only read, once, when composed.
+      return ({ clock }) => MemoryFileSystem.fromHostDirectory(host, { clock, quota });
     case 'overlay':
       // The lower is wrapped read-only as well: the overlay never writes it, and this makes that checkable.
-      return new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(host)), new MemoryFileSystem({ quota }));
+      return ({ clock }) => {
+        const fs = new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(host)), new MemoryFileSystem({ clock, quota }));
+        overlay!.fs = fs;
+        return fs;
+      };
   }
 }
 

@@ -3,14 +3,15 @@ import type { OverlayMount } from './compose';
 
 /**
  * `--diff`: what the guest did to each overlay, relative to the host directory under it, in the letters of
- * `git status --short` (A created, M modified, D deleted), one guest path per line, escaped (`\\n`, `\\u001b`...)
- * as `escapeText` does. A directory the guest
+ * `git status --short` (A created, M modified, D deleted), one guest path per line, escaped as `escapeText`
+ * does (`\\n`, `\\u001b`...). A directory the guest
  * created is listed with everything in it; a deleted one only once. A path replaced by another kind of file
  * shows as D then A.
  */
 export function formatDiff(overlays: readonly OverlayMount[]): string {
   let out = '';
   for (const { guest, fs } of overlays) {
+    if (fs === null) continue; // never composed (the run failed before the guest started)
     const { created, modified, deleted, truncated } = fs.changes();
     const total = created.length + modified.length + deleted.length;
     const head = escapeText(guest);

@@ -15,10 +15,12 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Relative host paths (module, mounts, --stdin, --trace files) are resolved against this. */
   readonly cwd: string;
+  /** This is the real process: relay SIGTERM so reports still print (see signals.ts). Tests leave it out. */
+  readonly signals?: boolean;
 }
 
 export function processIo(): CliIo {
-  return { stdout: 1, stderr: 2, stdin: 0, env: process.env, cwd: process.cwd() };
+  return { stdout: 1, stderr: 2, stdin: 0, env: process.env, cwd: process.cwd(), signals: true };
 }
 
 const encoder = new TextEncoder();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Script } from 'node:vm';
 import { ProcExit, WASI } from '@vos/wasi';
 import { escapeText } from '@vos/core';
 import { UsageError, type RunOptions } from './args';
@@ -7,10 +8,19 @@ import { composeWorld, hostErrorText } from './compose';
 import { formatDiff } from './diff';
 import { writeText, type CliIo } from './io';
 import { checkModule, ModuleError, Wasm, type CheckedModule, type WasmInstance } from './module';
+import { SigtermRelay } from './signals';
 import { openTrace } from './trace-output';
 
 /** Exit status of a run that trapped, as a process killed by SIGABRT (128 + 6), like wasmtime. */
 export const TRAP_EXIT = 134;
+/** Exit status after Ctrl-C (128 + SIGINT), once `--diff` and `--trace-summary` have been printed. */
+export const SIGINT_EXIT = 130;
+/** Exit status after SIGTERM (128 + 15), likewise. */
+export const SIGTERM_EXIT = 143;
+/** The largest guest exit code passed through as is (wasmtime): 126 and up mean things to a shell. */
+export const MAX_GUEST_EXIT = 125;
+/** Exit status when the guest asks for a code outside 0..125: a failure, never a wrapped-around success. */
+export const GUEST_EXIT_OUT_OF_RANGE = 1;
 /** Most wasm frames printed after a trap (a stack overflow has thousands). */
 const MAX_FRAMES = 20;
 
@@ -20,6 +30,17 @@ const MAX_FRAMES = 20;
  * starts (the caller prints them).
  */
 export function runCommand(o: RunOptions, io: CliIo): number {
+  // Only a real process with something to report on the way out needs SIGTERM relayed (it costs a thread,
+  // started first so that it boots while the module compiles).
+  const relay = io.signals === true && (o.diff || o.traceSummary || typeof o.trace === 'string') ? new SigtermRelay() : null;
+  try {
+    return runWith(o, io, relay);
+  } finally {
+    relay?.stop();
+  }
+}
+
+function runWith(o: RunOptions, io: CliIo, relay: SigtermRelay | null): number {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(resolve(io.cwd, o.module));
@@ -31,6 +52,7 @@ export function runCommand(o: RunOptions, io: CliIo): number {
 
   const world = composeWorld(o, io);
   const trace = openTrace(o, io);
+  relay?.waitReady(2000);
   let wasi: WASI | undefined;
   try {
     wasi = new WASI({
@@ -38,20 +60,31 @@ export function runCommand(o: RunOptions, io: CliIo): number {
       args: world.args,
       env: world.env,
       mounts: world.mounts,
+      mountPreopens: world.preopens,
       modules: world.modules,
       trace: trace.option,
       limits: world.limits,
     });
+    const instanceWasi = wasi;
     let code: number;
     // V8 keeps 10 frames by default; a trap report wants more of the wasm stack.
     const savedLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 100;
     try {
-      code = execute(wasi, checked, o, io);
+      code = interruptible(() => execute(instanceWasi, checked, o, io));
+      code = checkExitCode(code, io);
     } catch (err) {
       if (err instanceof ModuleError) throw err;
-      writeText(io.stderr, formatTrap(err));
-      code = TRAP_EXIT;
+      if (isInterrupt(err)) {
+        const term = relay?.sigterm === true;
+        writeText(io.stderr, `vos: interrupted (${term ? 'SIGTERM' : 'SIGINT'})\n`);
+        code = term ? SIGTERM_EXIT : SIGINT_EXIT;
+      } else if (isTrap(err)) {
+        writeText(io.stderr, formatTrap(err));
+        code = TRAP_EXIT;
+      } else {
+        throw err; // a bug in vos: main() reports it and exits 70
+      }
     } finally {
       Error.stackTraceLimit = savedLimit;
     }
@@ -59,11 +92,49 @@ export function runCommand(o: RunOptions, io: CliIo): number {
     return code;
   } finally {
     // Every host resource opened for the guest goes now (start() already closed the guest's own fds; an
-    // --invoke run, a failed construction and the overlays' layer roots are closed here).
+    // --invoke run, an interrupted one and the overlays' layer roots are closed here).
     wasi?.close();
-    for (const { fs } of world.overlays) fs.dispose();
+    for (const { fs } of world.overlays) fs?.dispose();
     trace.finish();
   }
+}
+
+/**
+ * Runs `fn` so that Ctrl-C stops it: node:vm's `breakOnSigint` terminates the running script (wasm loops,
+ * sleeps and all) and throws ERR_SCRIPT_EXECUTION_INTERRUPTED here, so the caller still prints `--diff` and
+ * the trace summary. SIGINT is the only signal Node can deliver while the guest holds the thread; see
+ * docs/cli.md for SIGTERM.
+ */
+function interruptible(fn: () => number): number {
+  // A context of its own holds just `run` (the function keeps its own realm: errors and wasm are ours).
+  return RUN_SCRIPT.runInNewContext({ run: fn }, { breakOnSigint: true }) as number;
+}
+const RUN_SCRIPT = new Script('run()', { filename: 'vos-run' });
+
+function isInterrupt(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+}
+
+/**
+ * What the guest did wrong, as opposed to a bug in vos: a wasm trap (RuntimeError), running out of stack
+ * (deep guest recursion), or an exception the guest threw and never caught.
+ */
+function isTrap(err: unknown): boolean {
+  if (err instanceof Wasm.RuntimeError) return true;
+  if (err instanceof RangeError && /Maximum call stack size exceeded/.test(err.message)) return true;
+  const exception = (globalThis as unknown as { WebAssembly: { Exception?: new (...a: never[]) => unknown } }).WebAssembly.Exception;
+  return exception !== undefined && err instanceof exception;
+}
+
+/**
+ * A guest exit code outside 0..125 is reported as a failure with one line saying what the guest asked for
+ * (wasmtime refuses such codes too): the OS would keep only the low 8 bits, so exit(256) would look like success.
+ */
+function checkExitCode(code: number, io: CliIo): number {
+  if (Number.isInteger(code) && code >= 0 && code <= MAX_GUEST_EXIT) return code;
+  const asked = typeof code === 'number' ? code >>> 0 : code;
+  writeText(io.stderr, `vos: the guest exited with code ${String(asked)}, outside 0..${MAX_GUEST_EXIT}: exit status ${GUEST_EXIT_OUT_OF_RANGE}\n`);
+  return GUEST_EXIT_OUT_OF_RANGE;
 }
 
 /** A command needs `_start`; `--invoke` needs the named export. Both need an exported memory. */

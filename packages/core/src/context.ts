@@ -1,5 +1,6 @@
 import { Errno } from './abi/errno';
 import type { AbiLayout } from './abi/layouts';
+import type { AdapterOptions } from './adapter';
 import { FdTable } from './fdtable';
 import { GuestMemory, utf8Encoder } from './memory';
 import { PathWalker, Resolution } from './walker';
@@ -31,6 +32,8 @@ export interface WasiCoreConfig {
   readonly maxFds?: number;
   /** Budgets of this world (see `CoreLimits`); each unset one keeps its default. */
   readonly limits?: Partial<CoreLimits>;
+  /** How the import objects are built (tests force the interpreted adapter with `{ interpretOnly: true }`). */
+  readonly adapter?: AdapterOptions;
 }
 
 /** NUL-terminated, concatenated UTF-8 strings and their offsets: what `args_get`/`environ_get` copy out. */
@@ -76,6 +79,8 @@ export class SyscallContext {
   readonly random: RandomSource;
   /** Gather buffer for writes of several iovecs to a stream (one host write instead of many). */
   scratch = new Uint8Array(0);
+  /** Total length of the iovec array the adapter checked last (what `fd_read`/`fd_write` transfer at most). */
+  iovTotal = 0;
 
   constructor(
     config: WasiCoreConfig,

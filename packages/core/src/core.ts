@@ -4,7 +4,7 @@ import { PREVIEW1_LAYOUT, UNSTABLE_LAYOUT } from './abi/layouts';
 import type { Preview1Syscalls, UnstableSyscalls } from './abi/functions';
 import { SyscallContext, type WasiCoreConfig } from './context';
 import { WasiNotStartedError } from './errors';
-import { FdEntry, FdKind } from './fdtable';
+import { directoryFd, FdKind, streamFd, type FdEntry } from './fdtable';
 import type { GuestMemory, MemoryLike } from './memory';
 import { preview1Imports } from './preview1';
 import { unstableImports } from './unstable';
@@ -20,7 +20,7 @@ export type WasiVersion = 'preview1' | 'unstable';
  */
 function streamEntry(stream: Stream, mode: number): FdEntry {
   const rights = (RIGHTS_TTY & ~(Rights.FD_READ | Rights.FD_WRITE)) | mode;
-  const entry = new FdEntry(FdKind.Stream, stream.filetype, rights, 0, 0, null, null, stream);
+  const entry = streamFd(stream, rights);
   entry.mode = mode;
   return entry;
 }
@@ -66,7 +66,7 @@ export class WasiCore {
       if (errno !== Errno.SUCCESS) throw new Error(`vos: cannot open preopen ${JSON.stringify(guestPath)}: ${errnoName(errno)}`);
       const handle = ref.value as FsHandle;
       ref.value = null;
-      if (fds.insert(new FdEntry(FdKind.Directory, Filetype.DIRECTORY, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, 0, fs, handle, null, guestPath)) < 0) {
+      if (fds.insert(directoryFd(RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, fs, handle, guestPath)) < 0) {
         fs.close(handle);
         throw new Error(`vos: more preopens than the fd limit (${fds.maxFds}) allows`);
       }
@@ -113,7 +113,7 @@ export class WasiCore {
       const fs = res.fs;
       res.release();
       if (errno !== Errno.SUCCESS) throw new Error(`vos: cannot preopen ${nsPath}: ${errnoName(errno)}`);
-      const entry = new FdEntry(FdKind.Directory, Filetype.DIRECTORY, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, 0, fs, ref.value as FsHandle, null, nsPath);
+      const entry = directoryFd(RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, fs, ref.value as FsHandle, nsPath);
       ref.value = null;
       entry.ns = ns;
       entry.nsPath = nsPath;
@@ -144,13 +144,13 @@ export class WasiCore {
   }
 
   get preview1(): Preview1Syscalls {
-    return (this.p1 ??= preview1Imports(this.p1Ctx));
+    return (this.p1 ??= preview1Imports(this.p1Ctx, this.config.adapter));
   }
 
   get unstable(): UnstableSyscalls {
     // One context per ABI, made on first use: they differ only in layout tables, and share memory and fds.
     this.unstableCtx ??= new SyscallContext(this.config, UNSTABLE_LAYOUT, this.onNotStarted, this.p1Ctx);
-    return (this.p0 ??= unstableImports(this.unstableCtx));
+    return (this.p0 ??= unstableImports(this.unstableCtx, this.config.adapter));
   }
 
   /** The import functions for `version`. */

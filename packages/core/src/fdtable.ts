@@ -8,7 +8,12 @@ import type { Namespace } from './namespace';
 export const FdKind = { File: 1, Directory: 2, Stream: 3 } as const;
 export type FdKind = (typeof FdKind)[keyof typeof FdKind];
 
-export class FdEntry {
+/**
+ * One open fd. At run time every fd is this one class (one object shape: the fd table's property reads stay
+ * monomorphic on the hot path); to the type checker an fd is one of `FileFd`, `DirectoryFd`, `StreamFd`, told
+ * apart by `kind`, so code that has checked the kind needs no casts.
+ */
+class FdRecord {
   /** File cursor for `File` entries; -1 means "at the end" (after an append), resolved lazily with fstat. */
   position = 0;
   /**
@@ -53,9 +58,9 @@ export class FdEntry {
    */
   describe(): string {
     let out = '';
-    for (let e: FdEntry | null = this; e !== null; e = e.openedFrom) {
+    for (let e: FdEntry | null = this as unknown as FdEntry; e !== null; e = e.openedFrom) {
       if (e.preopenPath !== null) return join(e.preopenPath, out);
-      if (e.openedFrom === null) return e === this ? '' : join(e.openedPath, out);
+      if (e.openedFrom === null) return e === (this as unknown) ? '' : join(e.openedPath, out);
       out = out === '' ? e.openedPath : join(e.openedPath, out);
       if (out.length > DESCRIBE_MAX) return '…' + out.slice(out.length - DESCRIBE_MAX);
     }
@@ -79,6 +84,42 @@ export class FdEntry {
     if (this.handle !== null && this.fs !== null) this.fs.close(this.handle);
     else if (this.stream !== null && this.stream.close) this.stream.close();
   }
+}
+
+type FdCommon = Omit<FdRecord, 'kind' | 'fs' | 'handle' | 'stream'>;
+/** A regular file (or any non-directory a filesystem opened): `fs` and `handle` are set. */
+export interface FileFd extends FdCommon {
+  readonly kind: typeof FdKind.File;
+  readonly fs: FileSystem;
+  readonly handle: FsHandle;
+  readonly stream: null;
+}
+/** A directory of a filesystem: `fs` and `handle` are set; `listing`, `ns` and `nsPath` are used. */
+export interface DirectoryFd extends FdCommon {
+  readonly kind: typeof FdKind.Directory;
+  readonly fs: FileSystem;
+  readonly handle: FsHandle;
+  readonly stream: null;
+}
+/** A stream provider (stdio): `stream` is set. */
+export interface StreamFd extends FdCommon {
+  readonly kind: typeof FdKind.Stream;
+  readonly fs: null;
+  readonly handle: null;
+  readonly stream: Stream;
+}
+export type FdEntry = FileFd | DirectoryFd | StreamFd;
+/** What the `file` fd kind of the ABI table accepts: anything but a directory. */
+export type NonDirectoryFd = FileFd | StreamFd;
+
+export function fileFd(filetype: Filetype, rightsBase: number, rightsInheriting: number, fdflags: number, fs: FileSystem, handle: FsHandle): FileFd {
+  return new FdRecord(FdKind.File, filetype, rightsBase, rightsInheriting, fdflags, fs, handle, null) as FileFd;
+}
+export function directoryFd(rightsBase: number, rightsInheriting: number, fs: FileSystem, handle: FsHandle, preopenPath: string | null = null): DirectoryFd {
+  return new FdRecord(FdKind.Directory, Filetype.DIRECTORY, rightsBase, rightsInheriting, 0, fs, handle, null, preopenPath) as DirectoryFd;
+}
+export function streamFd(stream: Stream, rightsBase: number): StreamFd {
+  return new FdRecord(FdKind.Stream, stream.filetype, rightsBase, 0, 0, null, null, stream) as StreamFd;
 }
 
 const MODE_RIGHTS = Rights.FD_READ | Rights.FD_WRITE;
@@ -156,6 +197,28 @@ export class FdTable {
   get(fd: number, rights: number): FdEntry | Errno {
     const entry = this.entries[fd];
     if (entry === undefined) return Errno.BADF;
+    const missing = rights & ~entry.rightsBase;
+    if (missing !== 0) return (missing & MODE_RIGHTS & ~entry.mode) !== 0 ? Errno.BADF : Errno.NOTCAPABLE;
+    return entry;
+  }
+
+  /** `get` for a `dir` parameter: a file is ENOTDIR (POSIX *at calls), a stream EBADF (not a filesystem fd). */
+  getDirectory(fd: number, rights: number): DirectoryFd | Errno {
+    const entry = this.entries[fd];
+    if (entry === undefined || entry.kind === FdKind.Stream) return Errno.BADF;
+    if (entry.kind !== FdKind.Directory) return Errno.NOTDIR;
+    return this.checkRights(entry, rights);
+  }
+
+  /** `get` for a `file` parameter: a directory is EBADF (wasmtime). */
+  getNonDirectory(fd: number, rights: number): NonDirectoryFd | Errno {
+    const entry = this.entries[fd];
+    if (entry === undefined || entry.kind === FdKind.Directory) return Errno.BADF;
+    return this.checkRights(entry, rights);
+  }
+
+  /** The rights check of `get`, for an entry already in hand (calls whose rights depend on their arguments). */
+  checkRights<E extends FdEntry>(entry: E, rights: number): E | Errno {
     const missing = rights & ~entry.rightsBase;
     if (missing !== 0) return (missing & MODE_RIGHTS & ~entry.mode) !== 0 ? Errno.BADF : Errno.NOTCAPABLE;
     return entry;

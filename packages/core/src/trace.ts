@@ -1,9 +1,11 @@
 import { escapeBracketed, quoteText } from './escape';
-import {
-  Advice, Clockid, Fdflags, Fstflags, Lookupflags, Oflags, Riflags, Rights, RIGHTS_ALL, Sdflags, UnstableWhence, Whence,
-} from './abi/constants';
+import { Fdflags, Filetype, Preopentype, Rights, RIGHTS_ALL } from './abi/constants';
 import { errnoName } from './abi/errno';
-import { PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, type Param } from './abi/functions';
+import { PREVIEW1_LAYOUT, UNSTABLE_LAYOUT } from './abi/layouts';
+import {
+  PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS, type BufSpec, type EnumSpec, type FlagsSpec, type OutSpec, type Param,
+} from './abi/functions';
+import { isI32 } from './adapter';
 import type { GuestMemory } from './memory';
 import type { WasiVersion } from './core';
 
@@ -122,7 +124,7 @@ export function traceImports<T extends object>(
   for (const [name, fn] of Object.entries(imports as Record<string, unknown>)) {
     const params = table[name];
     if (params === undefined || typeof fn !== 'function') continue;
-    const decoder = sink === null ? null : buildDecoder(name, params, target, version, preview);
+    const decoder = sink === null ? null : buildDecoder(params, target, version, preview);
     out[name] = function traced(this: unknown, ...args: unknown[]): unknown {
       const shown = decoder === null ? '' : decoder.before.map((f) => f(args)).join(', ');
       const t0 = now();
@@ -165,106 +167,88 @@ function describeError(err: unknown): string {
   return String(err);
 }
 
-// ---- argument decoding, built once per function from the ABI table ----
+// ---- argument decoding, built once per function from the ABI table, by parameter kind ----
 
-const LOOKUP = Lookupflags as Record<string, number>;
-const FDFLAGS = Fdflags as Record<string, number>;
-
-/** Flag/enum tables by parameter name; `flags` depends on the function (lookupflags or fdflags). */
-function flagTable(fn: string, param: string, version: WasiVersion): { table: Record<string, number>; enumLike: boolean } | null {
-  switch (param) {
-    case 'dirflags':
-    case 'old_flags':
-      return { table: LOOKUP, enumLike: false };
-    case 'flags':
-      return { table: fn.startsWith('path_') ? LOOKUP : FDFLAGS, enumLike: false };
-    case 'fdflags':
-      return { table: FDFLAGS, enumLike: false };
-    case 'oflags':
-      return { table: Oflags, enumLike: false };
-    case 'fst_flags':
-      return { table: Fstflags, enumLike: false };
-    case 'ri_flags':
-      return { table: Riflags, enumLike: false };
-    case 'how':
-      return { table: Sdflags, enumLike: false };
-    case 'whence':
-      return { table: version === 'preview1' ? Whence : UnstableWhence, enumLike: true };
-    case 'advice':
-      return { table: Advice, enumLike: true };
-    case 'id':
-      return { table: Clockid, enumLike: true };
-    default:
-      return null;
-  }
-}
-
-/** Out-parameters worth reading back: u32 counts, u64 times/offsets, and new fds. */
-const U32_OUTS = new Set([
-  'nread_out', 'nwritten_out', 'bufused_out', 'argc_out', 'argv_buf_size_out', 'count_out', 'buf_size_out',
-  'nevents_out', 'ro_datalen_out', 'so_datalen_out',
-]);
-const U64_OUTS = new Set(['time_out', 'resolution_out', 'newoffset_out', 'offset_out']);
-/** Pointer+length pairs that hold a path the guest passes in. */
-const PATH_PARAMS = new Set(['path', 'old_path', 'new_path']);
-/** Pointer+count pairs that hold an iovec array; the value says whether the data is the guest's to show. */
-const IOV_PARAMS: Record<string, boolean> = { iovs: true, si_data: true, ri_data: false };
-
-function buildDecoder(fn: string, params: readonly Param[], target: TraceTarget, version: WasiVersion, preview: number): Decoder {
+/**
+ * Formatters for each parameter, chosen by its kind and spec in the table (never by its name). A value of the
+ * wrong JS type (the adapter answers EINVAL for it) is shown as it came, so a wrong-signature call traces too.
+ */
+function buildDecoder(params: readonly Param[], target: TraceTarget, version: WasiVersion, preview: number): Decoder {
   const before: ArgFormatter[] = [];
   const after: OutFormatter[] = [];
   const mem = target.memory;
-  const writes = fn === 'fd_write' || fn === 'fd_pwrite' || fn === 'sock_send';
+  /** The iovec array a call fills (`iovs` kind), whose byte count the next u32 result is. */
+  let filled = -1;
   for (let i = 0; i < params.length; i++) {
-    const [name, type] = params[i];
-    const next = params[i + 1];
-    const hasLen = next !== undefined && next[0] === `${name}_len`;
-    if (hasLen && PATH_PARAMS.has(name) && fn !== 'fd_prestat_dir_name') {
-      const p = i;
-      before.push((a) => `${name}=${readString(mem, u32(a[p]), u32(a[p + 1]))}`);
-      i++;
-      continue;
-    }
-    if (hasLen && name === 'path' && fn === 'fd_prestat_dir_name') {
-      const p = i;
-      before.push((a) => `path=${hex(u32(a[p]))}, path_len=${u32(a[p + 1])}`);
-      after.push((a) => `path=${readString(mem, u32(a[p]), u32(a[p + 1]))}`);
-      i++;
-      continue;
-    }
-    if (hasLen && name in IOV_PARAMS) {
-      const p = i;
-      const showData = IOV_PARAMS[name] && writes;
-      before.push((a) => `${name}=${formatIovs(mem, u32(a[p]), u32(a[p + 1]), showData ? preview : -1)}`);
-      i++;
-      continue;
-    }
+    const [name, kind, spec] = params[i];
     const at = i;
-    if (type === 'fd') {
-      before.push((a) => `${name}=${formatFd(target, u32(a[at]))}`);
-      continue;
+    switch (kind) {
+      case 'path':
+        before.push((a) => (isI32(a[at]) && isI32(a[at + 1]) ? `${name}=${readString(mem, u32(a[at]), u32(a[at + 1]))}` : `${name}=${raw(a[at])}, ${params[at + 1][0]}=${raw(a[at + 1])}`));
+        i++;
+        break;
+      case 'iovs':
+      case 'ciovs': {
+        // The data of a ciovec array is the guest's, shown before the call; an iovec array is filled by it.
+        const shown = kind === 'ciovs' ? preview : -1;
+        if (kind === 'iovs') filled = at;
+        before.push((a) => (isI32(a[at]) && isI32(a[at + 1]) ? `${name}=${formatIovs(mem, u32(a[at]), u32(a[at + 1]), shown)}` : `${name}=${raw(a[at])}, ${params[at + 1][0]}=${raw(a[at + 1])}`));
+        i++;
+        break;
+      }
+      case 'buf': {
+        const lenName = params[at + 1][0];
+        before.push((a) => `${name}=${hexOr(a[at])}, ${lenName}=${raw(a[at + 1])}`);
+        if (spec !== undefined && (spec as BufSpec).out === 'text') {
+          after.push((a) => `${name}=${readString(mem, u32(a[at]), u32(a[at + 1]))}`);
+        }
+        i++;
+        break;
+      }
+      case 'fd':
+        before.push((a) => `${name}=${isI32(a[at]) ? formatFd(target, u32(a[at])) : raw(a[at])}`);
+        break;
+      case 'rights':
+        before.push((a) => `${name}=${formatRights(a[at])}`);
+        break;
+      case 'flags': {
+        const names = (spec as FlagsSpec).names;
+        before.push((a) => `${name}=${isI32(a[at]) ? formatFlags(names, u32(a[at])) : raw(a[at])}`);
+        break;
+      }
+      case 'enum': {
+        const e = spec as EnumSpec;
+        const names = version === 'unstable' && e.unstableNames !== undefined ? e.unstableNames : e.names;
+        before.push((a) => `${name}=${isI32(a[at]) ? formatEnum(names, u32(a[at])) : raw(a[at])}`);
+        break;
+      }
+      case 'out': {
+        before.push((a) => `${name}=${hexOr(a[at])}`);
+        const shown = name.endsWith('_out') ? name.slice(0, -4) : name;
+        const size = (spec as OutSpec).size;
+        const struct = structFormatter(size, version, mem);
+        if (struct !== null) after.push((a) => struct(u32(a[at])));
+        else if (size === 'fd') after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `fd=${formatFd(target, Number(v))}`));
+        else if (size === 'u32' && filled >= 0) {
+          // The count and the first bytes read, from the iovecs the call filled.
+          const iovs = filled;
+          filled = -1;
+          after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `${shown}=${v}${readData(mem, u32(a[iovs]), u32(a[iovs + 1]), Math.min(Number(v), preview))}`));
+        } else if (size === 'u32') after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `${shown}=${v}`));
+        else if (size === 'u64') after.push((a) => readOut(mem, u32(a[at]), 8, (v) => `${shown}=${v}`));
+        break;
+      }
+      case 'array':
+      case 'ptr':
+        before.push((a) => `${name}=${hexOr(a[at])}`);
+        break;
+      case 'u64':
+      case 'i64':
+        before.push((a) => `${name}=${raw(a[at])}`);
+        break;
+      default: // u32, len
+        before.push((a) => `${name}=${isI32(a[at]) ? u32(a[at]) : raw(a[at])}`);
     }
-    if (name.startsWith('fs_rights_')) {
-      before.push((a) => `${name}=${formatRights(a[at] as bigint)}`);
-      continue;
-    }
-    const flags = flagTable(fn, name, version);
-    if (flags !== null) {
-      before.push((a) => `${name}=${flags.enumLike ? formatEnum(flags.table, u32(a[at])) : formatFlags(flags.table, u32(a[at]))}`);
-      continue;
-    }
-    if (type === 'ptr') {
-      before.push((a) => `${name}=${hex(u32(a[at]))}`);
-      if (name === 'fd_out') after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `fd=${formatFd(target, Number(v))}`));
-      else if (U32_OUTS.has(name)) after.push((a) => readOut(mem, u32(a[at]), 4, (v) => `${outName(name)}=${v}`));
-      else if (U64_OUTS.has(name)) after.push((a) => readOut(mem, u32(a[at]), 8, (v) => `${outName(name)}=${v}`));
-      continue;
-    }
-    if (type === 'u64' || type === 'i64') {
-      before.push((a) => `${name}=${String(a[at])}`);
-      continue;
-    }
-    before.push((a) => `${name}=${u32(a[at])}`);
   }
   return { before, after };
 }
@@ -273,12 +257,17 @@ function u32(v: unknown): number {
   return (v as number) >>> 0;
 }
 
-function hex(n: number): string {
-  return `0x${n.toString(16)}`;
+/** A value as it came, when it is not what the table declares (`undefined`, a bigint for an i32, NaN...). */
+function raw(v: unknown): string {
+  return typeof v === 'bigint' ? `${v}n` : String(v);
 }
 
-function outName(param: string): string {
-  return param.slice(0, -4);
+function hexOr(v: unknown): string {
+  return isI32(v) ? hex(u32(v)) : raw(v);
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
 }
 
 function formatFd(target: TraceTarget, fd: number): string {
@@ -286,12 +275,12 @@ function formatFd(target: TraceTarget, fd: number): string {
   return what === '' ? String(fd) : `${fd}<${escapeBracketed(what)}>`; // a guest names its files
 }
 
-function formatEnum(table: Record<string, number>, v: number): string {
+function formatEnum(table: Readonly<Record<string, number>>, v: number): string {
   for (const k in table) if (table[k] === v) return k;
   return String(v);
 }
 
-function formatFlags(table: Record<string, number>, v: number): string {
+function formatFlags(table: Readonly<Record<string, number>>, v: number): string {
   if (v === 0) return '0';
   const names: string[] = [];
   let rest = v;
@@ -310,8 +299,8 @@ const RIGHTS = Rights as Record<string, number>;
 const RIGHTS_ALL_BIG = BigInt(RIGHTS_ALL);
 
 /** Rights as names; a near-full set is shown as what it lacks (`ALL&~(FD_SEEK)`), as libc asks for nearly all. */
-function formatRights(v: bigint): string {
-  if (typeof v !== 'bigint') return String(v);
+function formatRights(v: unknown): string {
+  if (typeof v !== 'bigint') return raw(v);
   const defined = Number(v & RIGHTS_ALL_BIG);
   if (defined === RIGHTS_ALL) return 'ALL';
   const has: string[] = [];
@@ -350,14 +339,15 @@ function quote(mem: GuestMemory, ptr: number, len: number): string {
  */
 function formatIovs(mem: GuestMemory, ptr: number, count: number, preview: number): string {
   mem.refresh();
-  if (!mem.fits(ptr, count * 8)) return '<bad ptr>';
+  const I = PREVIEW1_LAYOUT.iovec;
+  if (!mem.fits(ptr, count * I.size)) return '<bad ptr>';
   const view = mem.view;
   let total = 0;
   const chunks: Uint8Array[] = [];
   let shown = 0;
   for (let k = 0; k < count; k++) {
-    const base = view.getUint32(ptr + k * 8, true);
-    const len = view.getUint32(ptr + k * 8 + 4, true);
+    const base = view.getUint32(ptr + k * I.size + I.buf, true);
+    const len = view.getUint32(ptr + k * I.size + I.len, true);
     if (!mem.fits(base, len)) return `${hex(ptr)}<bad ptr>`;
     total += len;
     if (preview > 0 && shown < preview && len > 0) {
@@ -384,6 +374,65 @@ function escapeBytes(bytes: Uint8Array): string {
     else s += `\\x${b.toString(16).padStart(2, '0')}`;
   }
   return s;
+}
+
+/**
+ * Formatters for the structs a call writes back (fdstat, prestat, filestat), as `field=value` lists in the
+ * ABI's own layout; null for a result that is not one of them.
+ */
+function structFormatter(size: OutSpec['size'], version: WasiVersion, mem: GuestMemory): ((ptr: number) => string | null) | null {
+  const L = version === 'preview1' ? PREVIEW1_LAYOUT : UNSTABLE_LAYOUT;
+  switch (size) {
+    case 'fdstat':
+      return (ptr) => {
+        mem.refresh();
+        if (!mem.fits(ptr, L.fdstat.size)) return null;
+        const v = mem.view;
+        return `filetype=${formatEnum(Filetype, v.getUint8(ptr + L.fdstat.filetype))}, ` +
+          `flags=${formatFlags(Fdflags, v.getUint16(ptr + L.fdstat.flags, true))}, ` +
+          `rights_base=${formatRights(v.getBigUint64(ptr + L.fdstat.rightsBase, true))}, ` +
+          `rights_inheriting=${formatRights(v.getBigUint64(ptr + L.fdstat.rightsInheriting, true))}`;
+      };
+    case 'prestat':
+      return (ptr) => {
+        mem.refresh();
+        if (!mem.fits(ptr, L.prestat.size)) return null;
+        const v = mem.view;
+        return `tag=${formatEnum(Preopentype, v.getUint8(ptr + L.prestat.tag))}, name_len=${v.getUint32(ptr + L.prestat.dirNameLen, true)}`;
+      };
+    case 'filestat':
+      return (ptr) => {
+        mem.refresh();
+        const F = L.filestat;
+        if (!mem.fits(ptr, F.size)) return null;
+        const v = mem.view;
+        const nlink = F.nlinkBytes === 8 ? v.getBigUint64(ptr + F.nlink, true) : v.getUint32(ptr + F.nlink, true);
+        return `dev=${v.getBigUint64(ptr + F.dev, true)}, ino=${v.getBigUint64(ptr + F.ino, true)}, ` +
+          `filetype=${formatEnum(Filetype, v.getUint8(ptr + F.filetype))}, nlink=${nlink}, ` +
+          `size=${v.getBigUint64(ptr + F.filesize, true)}, atim=${v.getBigUint64(ptr + F.atim, true)}, ` +
+          `mtim=${v.getBigUint64(ptr + F.mtim, true)}, ctim=${v.getBigUint64(ptr + F.ctim, true)}`;
+      };
+    default:
+      return null;
+  }
+}
+
+/** ` "..."`: the first `n` bytes the iovecs at `ptr` received, escaped ('' when none or out of bounds). */
+function readData(mem: GuestMemory, ptr: number, count: number, n: number): string {
+  mem.refresh();
+  const I = PREVIEW1_LAYOUT.iovec;
+  if (n <= 0 || !mem.fits(ptr, count * I.size)) return '';
+  const view = mem.view;
+  let data = '';
+  let left = n;
+  for (let k = 0; k < count && left > 0; k++) {
+    const base = view.getUint32(ptr + k * I.size + I.buf, true);
+    const len = Math.min(view.getUint32(ptr + k * I.size + I.len, true), left);
+    if (!mem.fits(base, len)) return '';
+    data += escapeBytes(mem.u8.subarray(base, base + len));
+    left -= len;
+  }
+  return ` "${data}"`;
 }
 
 /** Reads a u32 or u64 result the call wrote, or null when the pointer is outside memory (nothing to show). */

@@ -1,31 +1,33 @@
-import { Errno } from './abi/errno';
 import { UnstableWhence, Whence } from './abi/constants';
-import type { UnstableSyscalls } from './abi/functions';
+import { UNSTABLE_FUNCTIONS, type UnstableSyscalls } from './abi/functions';
+import { adaptImports, type AdapterOptions, type Impl } from './adapter';
 import type { SyscallContext } from './context';
-import { preview1Imports } from './preview1';
+import type { NonDirectoryFd } from './fdtable';
+import { PREVIEW1_IMPL } from './preview1';
+import { fd_seek } from './syscalls/fd';
+
+/** Snapshot 0's whence values (CUR 0, END 1, SET 2) as preview1's; the table has already refused anything above 2. */
+const WHENCE_TO_PREVIEW1: number[] = [];
+WHENCE_TO_PREVIEW1[UnstableWhence.CUR] = Whence.CUR;
+WHENCE_TO_PREVIEW1[UnstableWhence.END] = Whence.END;
+WHENCE_TO_PREVIEW1[UnstableWhence.SET] = Whence.SET;
 
 /**
  * `wasi_unstable` (snapshot 0) as a translation onto preview1, as wasmtime does. The ABI differences:
  * - `fd_seek` whence values are ordered CUR=0, END=1, SET=2 (preview1: SET, CUR, END): translated here;
  * - `filestat` has a u32 nlink (56 bytes) and `subscription_clock` an extra u64 `identifier` (56-byte
  *   subscriptions): both are layout data (`UNSTABLE_LAYOUT`) that the context of an unstable instance carries, so
- *   `fd_filestat_get`, `path_filestat_get` and `poll_oneoff` read and write the right shapes;
+ *   the adapter checks the right sizes and `fd_filestat_get`, `path_filestat_get` and `poll_oneoff` read and
+ *   write the right shapes;
  * - there is no `sock_accept`.
- * Everything else has the same signature and meaning.
+ * Everything else is preview1's implementation under the same table.
  */
-export function unstableImports(c: SyscallContext): UnstableSyscalls {
-  const p1 = preview1Imports(c);
-  const { sock_accept: _noSockAccept, ...same } = p1;
-  return {
-    ...same,
-    fd_seek: (fd, offset, whence, out) => {
-      const w = whence >>> 0;
-      const translated = w === UnstableWhence.SET ? Whence.SET : w === UnstableWhence.CUR ? Whence.CUR : w === UnstableWhence.END ? Whence.END : -1;
-      if (translated < 0) {
-        c.enter();
-        return Errno.INVAL;
-      }
-      return p1.fd_seek(fd, offset, translated, out);
-    },
-  };
+const UNSTABLE_IMPL = {
+  ...PREVIEW1_IMPL,
+  fd_seek: (ctx: SyscallContext, entry: NonDirectoryFd, offset: bigint, whence: number, out: number) =>
+    fd_seek(ctx, entry, offset, WHENCE_TO_PREVIEW1[whence], out),
+};
+
+export function unstableImports(c: SyscallContext, options?: AdapterOptions): UnstableSyscalls {
+  return adaptImports(UNSTABLE_FUNCTIONS, UNSTABLE_IMPL as unknown as Record<string, Impl>, c, options) as unknown as UnstableSyscalls;
 }

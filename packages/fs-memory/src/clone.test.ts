@@ -1,6 +1,7 @@
 import { Errno } from '@vos/core';
 import { MemoryFileSystem } from './index';
 import { CREATE, READ, WRITE, enc, expectErrno, FakeClock, Kit } from './testing/kit';
+import { SystemClock } from '@vos/clock';
 
 function original() {
   const clock = new FakeClock();
@@ -77,7 +78,7 @@ describe('clone', () => {
   });
 
   test('costs O(inodes): a 64 MB file is shared, not copied', () => {
-    const fs = new MemoryFileSystem();
+    const fs = new MemoryFileSystem({ clock: new SystemClock() });
     const k = new Kit(fs);
     const h = k.open(k.root, 'big', WRITE | CREATE);
     expectErrno(fs.truncate(h, 64 * 1024 * 1024), Errno.SUCCESS);

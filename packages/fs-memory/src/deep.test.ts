@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { Errno, type FsHandle, type Ref } from '@vos/core';
 import { MemoryFileSystem, type MemoryTree } from './index';
 import { CREATE, DIRECTORY, READ, WRITE, Kit } from './testing/kit';
+import { SystemClock } from '@vos/clock';
 
 // No recursion on depth (issue 9): a tree far deeper than any JS stack goes through every builder and exporter.
 
-const UNLIMITED = { quota: { maxBytes: Infinity, maxInodes: Infinity } };
+const CLOCK = new SystemClock();
+const UNLIMITED = { clock: CLOCK, quota: { maxBytes: Infinity, maxInodes: Infinity } };
 
 function deepObject(depth: number, name = 'd'): MemoryTree {
   const top: MemoryTree = {};
@@ -56,7 +58,7 @@ test('fromObject, toObject and clone of a tree 100,000 directories deep', () => 
 });
 
 test('the default inode quota stops a deep tree with ENOSPC, naming the path', () => {
-  expect(() => MemoryFileSystem.fromObject(deepObject(270_000))).toThrow(/^fromObject: (d\/)+d: NOSPC$/);
+  expect(() => MemoryFileSystem.fromObject(deepObject(270_000), { clock: CLOCK })).toThrow(/^fromObject: (d\/)+d: NOSPC$/);
 });
 
 describe('host directories', () => {
@@ -74,15 +76,15 @@ describe('host directories', () => {
     // trees are slow to make and remove on some filesystems).
     const DEPTH = 600;
     const name = 'directory-level';
-    const fs = MemoryFileSystem.fromObject(deepObject(DEPTH, name));
+    const fs = MemoryFileSystem.fromObject(deepObject(DEPTH, name), { clock: CLOCK });
     const out = join(tmp, 'out');
     fs.toHostDirectory(out);
-    const back = MemoryFileSystem.fromHostDirectory(out);
+    const back = MemoryFileSystem.fromHostDirectory(out, { clock: CLOCK });
     expect(depthOf(back.toObject({ text: true }), name)).toEqual({ depth: DEPTH, leaf: 'bottom' });
   });
 
   test('a sparse file is exported as a sparse file and imported back without a whole-file buffer', () => {
-    const fs = new MemoryFileSystem();
+    const fs = new MemoryFileSystem({ clock: CLOCK });
     const k = new Kit(fs);
     const h = k.open(k.root, 'sparse', READ | WRITE | CREATE);
     const SIZE = 64 * 1024 * 1024;
@@ -94,7 +96,7 @@ describe('host directories', () => {
     const st = hostFs.statSync(join(out, 'sparse'));
     expect(st.size).toBe(SIZE);
     expect(st.blocks * 512).toBeLessThan(1024 * 1024); // holes stayed holes
-    const back = MemoryFileSystem.fromHostDirectory(out);
+    const back = MemoryFileSystem.fromHostDirectory(out, { clock: CLOCK });
     const k2 = new Kit(back);
     const h2 = k2.open(k2.root, 'sparse', READ);
     const byte = new Uint8Array(2);
@@ -108,11 +110,11 @@ describe('host directories', () => {
     const fd = hostFs.openSync(join(src, 'huge'), 'w');
     hostFs.ftruncateSync(fd, 2 ** 40); // a terabyte of holes
     hostFs.closeSync(fd);
-    expect(() => MemoryFileSystem.fromHostDirectory(src)).toThrow('fromHostDirectory: huge: FBIG');
+    expect(() => MemoryFileSystem.fromHostDirectory(src, { clock: CLOCK })).toThrow('fromHostDirectory: huge: FBIG');
   });
 
   test('a failed export removes what it wrote and says so', () => {
-    const fs = MemoryFileSystem.fromObject({ a: { b: 'x' }, c: 'y', z: { deep: { er: 'z' } } });
+    const fs = MemoryFileSystem.fromObject({ a: { b: 'x' }, c: 'y', z: { deep: { er: 'z' } } }, { clock: CLOCK });
     const out = join(tmp, 'out');
     hostFs.mkdirSync(out);
     hostFs.writeFileSync(join(out, 'keep'), 'host');

@@ -1,16 +1,17 @@
 import { DECLINED, Errno, Filetype, newFileStat, type DirEntry, type FsHandle, type Ref } from '@vos/core';
 import { MemoryFileSystem } from './index';
 import { APPEND, CREATE, DIRECTORY, READ, TRUNC, WRITE, dec, enc, expectErrno, Kit } from './testing/kit';
+import { SystemClock } from '@vos/clock';
 
 function setup() {
-  const fs = new MemoryFileSystem();
+  const fs = new MemoryFileSystem({ clock: new SystemClock() });
   return { fs, k: new Kit(fs) };
 }
 
 describe('inodes and hard links', () => {
   test('inode numbers are per instance, stable and never reused by a rename', () => {
-    const a = new Kit(new MemoryFileSystem());
-    const b = new Kit(new MemoryFileSystem());
+    const a = new Kit(new MemoryFileSystem({ clock: new SystemClock() }));
+    const b = new Kit(new MemoryFileSystem({ clock: new SystemClock() }));
     expect(a.stat('.').ino).toBe(b.stat('.').ino); // no module-level counter
     a.write('f', 'x');
     const ino = a.stat('f').ino;
@@ -19,7 +20,7 @@ describe('inodes and hard links', () => {
     a.write('h', 'y');
     expect(a.stat('h').ino).not.toBe(ino);
     expect(a.stat('g').dev).toBe(1n);
-    expect(new Kit(new MemoryFileSystem({ dev: 7n })).stat('.').dev).toBe(7n);
+    expect(new Kit(new MemoryFileSystem({ clock: new SystemClock(), dev: 7n })).stat('.').dev).toBe(7n);
   });
 
   test('a hard link shares the inode and its data; nlink counts names', () => {

@@ -61,8 +61,12 @@ export interface MemoryQuota {
 }
 
 export interface MemoryFileSystemOptions {
-  /** Source of file timestamps: the core's Clock fits (only realtime, id 0, is read). Default: `Date.now()`. */
-  readonly clock?: { now(id: 0): bigint };
+  /**
+   * Source of every timestamp the filesystem stamps: the core's Clock fits (only realtime, id 0, is read).
+   * Required, with no wall-clock default, so a fake clock cannot be forgotten: give the instance's clock (a
+   * `WASI` mount factory `({ clock }) => new MemoryFileSystem({ clock })` gets it), or `new SystemClock()`.
+   */
+  readonly clock: { now(id: 0): bigint };
   readonly quota?: MemoryQuota;
   /**
    * Device id reported by `stat` (default 1). Give each instance mounted in one guest its own: inode numbers
@@ -81,8 +85,6 @@ export interface MemoryUsage {
   /** Capacity of the buffers behind those bytes (growth slack included; buffers shared with clones in full). */
   allocatedBytes: number;
 }
-
-const DATE_CLOCK = Object.freeze({ now: (): bigint => BigInt(Date.now()) * 1_000_000n });
 
 /**
  * A filesystem held in memory, with what a guest sees on a real disk: directories, regular files, symlinks,
@@ -111,9 +113,9 @@ export class MemoryFileSystem implements FileSystem {
   private usedBytes = 0;
   private metaBytes = 0;
 
-  constructor(options: MemoryFileSystemOptions = {}) {
+  constructor(options: MemoryFileSystemOptions) {
     this.options = options;
-    this.clock = options.clock ?? DATE_CLOCK;
+    this.clock = options.clock;
     this.dev = options.dev ?? 1n;
     const quota = options.quota;
     if (quota !== undefined && (quota === null || typeof quota !== 'object')) throw new TypeError('vos: MemoryFileSystem options.quota must be an object');
@@ -450,14 +452,14 @@ export class MemoryFileSystem implements FileSystem {
   // ---- beyond the contract ----
 
   /** A filesystem holding `tree` (shape documented in `tree.ts`). Throws if the tree breaks a quota or a name rule. */
-  static fromObject(tree: MemoryTree, options?: MemoryFileSystemOptions): MemoryFileSystem {
+  static fromObject(tree: MemoryTree, options: MemoryFileSystemOptions): MemoryFileSystem {
     const fs = new MemoryFileSystem(options);
     populateFromObject(fs, tree);
     return fs;
   }
 
   /** A filesystem holding a copy of host directory `hostPath` (see `host-tree.ts`). Throws on host errors. */
-  static fromHostDirectory(hostPath: string, options?: MemoryFileSystemOptions): MemoryFileSystem {
+  static fromHostDirectory(hostPath: string, options: MemoryFileSystemOptions): MemoryFileSystem {
     const fs = new MemoryFileSystem(options);
     populateFromHost(fs, hostPath);
     return fs;

@@ -4,11 +4,12 @@ import { DEFAULT_MEMORY_QUOTA, ENTRY_COST, MemoryFileSystem } from './index';
 /** What a one-letter name costs against maxBytes. */
 const E = ENTRY_COST + 1;
 import { APPEND, CREATE, READ, WRITE, expectErrno, Kit } from './testing/kit';
+import { SystemClock } from '@vos/clock';
 
 // Quotas are checked before anything changes: a refused call leaves size, contents and usage as they were.
 describe('quotas', () => {
   test('maxBytes: a write that would not fit is ENOSPC and writes nothing', () => {
-    const fs = new MemoryFileSystem({ quota: { maxBytes: 10 + 2 * E } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 + 2 * E } });
     const k = new Kit(fs);
     k.write('a', '123456');
     const h = k.open(k.root, 'b', READ | WRITE | CREATE);
@@ -25,7 +26,7 @@ describe('quotas', () => {
   });
 
   test('maxBytes: freed bytes (truncate, unlink) can be used again; sparse holes count', () => {
-    const fs = new MemoryFileSystem({ quota: { maxBytes: 10 + 2 * E } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 + 2 * E } });
     const k = new Kit(fs);
     const h = k.open(k.root, 'a', WRITE | CREATE);
     expect(fs.write(h, new Uint8Array(1), 0, 1, 9)).toBe(1);
@@ -40,7 +41,7 @@ describe('quotas', () => {
   });
 
   test('maxBytes: an unlinked file still open keeps its bytes until closed', () => {
-    const fs = new MemoryFileSystem({ quota: { maxBytes: 10 + E } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 + E } });
     const k = new Kit(fs);
     k.write('a', '0123456789');
     const h = k.open(k.root, 'a', READ);
@@ -52,7 +53,7 @@ describe('quotas', () => {
   });
 
   test('maxInodes: creating past the limit is ENOSPC (the root counts); hard links take no inode', () => {
-    const fs = new MemoryFileSystem({ quota: { maxInodes: 3 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxInodes: 3 } });
     const k = new Kit(fs);
     expectErrno(fs.mkdirAt(k.root, 'd'), Errno.SUCCESS);
     k.write('f', '');
@@ -66,7 +67,7 @@ describe('quotas', () => {
   });
 
   test('maxFileSize: growth past it is EFBIG (write, truncate, allocate), nothing written', () => {
-    const fs = new MemoryFileSystem({ quota: { maxFileSize: 8 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxFileSize: 8 } });
     const k = new Kit(fs);
     const h = k.open(k.root, 'f', READ | WRITE | CREATE | APPEND);
     expect(fs.write(h, new Uint8Array(6).fill(1), 0, 6, -1)).toBe(6);
@@ -81,7 +82,7 @@ describe('quotas', () => {
   });
 
   test('without a quota, the host limit on one buffer still answers EFBIG', () => {
-    const fs = new MemoryFileSystem();
+    const fs = new MemoryFileSystem({ clock: new SystemClock() });
     const k = new Kit(fs);
     const h = k.open(k.root, 'f', WRITE | CREATE);
     expect(fs.write(h, new Uint8Array(1), 0, 1, 2 ** 32)).toBe(-Errno.FBIG);
@@ -90,13 +91,13 @@ describe('quotas', () => {
   });
 
   test('fromObject beyond a quota throws, naming the path and errno', () => {
-    expect(() => MemoryFileSystem.fromObject({ a: '12345', b: '67890' }, { quota: { maxBytes: 2 * E + 8 } })).toThrow(
+    expect(() => MemoryFileSystem.fromObject({ a: '12345', b: '67890' }, { clock: new SystemClock(), quota: { maxBytes: 2 * E + 8 } })).toThrow(
       'fromObject: b: NOSPC',
     );
   });
 
   test('directory entries, hard links and symlink targets count against maxBytes', () => {
-    const fs = new MemoryFileSystem({ quota: { maxBytes: 3 * E + 10 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 3 * E + 10 } });
     const k = new Kit(fs);
     k.write('f', '');
     expectErrno(fs.linkAt(k.root, 'f', k.root, 'g'), Errno.SUCCESS);
@@ -117,14 +118,14 @@ describe('quotas', () => {
   });
 
   test('every filesystem has the default quota; Infinity lifts it; bad values throw naming the key', () => {
-    const fs = new MemoryFileSystem();
+    const fs = new MemoryFileSystem({ clock: new SystemClock() });
     const k = new Kit(fs);
     const h = k.open(k.root, 'f', WRITE | CREATE);
     expect(fs.write(h, new Uint8Array(1), 0, 1, DEFAULT_MEMORY_QUOTA.maxBytes)).toBe(-Errno.NOSPC);
     expect(fs['maxInodes']).toBe(262_144);
-    const big = new MemoryFileSystem({ quota: { maxBytes: Infinity } });
+    const big = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: Infinity } });
     expect(big['maxBytes']).toBe(Infinity);
-    expect(() => new MemoryFileSystem({ quota: { maxInodes: -1 } })).toThrow('quota.maxInodes');
-    expect(() => new MemoryFileSystem({ quota: { maxBytes: 'x' as never } })).toThrow('quota.maxBytes');
+    expect(() => new MemoryFileSystem({ clock: new SystemClock(), quota: { maxInodes: -1 } })).toThrow('quota.maxInodes');
+    expect(() => new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 'x' as never } })).toThrow('quota.maxBytes');
   });
 });

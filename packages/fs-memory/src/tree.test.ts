@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Errno, Filetype } from '@vos/core';
 import { isSymlinkEntry, MemoryFileSystem, type MemoryTree } from './index';
 import { expectErrno, FakeClock, Kit } from './testing/kit';
+import { SystemClock } from '@vos/clock';
 
 const SAMPLE: MemoryTree = {
   'a.txt': 'text',
@@ -16,7 +17,7 @@ const SAMPLE: MemoryTree = {
 
 describe('fromObject / toObject', () => {
   test('builds files, directories and symlinks', () => {
-    const fs = MemoryFileSystem.fromObject(SAMPLE);
+    const fs = MemoryFileSystem.fromObject(SAMPLE, { clock: new SystemClock() });
     const k = new Kit(fs);
     expect(k.read('a.txt')).toBe('text');
     expect(k.stat('bin').size).toBe(4n);
@@ -30,19 +31,19 @@ describe('fromObject / toObject', () => {
   });
 
   test('round trip: bytes by default, strings for UTF-8 files with { text: true }', () => {
-    const fs = MemoryFileSystem.fromObject(SAMPLE);
+    const fs = MemoryFileSystem.fromObject(SAMPLE, { clock: new SystemClock() });
     const bytes = fs.toObject();
     expect(bytes['a.txt']).toEqual(new TextEncoder().encode('text'));
-    expect(MemoryFileSystem.fromObject(bytes).toObject()).toEqual(bytes);
+    expect(MemoryFileSystem.fromObject(bytes, { clock: new SystemClock() }).toObject()).toEqual(bytes);
     const text = fs.toObject({ text: true });
     expect(text).toEqual(SAMPLE); // `bin` is not UTF-8, so it stays bytes
   });
 
   test('the ambiguous shape: a lone file named `symlink` is exported as bytes and round-trips', () => {
-    const fs = MemoryFileSystem.fromObject({ d: { symlink: new TextEncoder().encode('a file') } });
+    const fs = MemoryFileSystem.fromObject({ d: { symlink: new TextEncoder().encode('a file') } }, { clock: new SystemClock() });
     const exported = fs.toObject({ text: true });
     expect(isSymlinkEntry(exported.d)).toBe(false);
-    const back = new Kit(MemoryFileSystem.fromObject(exported));
+    const back = new Kit(MemoryFileSystem.fromObject(exported, { clock: new SystemClock() }));
     expect(back.stat('symlink', back.dir('d')).filetype).toBe(Filetype.REGULAR_FILE);
     expect(isSymlinkEntry({ symlink: 'x' })).toBe(true);
     expect(isSymlinkEntry({ symlink: 'x', other: 'y' })).toBe(false);
@@ -57,8 +58,8 @@ describe('fromObject / toObject', () => {
   });
 
   test('a bad entry or name throws', () => {
-    expect(() => MemoryFileSystem.fromObject({ f: 42 as unknown as string })).toThrow(TypeError);
-    expect(() => MemoryFileSystem.fromObject({ 'a/b': 'x' })).toThrow('fromObject: a/b: NOTCAPABLE');
+    expect(() => MemoryFileSystem.fromObject({ f: 42 as unknown as string }, { clock: new SystemClock() })).toThrow(TypeError);
+    expect(() => MemoryFileSystem.fromObject({ 'a/b': 'x' }, { clock: new SystemClock() })).toThrow('fromObject: a/b: NOTCAPABLE');
   });
 });
 
@@ -79,7 +80,7 @@ describe('fromHostDirectory / toHostDirectory', () => {
     utimesSync(join(src, 'a.txt'), 1_600_000_000, 1_600_000_001.5);
     utimesSync(join(src, 'dir', 'sub'), 1_500_000_000, 1_500_000_000);
 
-    const fs = MemoryFileSystem.fromHostDirectory(src);
+    const fs = MemoryFileSystem.fromHostDirectory(src, { clock: new SystemClock() });
     const k = new Kit(fs);
     expect(k.read('a.txt')).toBe('alpha');
     expect(k.stat('a.txt').nlink).toBe(2n);
@@ -101,18 +102,18 @@ describe('fromHostDirectory / toHostDirectory', () => {
     expect(lstatSync(join(out, 'dir', 'sub')).mtimeMs).toBe(1_500_000_000_000);
 
     // and back again: the same tree
-    expect(MemoryFileSystem.fromHostDirectory(out).toObject()).toEqual(fs.toObject());
+    expect(MemoryFileSystem.fromHostDirectory(out, { clock: new SystemClock() }).toObject()).toEqual(fs.toObject());
   });
 
   test('toHostDirectory refuses to overwrite an existing name', () => {
     const out = join(tmp, 'out');
     mkdirSync(out);
     writeFileSync(join(out, 'f'), 'host');
-    expect(() => MemoryFileSystem.fromObject({ f: 'memory' }).toHostDirectory(out)).toThrow(/EEXIST/);
+    expect(() => MemoryFileSystem.fromObject({ f: 'memory' }, { clock: new SystemClock() }).toHostDirectory(out)).toThrow(/EEXIST/);
     expect(readFileSync(join(out, 'f'), 'utf8')).toBe('host');
   });
 
   test('a missing host directory throws', () => {
-    expect(() => MemoryFileSystem.fromHostDirectory(join(tmp, 'missing'))).toThrow(/ENOENT/);
+    expect(() => MemoryFileSystem.fromHostDirectory(join(tmp, 'missing'), { clock: new SystemClock() })).toThrow(/ENOENT/);
   });
 });

@@ -1,13 +1,15 @@
 import { Errno, OpenFlags, type FileSystem, type FsHandle, type Ref } from '@vos/core';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { OverlayFileSystem } from './overlay-file-system';
+import { SystemClock } from '@vos/clock';
 
 // No recursion on guest-controlled depth (issue 9): copy-up, opaque-marking and changes() over a tree far deeper
 // than any JS stack, walked the way a guest walks it (one openat at a time, parents closed behind it).
 
 const { READ, WRITE, CREATE, DIRECTORY } = OpenFlags;
 const DEPTH = 20_000;
-const UNLIMITED = { quota: { maxBytes: Infinity, maxInodes: Infinity } };
+const CLOCK = new SystemClock();
+const UNLIMITED = { clock: CLOCK, quota: { maxBytes: Infinity, maxInodes: Infinity } };
 
 function open(fs: FileSystem, dir: FsHandle, name: string, flags = READ | DIRECTORY): FsHandle {
   const ref: Ref<FsHandle | null> = { value: null };
@@ -92,8 +94,8 @@ test(`renaming a ${DEPTH}-deep lower directory copies the tree up and makes it o
 });
 
 test('dispose releases the overlay’s own layer handles', () => {
-  const lower = new MemoryFileSystem();
-  const ov = new OverlayFileSystem(lower, new MemoryFileSystem());
+  const lower = new MemoryFileSystem({ clock: CLOCK });
+  const ov = new OverlayFileSystem(lower, new MemoryFileSystem({ clock: CLOCK }));
   const lowerRoot = (ov as unknown as { root: { lowerH: unknown } }).root;
   expect(lowerRoot.lowerH).not.toBeNull();
   ov.dispose();

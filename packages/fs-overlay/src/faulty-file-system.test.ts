@@ -2,11 +2,12 @@ import { Errno, OpenFlags, newFileStat, type FsHandle, type Ref } from '@vos/cor
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { FaultyFileSystem } from './faulty-file-system';
 import { globToRegExp, Mulberry32, type FaultPlan } from './fault-plan';
+import { SystemClock } from '@vos/clock';
 
 const { READ, WRITE, CREATE, DIRECTORY } = OpenFlags;
 
 function setup(plan: FaultPlan): { fs: FaultyFileSystem; inner: MemoryFileSystem; root: FsHandle } {
-  const inner = new MemoryFileSystem();
+  const inner = new MemoryFileSystem({ clock: new SystemClock() });
   const ref: Ref<FsHandle | null> = { value: null };
   inner.openRoot(ref);
   const r = ref.value as FsHandle;
@@ -111,7 +112,7 @@ describe('FaultyFileSystem', () => {
   });
 
   test('a bad plan is refused when the wrapper is built, never at call time', () => {
-    const inner = new MemoryFileSystem();
+    const inner = new MemoryFileSystem({ clock: new SystemClock() });
     expect(() => new FaultyFileSystem(inner, { rules: [{ op: 'statAt' }] })).toThrow(TypeError);
     expect(() => new FaultyFileSystem(inner, { rules: [{ op: 'statAt', errno: 0 }] })).toThrow(TypeError);
     expect(() => new FaultyFileSystem(inner, { rules: [{ op: 'nope' as never, errno: 5 }] })).toThrow(TypeError);

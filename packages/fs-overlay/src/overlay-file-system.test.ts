@@ -5,6 +5,7 @@ import { Errno, Filetype, newFileStat, OpenFlags, type DirEntry, type FileSystem
 import { NodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { OverlayFileSystem } from './overlay-file-system';
+import { SystemClock } from '@vos/clock';
 
 const { READ, WRITE, CREATE, TRUNC, DIRECTORY, APPEND } = OpenFlags;
 const enc = new TextEncoder();
@@ -28,7 +29,7 @@ function snapshot(dir: string): string[] {
 }
 
 describe.each([
-  ['memory upper', () => new MemoryFileSystem() as FileSystem],
+  ['memory upper', () => new MemoryFileSystem({ clock: new SystemClock() }) as FileSystem],
   ['node upper', (upperDir: string) => new NodeFileSystem(upperDir) as FileSystem],
 ])('OverlayFileSystem over a host lower, %s', (_label, makeUpper) => {
   let tmp: string;

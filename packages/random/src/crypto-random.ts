@@ -1,4 +1,3 @@
-import { randomFillSync } from 'node:crypto';
 import type { RandomSource } from '@vos/core';
 
 /**
@@ -13,6 +12,7 @@ const MAX_CHUNK = 1 << 30;
  */
 export class CryptoRandom implements RandomSource {
   fill(buf: Uint8Array, off: number, len: number): void {
+    const randomFillSync = (cryptoFill ??= loadCryptoFill());
     while (len > 0) {
       const n = len < MAX_CHUNK ? len : MAX_CHUNK;
       randomFillSync(buf, off, n);
@@ -20,4 +20,15 @@ export class CryptoRandom implements RandomSource {
       len -= n;
     }
   }
+}
+
+type Fill = (buf: Uint8Array, off: number, len: number) => unknown;
+
+/**
+ * node:crypto, loaded at the first `random_get`: loading it costs ~2 ms of every start (Node compiles its crypto
+ * internals), and many programs never ask for randomness.
+ */
+let cryptoFill: Fill | undefined;
+function loadCryptoFill(): Fill {
+  return (require('node:crypto') as { randomFillSync: Fill }).randomFillSync;
 }

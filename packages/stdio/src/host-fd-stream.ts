@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as tty from 'node:tty';
 import type { Stream } from '@vos/core';
 import type { FileStat } from '@vos/core';
 import { Filetype, READABLE_EOF, READABLE_UNKNOWN } from '@vos/core';
@@ -192,7 +191,7 @@ export class HostFdStream implements Stream {
     try {
       const st = fs.fstatSync(this.fd);
       this.state = OPEN;
-      if (tty.isatty(this.fd)) this.kind = Filetype.CHARACTER_DEVICE;
+      if (st.isCharacterDevice() && isatty(this.fd)) this.kind = Filetype.CHARACTER_DEVICE;
       else if (st.isFile()) this.kind = Filetype.REGULAR_FILE;
       else if (st.isDirectory()) this.kind = Filetype.DIRECTORY;
       else this.kind = Filetype.UNKNOWN;
@@ -201,4 +200,14 @@ export class HostFdStream implements Stream {
       this.kind = Filetype.UNKNOWN;
     }
   }
+}
+
+/**
+ * node:tty, loaded only to ask about a character device (only those can be terminals): loading it brings in
+ * node:net and costs milliseconds of every start, for runs whose stdio are pipes and files as much as for others.
+ */
+let ttyModule: { isatty(fd: number): boolean } | undefined;
+function isatty(fd: number): boolean {
+  ttyModule ??= require('node:tty') as { isatty(fd: number): boolean };
+  return ttyModule.isatty(fd);
 }

@@ -1,9 +1,10 @@
 import { Container, ContainerModule } from 'inversify';
-import { MemoryFileSystem } from '@vos/fs-memory';
 import { assertFileSystem, normalizeMountPath, TOKENS, type Clock, type FileSystem, type RandomSource, type Stdio, type Token, type WasiSettings } from '@vos/core';
 import { SystemClock } from '@vos/clock';
 import { CryptoRandom } from '@vos/random';
 import { openHostDirectory, openHostStdio } from './host';
+import { childContainer } from './inversify-interop';
+import { newMemoryRoot } from './memory-root';
 import { parseMounts, type MountSource, type ParsedOptions } from './options';
 
 /**
@@ -86,7 +87,7 @@ function composeMounts(
     if (typeof source === 'function') assertFileSystem(fs, `what the factory of options.mounts['${path}'] returned`);
     return { path, fs };
   });
-  if (!out.some((m) => normalizeMountPath(m.path) === '/')) out.unshift({ path: '/', fs: new MemoryFileSystem({ clock }) });
+  if (!out.some((m) => normalizeMountPath(m.path) === '/')) out.unshift({ path: '/', fs: newMemoryRoot(clock) });
   return out;
 }
 
@@ -151,14 +152,14 @@ export function composeProviders(
   if (container === undefined) {
     resolver = sharedContainer();
   } else {
-    resolver = new Container({ parent: container });
+    resolver = childContainer(container);
     resolver.bind(WASI_OPTIONS).toConstantValue(options);
     for (const [token, module] of defaultBindings) {
       if (!container.isBound(token)) resolver.loadSync(module);
     }
   }
   if (hasModules) {
-    resolver = new Container({ parent: resolver });
+    resolver = childContainer(resolver);
     resolver.loadSync(...modules);
   }
   const saved = composing;

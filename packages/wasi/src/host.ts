@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import { ERRNO_NAMES, Errno, HOST_CODE_TO_ERRNO, type FileSystem, type Stdio } from '@vos/core';
-import { createNodeFileSystem } from '@vos/fs-node';
 import { hostStdio } from '@vos/stdio';
 import { errUvwasiInit } from './errors';
 
@@ -49,7 +48,7 @@ export function openHostDirectory(hostPath: string): FileSystem {
   } catch (err) {
     throw uvwasiErrorFrom(err);
   }
-  return createNodeFileSystem(real);
+  return nodeFileSystems().createNodeFileSystem(real);
 }
 
 /** What a run gets when the options name no filesystem and no stdio (see host.browser.ts for a page's). */
@@ -63,6 +62,14 @@ export const PLATFORM_DEFAULTS = {
 /** `proc_exit` with `returnOnExit: false`: the host process ends with the guest's code. */
 export function exitHostProcess(code: number): never {
   process.exit(code);
+}
+
+/**
+ * @vos/fs-node, loaded at the first preopen: a run without host directories (an in-memory root, the CLI's
+ * default) does not pay for loading it (cold start, see docs/decisions.md).
+ */
+function nodeFileSystems(): typeof import('@vos/fs-node') {
+  return require('@vos/fs-node') as typeof import('@vos/fs-node');
 }
 
 function throwNotDir(): never {

@@ -4,6 +4,7 @@ import { CollectorSink, createStdio } from '@vos/stdio';
 import { deterministicModule } from './deterministic';
 import { exitHostProcess, PLATFORM_DEFAULTS } from './host';
 import { composeProviders } from './container';
+import { isContainer, isContainerModule } from './inversify-interop';
 import {
   errInvalidArgType,
   errMemoryNotWasmMemory,
@@ -74,13 +75,13 @@ export class WASI {
   constructor(options: WASIOptions = kEmptyOptions) {
     const parsed = parseOptions(options);
     const { container, modules } = options as WASIOptions;
-    if (container !== undefined && !(container instanceof Container)) {
+    if (container !== undefined && !isContainer(container)) {
       throw errInvalidArgType('options.container', 'Container', container);
     }
     if (modules !== undefined) {
       validateArray(modules, 'options.modules');
       for (const m of modules) {
-        if (!(m instanceof ContainerModule)) throw errInvalidArgType('options.modules[]', 'ContainerModule', m);
+        if (!isContainerModule(m)) throw errInvalidArgType('options.modules[]', 'ContainerModule', m);
       }
     }
 

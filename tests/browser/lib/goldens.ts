@@ -6,6 +6,7 @@
 import { WASI } from '@vos/wasi';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { CollectorSink } from '@vos/stdio';
+import type { Clock } from '@vos/core';
 import { CASES } from '../../programs/cases';
 
 export { CASES };
@@ -40,7 +41,7 @@ export async function runGoldenCase(index: number): Promise<GoldenRun> {
     version: o.version ?? 'preview1',
     args: o.args ?? [c.program],
     env: o.env ?? {},
-    mounts: { '/sandbox': new MemoryFileSystem() },
+    mounts: { '/sandbox': ({ clock }: { clock: Clock }) => new MemoryFileSystem({ clock }) },
     mountPreopens: ['/sandbox'],
     stdio: { stdin: o.stdin ?? '', stdout, stderr },
     returnOnExit: true,

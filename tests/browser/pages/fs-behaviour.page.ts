@@ -4,10 +4,11 @@
  */
 import { installGlobals, runAndReport } from '../harness';
 import { MemoryFileSystem } from '@vos/fs-memory';
+import { SystemClock } from '@vos/clock';
 import { describeFileSystemBehaviour } from '../../fs-behaviour/suite';
 
 installGlobals();
-describeFileSystemBehaviour('MemoryFileSystem', () => ({ fs: new MemoryFileSystem() }));
-describeFileSystemBehaviour('MemoryFileSystem (clone)', () => ({ fs: new MemoryFileSystem().clone() }));
+describeFileSystemBehaviour('MemoryFileSystem', () => ({ fs: new MemoryFileSystem({ clock: new SystemClock() }) }));
+describeFileSystemBehaviour('MemoryFileSystem (clone)', () => ({ fs: new MemoryFileSystem({ clock: new SystemClock() }).clone() }));
 
 runAndReport();

@@ -1,12 +1,12 @@
 import { Errno } from '../abi/errno';
 import type { StringBlock, SyscallContext } from '../context';
 
-/** args_get / environ_get: an array of pointers at `list`, the strings at `buf`. EFAULT if either doesn't fit. */
+/**
+ * args_get / environ_get: an array of pointers at `list`, the strings at `buf`. Their sizes are the instance's
+ * (what the sizes calls reported), so these two pointers are checked here: EFAULT if either doesn't fit.
+ */
 function copyOut(ctx: SyscallContext, block: StringBlock, list: number, buf: number): Errno {
-  ctx.enter();
   const mem = ctx.mem;
-  list >>>= 0;
-  buf >>>= 0;
   const n = block.offsets.length;
   if (!mem.fits(list, n * 4) || !mem.fits(buf, block.bytes.length)) return Errno.FAULT;
   for (let i = 0; i < n; i++) mem.view.setUint32(list + i * 4, (buf + block.offsets[i]) >>> 0, true);
@@ -15,13 +15,9 @@ function copyOut(ctx: SyscallContext, block: StringBlock, list: number, buf: num
 }
 
 function sizes(ctx: SyscallContext, block: StringBlock, countOut: number, sizeOut: number): Errno {
-  ctx.enter();
-  const mem = ctx.mem;
-  countOut >>>= 0;
-  sizeOut >>>= 0;
-  if (!mem.fits(countOut, 4) || !mem.fits(sizeOut, 4)) return Errno.FAULT;
-  mem.view.setUint32(countOut, block.offsets.length, true);
-  mem.view.setUint32(sizeOut, block.bytes.length, true);
+  const v = ctx.mem.view;
+  v.setUint32(countOut, block.offsets.length, true);
+  v.setUint32(sizeOut, block.bytes.length, true);
   return Errno.SUCCESS;
 }
 

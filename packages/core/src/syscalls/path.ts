@@ -1,32 +1,27 @@
 import { Errno } from '../abi/errno';
 import {
-  Fdflags, FDFLAGS_ALL, FSTFLAGS_ALL, Filetype, Lookupflags, LOOKUPFLAGS_ALL, Oflags, OFLAGS_ALL, Rights, RIGHTS_DIRECTORY,
-  RIGHTS_DIRECTORY_INHERITING, RIGHTS_REGULAR_FILE, rightsFromWire,
+  Fdflags, Filetype, Lookupflags, Oflags, Rights, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, RIGHTS_REGULAR_FILE,
 } from '../abi/constants';
 import type { SyscallContext } from '../context';
-import { FdEntry, FdKind } from '../fdtable';
-import { utf8Encoder } from '../memory';
+import { directoryFd, fileFd, type DirectoryFd, type FdEntry } from '../fdtable';
+import { utf8Encoder, utf8Length } from '../memory';
 import { OpenFlags, type FileSystem, type FsHandle, type Ref } from '../providers/fs';
 import type { Resolution } from '../walker';
 import type { Namespace } from '../namespace';
-import { directory, resolveTimes, writeFilestat } from './common';
+import { resolveTimes, writeFilestat } from './common';
 import { SYMLINK_TARGET_MAX } from '../limits';
 
 /**
- * Common prologue of every path call: the fd is a directory holding `rights`, the path is readable, valid UTF-8
- * without NUL, and the walker has resolved it up to its final component in `res`.
+ * Common prologue of every path call (the adapter has checked the directory fd and decoded the path): the
+ * walker resolves the path up to its final component in `res`.
  */
-function begin(ctx: SyscallContext, fd: number, rights: number, ptr: number, len: number, res: Resolution): Errno {
-  const entry = directory(ctx, fd >>> 0, rights);
-  if (typeof entry === 'number') return entry;
-  const path = ctx.readPath(ptr >>> 0, len >>> 0);
-  if (typeof path === 'number') return path;
-  const fs = entry.fs!;
+function begin(ctx: SyscallContext, dir: DirectoryFd, path: string, res: Resolution): Errno {
+  const fs = dir.fs;
   if (fs.revalidate !== undefined) {
-    const errno = fs.revalidate(entry.handle!);
+    const errno = fs.revalidate(dir.handle);
     if (errno !== Errno.SUCCESS) return errno;
   }
-  return ctx.walker.resolve(fs, entry.handle!, path, res, entry.ns, entry.nsPath);
+  return ctx.walker.resolve(fs, dir.handle, path, res, dir.ns, dir.nsPath);
 }
 
 /**
@@ -52,35 +47,24 @@ function finish(res: Resolution, errno: Errno): Errno {
 }
 
 export function path_open(
-  ctx: SyscallContext, fd: number, dirflags: number, path: number, pathLen: number, oflags: number,
-  rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdOut: number,
+  ctx: SyscallContext, dirEntry: DirectoryFd, dirflags: number, pathStr: string, oflags: number,
+  rightsBase: number, rightsInheriting: number, fdflags: number, fdOut: number,
 ): Errno {
-  ctx.enter();
-  dirflags >>>= 0;
-  oflags >>>= 0;
-  fdflags >>>= 0;
-  fdOut >>>= 0;
-  if (dirflags & ~LOOKUPFLAGS_ALL || oflags & ~OFLAGS_ALL || fdflags & ~FDFLAGS_ALL) return Errno.INVAL;
-  const dirEntry = directory(ctx, fd >>> 0, 0);
-  if (typeof dirEntry === 'number') return dirEntry;
-  let needed = Rights.PATH_OPEN;
+  let needed = 0;
   if (oflags & Oflags.CREAT) needed |= Rights.PATH_CREATE_FILE;
   if (oflags & Oflags.TRUNC) needed |= Rights.PATH_FILESTAT_SET_SIZE;
   if ((needed & ~dirEntry.rightsBase) !== 0) return Errno.NOTCAPABLE;
-  if (!ctx.mem.fits(fdOut, 4)) return Errno.FAULT;
   // Requested rights are narrowed to what the directory may hand down, never widened (wasmtime ignores the
   // request; uvwasi refuses it): asking for more than allowed is not an error, it just is not granted.
-  const base = rightsFromWire(rightsBase) & dirEntry.rightsInheriting;
-  const inheriting = rightsFromWire(rightsInheriting) & dirEntry.rightsInheriting;
+  const base = rightsBase & dirEntry.rightsInheriting;
+  const inheriting = rightsInheriting & dirEntry.rightsInheriting;
   const write = (base & WRITE_RIGHTS) !== 0;
   // What the guest asked for, before narrowing: a directory opened for writing is EISDIR (below) whatever the
   // directory may hand down, as wasmtime (which ignores rights) and Linux's open(O_DIRECTORY|O_WRONLY) answer.
-  const writeRequested = (rightsFromWire(rightsBase) & WRITE_RIGHTS) !== 0;
+  const writeRequested = (rightsBase & WRITE_RIGHTS) !== 0;
   const read = (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0 || !write;
-  const pathStr = ctx.readPath(path >>> 0, pathLen >>> 0);
-  if (typeof pathStr === 'number') return pathStr;
-  const fs = dirEntry.fs!;
-  let errno: Errno = fs.revalidate !== undefined ? fs.revalidate(dirEntry.handle!) : Errno.SUCCESS;
+  const fs = dirEntry.fs;
+  let errno: Errno = fs.revalidate !== undefined ? fs.revalidate(dirEntry.handle) : Errno.SUCCESS;
   if (errno !== Errno.SUCCESS) return errno;
 
   // With O_DIRECTORY (or a trailing slash) the directory is looked up read-only, so a missing path is ENOENT and a
@@ -99,14 +83,14 @@ export function path_open(
   const ns = dirEntry.ns;
   if (fs.openPath !== undefined && !(flags & (OpenFlags.CREATE | OpenFlags.TRUNC)) && (ns === null || !ns.hasMountsBelow(dirEntry.nsPath))) {
     // Plain paths (names only) may be opened by the backend in one step when it can vouch for them.
-    if (ctx.walker.openPlain(fs, dirEntry.handle!, pathStr, flags, ref) === Errno.SUCCESS) {
+    if (ctx.walker.openPlain(fs, dirEntry.handle, pathStr, flags, ref) === Errno.SUCCESS) {
       if (flags & OpenFlags.DIRECTORY && writeRequested) return refuseDirectory(fs, ref);
       return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut, null, '', dirEntry, pathStr);
     }
   }
 
   const res = ctx.resA;
-  errno = ctx.walker.resolve(fs, dirEntry.handle!, pathStr, res, ns, dirEntry.nsPath);
+  errno = ctx.walker.resolve(fs, dirEntry.handle, pathStr, res, ns, dirEntry.nsPath);
   if (errno !== Errno.SUCCESS) return errno;
   if (res.mustBeDir && oflags & Oflags.CREAT) return finish(res, Errno.ISDIR);
   const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
@@ -148,16 +132,20 @@ function install(
   const handle = ref.value as FsHandle;
   ref.value = null;
   const filetype = fs.typeOf(handle);
-  const entry: FdEntry = filetype === Filetype.DIRECTORY
-    ? new FdEntry(FdKind.Directory, Filetype.DIRECTORY, base & RIGHTS_DIRECTORY, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags & ~Fdflags.APPEND, fs, handle, null)
-    : new FdEntry(FdKind.File, filetype, base & RIGHTS_REGULAR_FILE, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags, fs, handle, null);
+  let entry: FdEntry;
+  if (filetype === Filetype.DIRECTORY) {
+    entry = directoryFd(base & RIGHTS_DIRECTORY, inheriting & RIGHTS_DIRECTORY_INHERITING, fs, handle);
+    entry.fdflags = fdflags & ~Fdflags.APPEND;
+    if (ns !== null) {
+      entry.ns = ns;
+      entry.nsPath = nsPath;
+    }
+  } else {
+    entry = fileFd(filetype, base & RIGHTS_REGULAR_FILE, inheriting & RIGHTS_DIRECTORY_INHERITING, fdflags, fs, handle);
+    entry.mode = mode;
+  }
   entry.openedFrom = from;
   entry.openedPath = path;
-  if (filetype !== Filetype.DIRECTORY) entry.mode = mode;
-  else if (ns !== null) {
-    entry.ns = ns;
-    entry.nsPath = nsPath;
-  }
   const newFd = ctx.fds.insert(entry);
   if (newFd < 0) {
     fs.close(handle);
@@ -167,16 +155,9 @@ function install(
   return Errno.SUCCESS;
 }
 
-export function path_filestat_get(ctx: SyscallContext, fd: number, flags: number, path: number, len: number, out: number): Errno {
-  ctx.enter();
-  flags >>>= 0;
-  out >>>= 0;
+export function path_filestat_get(ctx: SyscallContext, dir: DirectoryFd, flags: number, path: string, out: number): Errno {
   const res = ctx.resA;
-  if (flags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
-  const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_FILESTAT_GET);
-  if (typeof dirEntry === 'number') return dirEntry;
-  if (!ctx.mem.fits(out, ctx.layout.filestat.size)) return Errno.FAULT;
-  let errno = begin(ctx, fd, Rights.PATH_FILESTAT_GET, path, len, res);
+  let errno = begin(ctx, dir, path, res);
   if (errno !== Errno.SUCCESS) return errno;
   errno = statFinal(ctx, res, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
   res.release();
@@ -186,17 +167,12 @@ export function path_filestat_get(ctx: SyscallContext, fd: number, flags: number
 }
 
 export function path_filestat_set_times(
-  ctx: SyscallContext, fd: number, flags: number, path: number, len: number, atim: bigint, mtim: bigint, fst: number,
+  ctx: SyscallContext, dir: DirectoryFd, flags: number, path: string, atim: bigint, mtim: bigint, fst: number,
 ): Errno {
-  ctx.enter();
-  flags >>>= 0;
-  if (flags & ~LOOKUPFLAGS_ALL || (fst >>> 0) & ~FSTFLAGS_ALL) return Errno.INVAL;
-  const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_FILESTAT_SET_TIMES);
-  if (typeof dirEntry === 'number') return dirEntry;
   let errno = resolveTimes(ctx, atim, mtim, fst);
   if (errno !== Errno.SUCCESS) return errno;
   const res = ctx.resA;
-  errno = begin(ctx, fd, Rights.PATH_FILESTAT_SET_TIMES, path, len, res);
+  errno = begin(ctx, dir, path, res);
   if (errno !== Errno.SUCCESS) return errno;
   errno = statFinal(ctx, res, (flags & Lookupflags.SYMLINK_FOLLOW) !== 0);
   if (errno === Errno.SUCCESS && (ctx.atim !== null || ctx.mtim !== null)) {
@@ -205,29 +181,26 @@ export function path_filestat_set_times(
   return finish(res, errno);
 }
 
-export function path_create_directory(ctx: SyscallContext, fd: number, path: number, len: number): Errno {
-  ctx.enter();
+export function path_create_directory(ctx: SyscallContext, dir: DirectoryFd, path: string): Errno {
   const res = ctx.resA;
-  const errno = begin(ctx, fd, Rights.PATH_CREATE_DIRECTORY, path, len, res);
+  const errno = begin(ctx, dir, path, res);
   if (errno !== Errno.SUCCESS) return errno;
   if (res.name === '.') return finish(res, Errno.EXIST);
   return finish(res, res.fs.mkdirAt(res.dir, res.name));
 }
 
-export function path_remove_directory(ctx: SyscallContext, fd: number, path: number, len: number): Errno {
-  ctx.enter();
+export function path_remove_directory(ctx: SyscallContext, dir: DirectoryFd, path: string): Errno {
   const res = ctx.resA;
-  const errno = begin(ctx, fd, Rights.PATH_REMOVE_DIRECTORY, path, len, res);
+  const errno = begin(ctx, dir, path, res);
   if (errno !== Errno.SUCCESS) return errno;
   if (res.atMount) return finish(res, Errno.BUSY); // a mount point
   if (res.name === '.') return finish(res, Errno.INVAL); // rmdir(".") and "dir/.." (POSIX)
   return finish(res, res.fs.rmdirAt(res.dir, res.name));
 }
 
-export function path_unlink_file(ctx: SyscallContext, fd: number, path: number, len: number): Errno {
-  ctx.enter();
+export function path_unlink_file(ctx: SyscallContext, dir: DirectoryFd, path: string): Errno {
   const res = ctx.resA;
-  let errno = begin(ctx, fd, Rights.PATH_UNLINK_FILE, path, len, res);
+  let errno = begin(ctx, dir, path, res);
   if (errno !== Errno.SUCCESS) return errno;
   if (res.name === '.') return finish(res, Errno.ISDIR);
   if (res.mustBeDir) {
@@ -239,16 +212,9 @@ export function path_unlink_file(ctx: SyscallContext, fd: number, path: number, 
 }
 
 /** Truncates silently when the buffer is short (POSIX readlink; wasmtime's test suite expects this). */
-export function path_readlink(ctx: SyscallContext, fd: number, path: number, len: number, buf: number, bufLen: number, out: number): Errno {
-  ctx.enter();
-  buf >>>= 0;
-  bufLen >>>= 0;
-  out >>>= 0;
-  const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_READLINK);
-  if (typeof dirEntry === 'number') return dirEntry;
-  if (!ctx.mem.fits(buf, bufLen) || !ctx.mem.fits(out, 4)) return Errno.FAULT;
+export function path_readlink(ctx: SyscallContext, dir: DirectoryFd, path: string, buf: number, bufLen: number, out: number): Errno {
   const res = ctx.resA;
-  let errno = begin(ctx, fd, Rights.PATH_READLINK, path, len, res);
+  let errno = begin(ctx, dir, path, res);
   if (errno !== Errno.SUCCESS) return errno;
   if (res.mustBeDir || res.name === '.') {
     // "link/" resolves through the link to a directory, which is not a link.
@@ -269,15 +235,11 @@ export function path_readlink(ctx: SyscallContext, fd: number, path: number, len
  * The link text is stored as given, but absolute targets are refused (ENOTCAPABLE): the walker would never
  * follow them, and on a host directory they would point the host's own tools outside the sandbox.
  */
-export function path_symlink(ctx: SyscallContext, oldPath: number, oldLen: number, fd: number, newPath: number, newLen: number): Errno {
-  ctx.enter();
-  const dirEntry = directory(ctx, fd >>> 0, Rights.PATH_SYMLINK);
-  if (typeof dirEntry === 'number') return dirEntry;
-  const target = ctx.readPath(oldPath >>> 0, oldLen >>> 0);
-  if (typeof target === 'number') return target;
-  if (oldLen >>> 0 > SYMLINK_TARGET_MAX) return Errno.NAMETOOLONG;
+export function path_symlink(ctx: SyscallContext, target: string, dir: DirectoryFd, path: string): Errno {
+  // The adapter bounded the text at PATH_MAX; a link target is one byte shorter (Linux).
+  if (target.length > SYMLINK_TARGET_MAX / 3 && utf8Length(target) > SYMLINK_TARGET_MAX) return Errno.NAMETOOLONG;
   const res = ctx.resA;
-  let errno = begin(ctx, fd, Rights.PATH_SYMLINK, newPath, newLen, res);
+  let errno = begin(ctx, dir, path, res);
   if (errno !== Errno.SUCCESS) return errno;
   if (target.length === 0) return finish(res, Errno.NOENT);
   if (target.charCodeAt(0) === 0x2f) return finish(res, Errno.NOTCAPABLE);
@@ -290,31 +252,23 @@ export function path_symlink(ctx: SyscallContext, oldPath: number, oldLen: numbe
 }
 
 export function path_link(
-  ctx: SyscallContext, oldFd: number, oldFlags: number, oldPath: number, oldLen: number, newFd: number,
-  newPath: number, newLen: number,
+  ctx: SyscallContext, oldDir: DirectoryFd, oldFlags: number, oldPath: string, newDir: DirectoryFd, newPath: string,
 ): Errno {
-  ctx.enter();
-  oldFlags >>>= 0;
-  if (oldFlags & ~LOOKUPFLAGS_ALL) return Errno.INVAL;
-  const a = directory(ctx, oldFd >>> 0, Rights.PATH_LINK_SOURCE);
-  if (typeof a === 'number') return a;
-  const b = directory(ctx, newFd >>> 0, Rights.PATH_LINK_TARGET);
-  if (typeof b === 'number') return b;
   // wasmtime refuses to follow a symlink source (its filesystem layer cannot link through one): EINVAL.
   if (oldFlags & Lookupflags.SYMLINK_FOLLOW) return Errno.INVAL;
-  return twoPaths(ctx, oldFd, Rights.PATH_LINK_SOURCE, oldPath, oldLen, newFd, Rights.PATH_LINK_TARGET, newPath, newLen, linkResolved);
+  return twoPaths(ctx, oldDir, oldPath, newDir, newPath, linkResolved);
 }
 
 /** Resolves a source and a target path (resA, resB), runs `op` on both, and releases both whatever happens. */
 function twoPaths(
-  ctx: SyscallContext, fdA: number, rightsA: number, ptrA: number, lenA: number, fdB: number, rightsB: number,
-  ptrB: number, lenB: number, op: (ctx: SyscallContext, src: Resolution, dst: Resolution) => Errno,
+  ctx: SyscallContext, dirA: DirectoryFd, pathA: string, dirB: DirectoryFd, pathB: string,
+  op: (ctx: SyscallContext, src: Resolution, dst: Resolution) => Errno,
 ): Errno {
   const src = ctx.resA;
   const dst = ctx.resB;
-  let errno = begin(ctx, fdA, rightsA, ptrA, lenA, src);
+  let errno = begin(ctx, dirA, pathA, src);
   if (errno !== Errno.SUCCESS) return errno;
-  errno = begin(ctx, fdB, rightsB, ptrB, lenB, dst);
+  errno = begin(ctx, dirB, pathB, dst);
   if (errno !== Errno.SUCCESS) return finish(src, errno);
   errno = op(ctx, src, dst);
   dst.release();
@@ -343,15 +297,8 @@ function linkResolved(ctx: SyscallContext, src: Resolution, dst: Resolution): Er
   return src.fs.linkAt(src.dir, src.name, dst.dir, dst.name);
 }
 
-export function path_rename(
-  ctx: SyscallContext, fd: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number,
-): Errno {
-  ctx.enter();
-  const a = directory(ctx, fd >>> 0, Rights.PATH_RENAME_SOURCE);
-  if (typeof a === 'number') return a;
-  const b = directory(ctx, newFd >>> 0, Rights.PATH_RENAME_TARGET);
-  if (typeof b === 'number') return b;
-  return twoPaths(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldLen, newFd, Rights.PATH_RENAME_TARGET, newPath, newLen, renameResolved);
+export function path_rename(ctx: SyscallContext, dir: DirectoryFd, oldPath: string, newDir: DirectoryFd, newPath: string): Errno {
+  return twoPaths(ctx, dir, oldPath, newDir, newPath, renameResolved);
 }
 
 function renameResolved(ctx: SyscallContext, src: Resolution, dst: Resolution): Errno {

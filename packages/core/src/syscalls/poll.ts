@@ -1,8 +1,7 @@
 import { Errno } from '../abi/errno';
 import { Clockid, Eventrwflags, Eventtype, Rights, Subclockflags, SUBCLOCKFLAGS_ALL } from '../abi/constants';
 import type { SyscallContext } from '../context';
-import { FdKind } from '../fdtable';
-import type { FileSystem, FsHandle } from '../providers/fs';
+import { FdKind, type StreamFd } from '../fdtable';
 import { READABLE_EOF, type Stream } from '../providers/stdio';
 
 /** Slice of real time given to each not-ready stream in turn when several are waited for at once. */
@@ -26,19 +25,10 @@ const U64_MAX = 0xffff_ffff_ffff_ffffn;
  *   taken once per call; an absolute deadline in the past fires at once.
  */
 export function poll_oneoff(ctx: SyscallContext, inPtr: number, outPtr: number, nsubs: number, neventsOut: number): Errno {
-  ctx.enter();
-  inPtr >>>= 0;
-  outPtr >>>= 0;
-  nsubs >>>= 0;
-  neventsOut >>>= 0;
   if (nsubs === 0) return Errno.INVAL;
   const S = ctx.layout.subscription;
   const E = ctx.layout.event;
-  const mem = ctx.mem;
-  if (!mem.fits(inPtr, nsubs * S.size) || !mem.fits(outPtr, nsubs * E.size) || !mem.fits(neventsOut, 4)) {
-    return Errno.FAULT;
-  }
-  const view = mem.view;
+  const view = ctx.mem.view;
   const clock = ctx.clock;
   let needsRealtime = false;
   for (let i = 0; i < nsubs; i++) {
@@ -138,16 +128,18 @@ function answerFd(ctx: SyscallContext, sub: number, tag: number, ev: number, for
     return true;
   }
   let nbytes = 0n;
-  if (tag === Eventtype.FD_READ && entry.kind === FdKind.File) {
-    const e = (entry.fs as FileSystem).stat(entry.handle as FsHandle, ctx.stat);
+  if (tag !== Eventtype.FD_READ) {
+    // fd_write is always ready
+  } else if (entry.kind === FdKind.File) {
+    const e = entry.fs.stat(entry.handle, ctx.stat);
     if (e !== Errno.SUCCESS) {
       writeEvent(ctx, ev, sub, e, tag, 0n);
       return true;
     }
     const pos = BigInt(entry.position < 0 ? Number(ctx.stat.size) : entry.position);
     nbytes = ctx.stat.size > pos ? ctx.stat.size - pos : 0n;
-  } else if (tag === Eventtype.FD_READ) {
-    const n = entry.stream!.readable?.() ?? -1;
+  } else {
+    const n = entry.stream.readable?.() ?? -1;
     if (n === 0 && !force) return false;
     if (n > 0) nbytes = BigInt(n);
     writeEvent(ctx, ev, sub, Errno.SUCCESS, tag, nbytes);
@@ -158,10 +150,9 @@ function answerFd(ctx: SyscallContext, sub: number, tag: number, ev: number, for
   return true;
 }
 
-/** The stream of an fd_read subscription that `answerFd` left pending. */
+/** The stream of an fd_read subscription that `answerFd` left pending (only streams are ever pending). */
 function pendingStream(ctx: SyscallContext, sub: number): Stream {
-  const entry = ctx.fds.get(ctx.mem.view.getUint32(sub + ctx.layout.subscription.fd, true), Rights.POLL_FD_READWRITE);
-  return (entry as Exclude<typeof entry, number>).stream!;
+  return (ctx.fds.peek(ctx.mem.view.getUint32(sub + ctx.layout.subscription.fd, true)) as StreamFd).stream;
 }
 
 /**

@@ -1,39 +1,31 @@
 import { Errno } from '../abi/errno';
-import { Filetype, RIFLAGS_ALL, SDFLAGS_ALL } from '../abi/constants';
+import { Filetype } from '../abi/constants';
 import type { SyscallContext } from '../context';
+import type { FdEntry } from '../fdtable';
 
 /**
  * vos hands a guest no sockets (preview1 cannot create them), so every sock_* call on a live fd is ENOTSOCK.
- * Order as in wasmtime: flag arguments are decoded first (EINVAL), then the fd (EBADF).
+ * Order as in wasmtime: flag arguments are decoded first (EINVAL, from the ABI table), then the fd (EBADF).
  */
-function sockCheck(ctx: SyscallContext, fd: number): Errno {
-  const entry = ctx.fds.get(fd >>> 0, 0);
-  if (typeof entry === 'number') return entry;
+function notSocket(entry: FdEntry): Errno {
   if (entry.filetype === Filetype.SOCKET_STREAM || entry.filetype === Filetype.SOCKET_DGRAM) return Errno.NOTSUP;
   return Errno.NOTSOCK;
 }
 
-export function sock_accept(ctx: SyscallContext, fd: number, flags: number, _out: number): Errno {
-  ctx.enter();
-  if ((flags >>> 0) & ~0x4) return Errno.INVAL; // only FDFLAGS_NONBLOCK is meaningful
-  return sockCheck(ctx, fd);
+export function sock_accept(_ctx: SyscallContext, entry: FdEntry, _flags: number, _out: number): Errno {
+  return notSocket(entry);
 }
 
-export function sock_recv(ctx: SyscallContext, fd: number, _data: number, _len: number, flags: number, _o1: number, _o2: number): Errno {
-  ctx.enter();
-  if ((flags >>> 0) & ~RIFLAGS_ALL) return Errno.INVAL;
-  return sockCheck(ctx, fd);
+export function sock_recv(_ctx: SyscallContext, entry: FdEntry, _data: number, _len: number, _flags: number, _o1: number, _o2: number): Errno {
+  return notSocket(entry);
 }
 
-export function sock_send(ctx: SyscallContext, fd: number, _data: number, _len: number, flags: number, _o: number): Errno {
-  ctx.enter();
-  if ((flags >>> 0) !== 0) return Errno.INVAL; // siflags has no defined bits
-  return sockCheck(ctx, fd);
+export function sock_send(_ctx: SyscallContext, entry: FdEntry, _data: number, _len: number, _flags: number, _o: number): Errno {
+  return notSocket(entry);
 }
 
-export function sock_shutdown(ctx: SyscallContext, fd: number, how: number): Errno {
-  ctx.enter();
-  how >>>= 0;
-  if (how === 0 || how & ~SDFLAGS_ALL) return Errno.INVAL;
-  return sockCheck(ctx, fd);
+/** `how` must name at least one direction (EINVAL for 0; undefined bits are refused by the table). */
+export function sock_shutdown(_ctx: SyscallContext, entry: FdEntry, how: number): Errno {
+  if (how === 0) return Errno.INVAL;
+  return notSocket(entry);
 }

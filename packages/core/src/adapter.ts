@@ -1,0 +1,339 @@
+import { Errno } from './abi/errno';
+import { rightsFromWire } from './abi/constants';
+import { NEEDS_NO_MEMORY, type ArraySpec, type EnumSpec, type FdSpec, type FlagsSpec, type OutSpec, type Param } from './abi/functions';
+import type { AbiLayout } from './abi/layouts';
+import type { SyscallContext } from './context';
+
+/**
+ * The one adapter between wasm and the syscall implementations, derived from the ABI table (`abi/functions.ts`).
+ * For every call it does, in this order, what each syscall used to write by hand:
+ * 1. argument types: every `i32` parameter must be an integral number in the 32-bit range, every `i64` a bigint
+ *    (a narrower import signature leaves arguments `undefined`, an `f64` one passes NaN or fractions): EINVAL,
+ *    as node:wasi, before anything else happens;
+ * 2. the memory view is bound (else the host's not-started error) and current;
+ * 3. unsigned conversion of every `i32`, `u64` made unsigned, rights converted to vos's internal form;
+ * 4. flags with undefined bits and enums out of range: EINVAL (decoded before the fd, as wasmtime);
+ * 5. one fd-table lookup per fd parameter, checking kind and rights: EBADF, ENOTDIR, ENOTCAPABLE;
+ * 6. every pointer against memory, with the size the table gives it (result slots, buffers, iovec arrays and
+ *    the buffers they name, struct arrays): EFAULT; paths decoded (EFAULT, EILSEQ, EINVAL for NUL).
+ * The implementation then receives validated values: fd entries of the right kind, unsigned numbers, strings.
+ *
+ * The adapter of each ABI layout is generated once per process as JavaScript source (one specialised function
+ * per syscall, with the checks inlined and no per-call allocation) and instantiated per instance by one call
+ * that creates the closures. Where code generation is forbidden (a Content-Security-Policy without
+ * 'unsafe-eval'), the same plan is interpreted instead: identical results, slower.
+ */
+
+/** A syscall implementation: the context, then the checked arguments. */
+export type Impl = (ctx: SyscallContext, ...args: never[]) => number;
+export type ImportObject = Record<string, (...args: unknown[]) => number>;
+type Factory = (ctx: SyscallContext, impls: Readonly<Record<string, Impl>>, helpers: Helpers) => ImportObject;
+
+interface Helpers {
+  readonly checkIovecs: (ctx: SyscallContext, iovs: number, count: number) => number;
+  readonly rightsFromWire: (rights: bigint) => number;
+}
+
+const HELPERS: Helpers = { checkIovecs, rightsFromWire };
+
+/**
+ * Checks an iovec array and every buffer it names. Leaves the total byte count in `ctx.iovTotal` and returns it,
+ * or -1 when anything lies outside memory.
+ */
+export function checkIovecs(ctx: SyscallContext, iovs: number, count: number): number {
+  const mem = ctx.mem;
+  const I = ctx.layout.iovec;
+  if (!mem.fits(iovs, count * I.size)) return -1;
+  const v = mem.view;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const at = iovs + i * I.size;
+    const buf = v.getUint32(at + I.buf, true);
+    const len = v.getUint32(at + I.len, true);
+    if (!mem.fits(buf, len)) return -1;
+    total += len;
+  }
+  ctx.iovTotal = total;
+  return total;
+}
+
+/** Byte size of a result slot or struct in `layout`. */
+export function outSize(layout: AbiLayout, size: OutSpec['size']): number {
+  switch (size) {
+    case 'u32':
+    case 'fd':
+      return 4;
+    case 'u64':
+      return 8;
+    default:
+      return layout[size].size;
+  }
+}
+
+/** Whether `v` is what wasm passes for an i32 (read signed or, from a JS caller, unsigned). */
+export function isI32(v: unknown): v is number {
+  return typeof v === 'number' && ((v >>> 0) === v || (v | 0) === v);
+}
+
+/** One checked parameter: what the generator emits and the interpreter runs. */
+type Step =
+  | { readonly op: 'flags'; readonly i: number; readonly mask: number }
+  | { readonly op: 'enum'; readonly i: number; readonly max: number }
+  | { readonly op: 'fd'; readonly i: number; readonly method: 'get' | 'getDirectory' | 'getNonDirectory'; readonly rights: number }
+  | { readonly op: 'fits'; readonly i: number; readonly size: number }
+  | { readonly op: 'buf'; readonly i: number }
+  | { readonly op: 'array'; readonly i: number; readonly count: number; readonly size: number }
+  | { readonly op: 'iovs'; readonly i: number }
+  | { readonly op: 'path'; readonly i: number };
+
+interface Plan {
+  readonly name: string;
+  readonly arity: number;
+  readonly i32: readonly number[];
+  readonly i64: readonly number[];
+  readonly u64: readonly number[];
+  readonly rights: readonly number[];
+  readonly memory: boolean;
+  /** Checks in the order they run: flags and enums, then fds, then memory. */
+  readonly steps: readonly Step[];
+  /** What the implementation gets after the context: `a<i>` (the converted argument), `f<i>`, `p<i>`, `r<i>`. */
+  readonly args: readonly { readonly from: 'a' | 'f' | 'p' | 'r'; readonly i: number }[];
+}
+
+const FD_METHOD = { any: 'get', file: 'getNonDirectory', dir: 'getDirectory' } as const;
+
+function plan(name: string, params: readonly Param[], layout: AbiLayout): Plan {
+  const i32: number[] = [];
+  const i64: number[] = [];
+  const u64: number[] = [];
+  const rights: number[] = [];
+  const decode: Step[] = [];
+  const fds: Step[] = [];
+  const memory: Step[] = [];
+  const args: Plan['args'][number][] = [];
+  for (let i = 0; i < params.length; i++) {
+    const [pname, kind, spec] = params[i];
+    if (kind === 'u64' || kind === 'i64' || kind === 'rights') i64.push(i);
+    else i32.push(i);
+    switch (kind) {
+      case 'u64':
+        u64.push(i);
+        args.push({ from: 'a', i });
+        break;
+      case 'rights':
+        rights.push(i);
+        args.push({ from: 'r', i });
+        break;
+      case 'flags':
+        decode.push({ op: 'flags', i, mask: (spec as FlagsSpec).mask });
+        args.push({ from: 'a', i });
+        break;
+      case 'enum':
+        decode.push({ op: 'enum', i, max: (spec as EnumSpec).max });
+        args.push({ from: 'a', i });
+        break;
+      case 'fd': {
+        const fd = (spec as FdSpec).fd;
+        if (fd === 'none') args.push({ from: 'a', i });
+        else {
+          fds.push({ op: 'fd', i, method: FD_METHOD[fd], rights: (spec as FdSpec).rights });
+          args.push({ from: 'f', i });
+        }
+        break;
+      }
+      case 'out':
+        memory.push({ op: 'fits', i, size: outSize(layout, (spec as OutSpec).size) });
+        args.push({ from: 'a', i });
+        break;
+      case 'buf':
+        memory.push({ op: 'buf', i });
+        args.push({ from: 'a', i });
+        break;
+      case 'iovs':
+      case 'ciovs':
+        memory.push({ op: 'iovs', i });
+        args.push({ from: 'a', i });
+        break;
+      case 'array': {
+        const a = spec as ArraySpec;
+        const count = params.findIndex(([n]) => n === a.count);
+        if (count < 0) throw new Error(`ABI table: ${name}.${pname} counts by unknown parameter ${a.count}`);
+        memory.push({ op: 'array', i, count, size: layout[a.of].size });
+        args.push({ from: 'a', i });
+        break;
+      }
+      case 'path':
+        memory.push({ op: 'path', i });
+        args.push({ from: 'p', i });
+        i++; // the length is consumed with the path
+        i32.push(i);
+        break;
+      default: // u32, len, ptr, i64
+        args.push({ from: 'a', i });
+    }
+  }
+  return { name, arity: params.length, i32, i64, u64, rights, memory: !NEEDS_NO_MEMORY.has(name), steps: [...decode, ...fds, ...memory], args };
+}
+
+// ---- code generation ----
+
+const INVAL = Errno.INVAL;
+const FAULT = Errno.FAULT;
+
+function emit(p: Plan): string {
+  const params = Array.from({ length: p.arity }, (_, i) => `a${i}`);
+  const body: string[] = [];
+  for (const i of p.i32) body.push(`if (typeof a${i} !== 'number' || ((a${i} >>> 0) !== a${i} && (a${i} | 0) !== a${i})) return ${INVAL};`);
+  for (const i of p.i64) body.push(`if (typeof a${i} !== 'bigint') return ${INVAL};`);
+  if (p.memory) body.push('ctx.enter();');
+  for (const i of p.i32) body.push(`a${i} >>>= 0;`);
+  for (const i of p.u64) body.push(`if (a${i} < 0n) a${i} = BigInt.asUintN(64, a${i});`);
+  for (const i of p.rights) body.push(`const r${i} = h.rightsFromWire(a${i});`);
+  for (const s of p.steps) {
+    switch (s.op) {
+      case 'flags':
+        body.push(`if ((a${s.i} & ${~s.mask}) !== 0) return ${INVAL};`);
+        break;
+      case 'enum':
+        body.push(`if (a${s.i} > ${s.max}) return ${INVAL};`);
+        break;
+      case 'fd':
+        body.push(`const f${s.i} = fds.${s.method}(a${s.i}, ${s.rights});`, `if (typeof f${s.i} === 'number') return f${s.i};`);
+        break;
+      case 'fits':
+        body.push(`if (a${s.i} + ${s.size} > mem.u8.length) return ${FAULT};`);
+        break;
+      case 'buf':
+        body.push(`if (a${s.i} + a${s.i + 1} > mem.u8.length) return ${FAULT};`);
+        break;
+      case 'array':
+        body.push(`if (a${s.i} + a${s.count} * ${s.size} > mem.u8.length) return ${FAULT};`);
+        break;
+      case 'iovs':
+        body.push(`if (h.checkIovecs(ctx, a${s.i}, a${s.i + 1}) < 0) return ${FAULT};`);
+        break;
+      case 'path':
+        body.push(`const p${s.i} = ctx.readPath(a${s.i}, a${s.i + 1});`, `if (typeof p${s.i} === 'number') return p${s.i};`);
+        break;
+    }
+  }
+  body.push(`return impl_${p.name}(${['ctx', ...p.args.map((a) => `${a.from}${a.i}`)].join(', ')});`);
+  return `${p.name}: function ${p.name}(${params.join(', ')}) {\n    ${body.join('\n    ')}\n  }`;
+}
+
+function generate(plans: readonly Plan[]): Factory | null {
+  const source = [
+    '"use strict";',
+    'const mem = ctx.mem;',
+    'const fds = ctx.fds;',
+    ...plans.map((p) => `const impl_${p.name} = impls.${p.name};`),
+    `return {\n  ${plans.map(emit).join(',\n  ')}\n};`,
+  ].join('\n');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function('ctx', 'impls', 'h', source) as Factory;
+  } catch {
+    return null; // code generation is not allowed here: interpret the plan
+  }
+}
+
+// ---- the interpreter (same plan, same order) ----
+
+function interpret(plans: readonly Plan[]): Factory {
+  return (ctx, impls, h) => {
+    const out: ImportObject = {};
+    for (const p of plans) out[p.name] = interpreted(p, ctx, impls[p.name], h);
+    return out;
+  };
+}
+
+function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...a: unknown[]) => number {
+  const call = impl as unknown as (...args: unknown[]) => number;
+  return function adapted(...raw: unknown[]): number {
+    for (const i of p.i32) if (!isI32(raw[i])) return INVAL;
+    for (const i of p.i64) if (typeof raw[i] !== 'bigint') return INVAL;
+    if (p.memory) ctx.enter();
+    const a = raw.slice(0, p.arity) as (number | bigint)[];
+    for (const i of p.i32) a[i] = (a[i] as number) >>> 0;
+    for (const i of p.u64) a[i] = BigInt.asUintN(64, a[i] as bigint);
+    const checked: unknown[] = [];
+    for (const i of p.rights) checked[i] = h.rightsFromWire(a[i] as bigint);
+    const mem = ctx.mem;
+    for (const s of p.steps) {
+      const v = a[s.i] as number;
+      switch (s.op) {
+        case 'flags':
+          if ((v & ~s.mask) !== 0) return INVAL;
+          break;
+        case 'enum':
+          if (v > s.max) return INVAL;
+          break;
+        case 'fd': {
+          const entry = ctx.fds[s.method](v, s.rights);
+          if (typeof entry === 'number') return entry;
+          checked[s.i] = entry;
+          break;
+        }
+        case 'fits':
+          if (!mem.fits(v, s.size)) return FAULT;
+          break;
+        case 'buf':
+          if (!mem.fits(v, a[s.i + 1] as number)) return FAULT;
+          break;
+        case 'array':
+          if (!mem.fits(v, (a[s.count] as number) * s.size)) return FAULT;
+          break;
+        case 'iovs':
+          if (h.checkIovecs(ctx, v, a[s.i + 1] as number) < 0) return FAULT;
+          break;
+        case 'path': {
+          const path = ctx.readPath(v, a[s.i + 1] as number);
+          if (typeof path === 'number') return path;
+          checked[s.i] = path;
+          break;
+        }
+      }
+    }
+    return call(ctx, ...p.args.map(({ from, i }) => (from === 'a' ? a[i] : checked[i])));
+  };
+}
+
+// ---- per layout, once per process ----
+
+/**
+ * Compiled adapters, per ABI table and layout. This is derived code, not state: it is the same for every
+ * instance and never changes once built.
+ */
+const factories = new WeakMap<object, WeakMap<AbiLayout, Factory>>();
+
+/** Whether adapters are generated as code (false: interpreted). Tests force the interpreter with `interpretOnly`. */
+export interface AdapterOptions {
+  readonly interpretOnly?: boolean;
+}
+
+/**
+ * The import object of one instance: an adapted function per entry of `table`, calling `impls` with `ctx`.
+ * `impls` must have an implementation for every function of the table.
+ */
+export function adaptImports(
+  table: Readonly<Record<string, readonly Param[]>>,
+  impls: Readonly<Record<string, Impl>>,
+  ctx: SyscallContext,
+  options: AdapterOptions = {},
+): ImportObject {
+  const layout = ctx.layout;
+  if (options.interpretOnly) return interpret(plansOf(table, layout))(ctx, impls, HELPERS);
+  let byLayout = factories.get(table);
+  if (byLayout === undefined) factories.set(table, (byLayout = new WeakMap()));
+  let factory = byLayout.get(layout);
+  if (factory === undefined) {
+    const plans = plansOf(table, layout);
+    factory = generate(plans) ?? interpret(plans);
+    byLayout.set(layout, factory);
+  }
+  return factory(ctx, impls, HELPERS);
+}
+
+function plansOf(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): Plan[] {
+  return Object.keys(table).map((name) => plan(name, table[name], layout));
+}
