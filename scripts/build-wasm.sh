@@ -6,6 +6,7 @@
 #   tests/wasm/src/X.wat -> tests/wasm/bin/X.wasm   (wat2wasm)
 #   bench/wasm/src/X.c   -> bench/wasm/bin/X.wasm   (if bench/wasm/src exists)
 #   examples/NAME/X.c    -> examples/NAME/X.wasm
+#   examples/playground/programs/X.c -> examples/playground/programs/X.wasm
 #   tests/cli/fixtures/X.{c,wat} -> tests/cli/fixtures/X.wasm
 #   tests/adversarial/src/X.{c,wat} -> tests/adversarial/bin/X.wasm   (the adversarial suite's guests)
 #
@@ -42,6 +43,8 @@ build_dir tests/wasm/src tests/wasm/bin
 build_dir tests/adversarial/src tests/adversarial/bin
 build_dir bench/wasm/src bench/wasm/bin
 for d in examples/*/; do build_dir "${d%/}" "${d%/}"; done
+# The playground's sample programs (also used by the browser tests).
+build_dir examples/playground/programs examples/playground/programs
 # CLI test fixtures: wasm function names kept so trap stacks can be checked; plus one file that is not wasm.
 build_dir tests/cli/fixtures tests/cli/fixtures --debug-names
 printf 'not wasm\n' > tests/cli/fixtures/not-wasm.wasm

@@ -253,7 +253,7 @@ async function runJob(job) {
 /**
  * Writes the V8 code caches (dist/*.impl.js.cache) from a training run: the programs a cold start runs (hello
  * world through @vos/wasi and through the vos command), in child processes with VOS_CODE_CACHE_WRITE=1. A
- * failed training run leaves no cache, which costs speed only; it is reported, not fatal.
+ * failed training run fails the build: without the caches every cold start is slower, silently.
  */
 function trainCodeCache() {
   const { spawnSync } = require('node:child_process');
@@ -261,7 +261,7 @@ function trainCodeCache() {
   for (const args of [[path.join(__dirname, 'train-code-cache.js')], [path.join(PACKAGES, 'cli', 'bin', 'vos.js'), 'run', path.join(ROOT, 'examples', 'hello', 'hello.wasm')]]) {
     if (!fs.existsSync(args[0])) continue;
     const r = spawnSync(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (r.status !== 0) process.stderr.write(`bundle: code-cache training (${path.basename(args[0])}) failed, no cache: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}\n`);
+    if (r.status !== 0) throw new Error(`code-cache training (${path.relative(ROOT, args[0])}) failed:\n${r.stderr.trim()}`);
   }
 }
 
@@ -305,7 +305,15 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  if (only.length === 0) trainCodeCache();
+  if (only.length === 0) {
+    try {
+      trainCodeCache();
+    } catch (err) {
+      process.stderr.write(`bundle: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+  }
   process.stderr.write(`bundle: ${jobs.length} file(s) for ${dirs.length} package(s) in ${Date.now() - started} ms\n`);
 }
 

@@ -20,7 +20,7 @@ try {
   const programs = ['bench/wasm/bin/hello.wasm', 'examples/hello/hello.wasm'].map((p) => new WebAssembly.Module(fs.readFileSync(path.join(ROOT, p))));
   const worlds = [
     { preopens: { '/sandbox': dir } },
-    { mounts: { '/': new MemoryFileSystem() } },
+    { mounts: { '/': ({ clock }) => new MemoryFileSystem({ clock }) } },
     {},
   ];
   for (const module of programs) {

@@ -1,17 +1,18 @@
 /**
- * A complete, small filesystem provider: a read-only tree served from a plain JS object. This file is the
- * example of docs/writing-a-provider.md, and tests/docs/object-file-system.test.ts runs it (the shared behaviour
- * suite, and a wasm program reading through it).
+ * A complete, small filesystem provider: a read-only tree served from a plain JS object, on `BaseFileSystem`
+ * (which answers every mutation as a read-only mount does, so only the reads are written here). This file is
+ * an example of docs/writing-a-provider.md, and tests/docs/object-file-system.test.ts runs it (@vos/fs-testkit
+ * on seeded content, and a wasm program reading through it).
  *
  *   new ObjectFileSystem({ 'hello.txt': 'hi\n', data: { 'n.bin': new Uint8Array([1, 2]) }, link: { symlink: 'hello.txt' } })
  */
 import {
+  BaseFileSystem,
   Errno,
   Filetype,
   OpenFlags,
   type DirEntry,
   type FileStat,
-  type FileSystem,
   type FsCapabilities,
   type FsHandle,
   type Ref,
@@ -38,12 +39,13 @@ class Handle {
 const encoder = new TextEncoder();
 const MTIME = 1_000_000_000_000_000_000n; // a fixed time for every node (2001-09-09)
 
-export class ObjectFileSystem implements FileSystem {
+export class ObjectFileSystem extends BaseFileSystem {
   readonly capabilities: FsCapabilities = { readOnly: true, symlinks: true, hardLinks: false, timestampResolutionNs: 1n };
   private readonly root: Node;
   private nextIno = 1n;
 
   constructor(tree: ObjectTree) {
+    super();
     this.root = this.build(tree);
   }
 
@@ -94,21 +96,20 @@ export class ObjectFileSystem implements FileSystem {
     return Errno.SUCCESS;
   }
 
-  /** Never follows a symlink at `name` (the core's walker does that); refuses anything that would write. */
-  openAt(dir: FsHandle, name: string, flags: number, out: Ref<FsHandle | null>): Errno {
+  /**
+   * Never follows a symlink at `name` (the core's walker does that). Only read opens get here: the base class
+   * answers opens that would write (EROFS, EEXIST, EISDIR in Linux's order).
+   */
+  protected open(dir: FsHandle, name: string, flags: number, out: Ref<FsHandle | null>): Errno {
     const n = this.child(dir, name);
-    if (typeof n === 'number') return n === Errno.NOENT && flags & OpenFlags.CREATE ? Errno.ROFS : n;
-    if (flags & OpenFlags.CREATE && flags & OpenFlags.EXCL) return Errno.EXIST;
+    if (typeof n === 'number') return n;
     if (n.filetype === Filetype.SYMBOLIC_LINK) return Errno.LOOP;
     if (flags & OpenFlags.DIRECTORY && n.filetype !== Filetype.DIRECTORY) return Errno.NOTDIR;
-    if (flags & (OpenFlags.WRITE | OpenFlags.TRUNC | OpenFlags.APPEND)) {
-      return n.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.ROFS;
-    }
     out.value = new Handle(n, this);
     return Errno.SUCCESS;
   }
 
-  readlinkAt(dir: FsHandle, name: string, out: Ref<string>): Errno {
+  override readlinkAt(dir: FsHandle, name: string, out: Ref<string>): Errno {
     const n = this.child(dir, name);
     if (typeof n === 'number') return n;
     if (n.filetype !== Filetype.SYMBOLIC_LINK) return Errno.INVAL;
@@ -116,40 +117,9 @@ export class ObjectFileSystem implements FileSystem {
     return Errno.SUCCESS;
   }
 
-  /** Every mutation of a read-only filesystem: EEXIST where the name exists (as Linux checks), else EROFS. */
-  private refuse(dir: FsHandle, name: string, existsIsError: boolean): Errno {
-    const n = this.child(dir, name);
-    if (n === Errno.BADF || n === Errno.NOTDIR) return n;
-    return existsIsError && typeof n !== 'number' ? Errno.EXIST : Errno.ROFS;
-  }
-
-  mkdirAt(dir: FsHandle, name: string): Errno {
-    return this.refuse(dir, name, true);
-  }
-  symlinkAt(_target: string, dir: FsHandle, name: string): Errno {
-    return this.refuse(dir, name, true);
-  }
-  unlinkAt(dir: FsHandle, name: string): Errno {
-    return this.refuse(dir, name, false);
-  }
-  rmdirAt(dir: FsHandle, name: string): Errno {
-    return this.refuse(dir, name, false);
-  }
-  renameAt(oldDir: FsHandle, oldName: string, _newDir: FsHandle, _newName: string): Errno {
-    return this.refuse(oldDir, oldName, false);
-  }
-  linkAt(_oldDir: FsHandle, _oldName: string, newDir: FsHandle, newName: string): Errno {
-    return this.refuse(newDir, newName, true);
-  }
-  setTimesAt(dir: FsHandle, name: string): Errno {
-    const n = this.child(dir, name);
-    return typeof n === 'number' ? n : Errno.ROFS;
-  }
-
   typeOf(h: FsHandle): Filetype {
     return (h as Handle).node.filetype;
   }
-  close(): void {}
   stat(h: FsHandle, out: FileStat): Errno {
     const n = this.node(h);
     if (n === null) return Errno.BADF;
@@ -166,22 +136,6 @@ export class ObjectFileSystem implements FileSystem {
     const count = Math.min(len, n.data.length - position);
     buf.set(n.data.subarray(position, position + count), off);
     return count;
-  }
-
-  write(h: FsHandle): number {
-    return this.node(h) === null ? -Errno.BADF : -Errno.ROFS;
-  }
-  truncate(h: FsHandle): Errno {
-    return this.node(h) === null ? Errno.BADF : Errno.ROFS;
-  }
-  setTimes(h: FsHandle): Errno {
-    return this.node(h) === null ? Errno.BADF : Errno.ROFS;
-  }
-  sync(h: FsHandle): Errno {
-    return this.node(h) === null ? Errno.BADF : Errno.SUCCESS;
-  }
-  allocate(h: FsHandle): Errno {
-    return this.node(h) === null ? Errno.BADF : Errno.ROFS;
   }
 
   readdir(h: FsHandle, out: DirEntry[]): Errno {

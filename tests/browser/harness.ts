@@ -156,12 +156,26 @@ type Matchers = {
   toThrow(expected?: RegExp | string | (new (...a: any[]) => unknown)): void;
 };
 
+/** For two different multi-line strings: the first line where they differ, with its number. */
+function firstDifference(a: unknown, b: unknown): string {
+  if (typeof a !== 'string' || typeof b !== 'string' || negateless(a, b)) return '';
+  const x = a.split('\n');
+  const y = b.split('\n');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return `\n  first difference at line ${i + 1}:\n    actual:   ${show(x[i])}\n    expected: ${show(y[i])}`;
+  }
+  return '';
+}
+function negateless(a: string, b: string): boolean {
+  return a === b;
+}
+
 function matchers(actual: unknown, negate: boolean): Matchers {
-  const check = (pass: boolean, what: string): void => {
-    if (pass === negate) throw new AssertionError(`expected ${show(actual)} ${negate ? 'not ' : ''}${what}`);
+  const check = (pass: boolean, what: string, expected?: unknown): void => {
+    if (pass === negate) throw new AssertionError(`expected ${show(actual)} ${negate ? 'not ' : ''}${what}${negate ? '' : firstDifference(actual, expected)}`);
   };
   return {
-    toBe: (e) => check(Object.is(actual, e), `to be ${show(e)}`),
+    toBe: (e) => check(Object.is(actual, e), `to be ${show(e)}`, e),
     toEqual: (e) => check(deepEqual(actual, e), `to equal ${show(e)}`),
     toStrictEqual: (e) => check(deepEqual(actual, e, true), `to strictly equal ${show(e)}`),
     toBeUndefined: () => check(actual === undefined, 'to be undefined'),

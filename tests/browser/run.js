@@ -38,11 +38,19 @@ async function main() {
     if (tsc.status !== 0) throw new Error('the browser test pages do not type-check');
     const tCheck = Date.now();
     const entries = {};
-    for (const s of suites) for (const [name, file] of Object.entries(s.entries)) entries[name] = path.join(__dirname, file);
-    await bundle(entries, out);
+    const gen = path.join(out, 'generated');
+    fs.mkdirSync(gen);
     for (const s of suites) {
-      const html = `<!doctype html><meta charset="utf-8"><title>${s.name}</title><script type="module" src="/build/${s.page}.js"></script>`;
-      fs.writeFileSync(path.join(out, `${s.page}.html`), html);
+      if (s.generate) s.entries = s.generate(gen);
+      for (const [name, file] of Object.entries(s.entries)) entries[name] = path.resolve(__dirname, file);
+    }
+    await bundle(entries, out);
+    for (const s of suites) await s.prepare?.(out);
+    for (const s of suites) {
+      for (const page of Object.keys(s.entries)) {
+        const html = `<!doctype html><meta charset="utf-8"><title>${s.name}</title><script type="module" src="/build/${page}.js"></script>`;
+        fs.writeFileSync(path.join(out, `${page}.html`), html);
+      }
     }
     const tBuild = Date.now();
     server = await startStaticServer({
@@ -62,7 +70,7 @@ async function main() {
       const url = `${server.url}/build/${s.page}.html${s.isolated === false ? '?no-coi' : ''}`;
       let results;
       try {
-        results = s.run ? await s.run(page, url, { collect }) : await collect(page, url, s.timeoutMs);
+        results = s.run ? await s.run(page, url, { collect, entries: s.entries, server }) : await collect(page, () => page.goto(url), s.timeoutMs);
       } catch (err) {
         results = [{ name: '(runner)', status: 'failed', error: String(err && err.stack ? err.stack : err), ms: 0 }];
       }
@@ -93,8 +101,8 @@ async function main() {
   process.exitCode = failed > 0 ? 1 : 0;
 }
 
-/** Opens `url` and waits for the page's harness to publish its results. */
-async function collect(page, url, timeoutMs = 120_000) {
+/** Loads the page (`navigate`: a goto or a reload) and waits for its harness to publish its results. */
+async function collect(page, navigate, timeoutMs = 120_000) {
   // An uncaught error before the harness reports (a bundle that fails to load) ends the wait at once.
   let onError;
   const crashed = new Promise((_, reject) => {
@@ -102,7 +110,7 @@ async function collect(page, url, timeoutMs = 120_000) {
     page.on('pageerror', onError);
   });
   try {
-    await page.goto(url);
+    await navigate();
     await Promise.race([
       page.waitForFunction(() => globalThis.__vosResults !== undefined, null, { timeout: timeoutMs, polling: 100 }),
       crashed,

@@ -7,9 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { WASI } from '@vos/wasi';
 import { ObjectFileSystem } from '../../docs/examples/object-file-system';
-import { describeFileSystemBehaviour } from '../fs-behaviour/suite';
+import { describeFileSystemBehaviour } from '@vos/fs-testkit';
 
-describeFileSystemBehaviour('ObjectFileSystem (docs example)', () => ({ fs: new ObjectFileSystem({}) }));
+describeFileSystemBehaviour('ObjectFileSystem (docs example)', () => ({ fs: new ObjectFileSystem({}) }), {
+  seed: (tree) => ({ fs: new ObjectFileSystem(tree) }),
+});
 
 test('a guest reads files, follows a symlink and lists a directory served from a JS object', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vos-docs-'));

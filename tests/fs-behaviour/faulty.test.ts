@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { FaultyFileSystem } from '@vos/fs-overlay';
-import { describeFileSystemBehaviour } from './suite';
+import { describeFileSystemBehaviour } from '@vos/fs-testkit';
 import { SystemClock } from '@vos/clock';
 
 // With an empty plan a FaultyFileSystem must be indistinguishable from the backend it wraps.

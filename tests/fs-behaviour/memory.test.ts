@@ -1,5 +1,5 @@
 import { MemoryFileSystem } from '@vos/fs-memory';
-import { describeFileSystemBehaviour } from './suite';
+import { describeFileSystemBehaviour } from '@vos/fs-testkit';
 import { SystemClock } from '@vos/clock';
 
 describeFileSystemBehaviour('MemoryFileSystem', () => ({ fs: new MemoryFileSystem({ clock: new SystemClock() }) }));

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeFileSystem } from '@vos/fs-node';
-import { describeFileSystemBehaviour } from './suite';
+import { describeFileSystemBehaviour } from '@vos/fs-testkit';
 
 function tempRoot(): { root: string; cleanup: () => void } {
   const tmp = mkdtempSync(join(tmpdir(), 'vos-fs-behaviour-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { OverlayFileSystem } from '@vos/fs-overlay';
-import { describeFileSystemBehaviour } from './suite';
+import { describeFileSystemBehaviour } from '@vos/fs-testkit';
 import { SystemClock } from '@vos/clock';
 
 /** Two fresh host directories, `lower` and `upper`, under one temp dir. */

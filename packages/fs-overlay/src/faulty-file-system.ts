@@ -1,6 +1,6 @@
 import { CompiledRule, FaultKind, Mulberry32, type FaultOp, type FaultPlan } from './fault-plan';
-import { assertFileSystem, Errno } from '@vos/core';
-import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Filetype, Ref } from '@vos/core';
+import { Errno, ForwardingFileSystem } from '@vos/core';
+import type { DirEntry, FileStat, FileSystem, FsHandle, Ref } from '@vos/core';
 
 /** One fault that was injected, for tests that want to see what the guest was given. */
 export interface InjectedFault {
@@ -23,11 +23,7 @@ export interface InjectedFault {
  * slip past an `openAt` rule; they are forwarded only when no rule can match `openAt`, and otherwise left
  * undefined so the core walks step by step through the faulty `openAt`.
  */
-export class FaultyFileSystem implements FileSystem {
-  readonly capabilities: FsCapabilities;
-  openDirPath?: (dir: FsHandle, names: readonly string[], count: number, out: Ref<FsHandle | null>) => number;
-  openPath?: (dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>) => number;
-  revalidate?: (dir: FsHandle) => Errno;
+export class FaultyFileSystem extends ForwardingFileSystem {
   /** Every fault injected so far, in order. */
   readonly injected: InjectedFault[] = [];
   private readonly rules: CompiledRule[];
@@ -35,104 +31,95 @@ export class FaultyFileSystem implements FileSystem {
   /** Set by `decide` when it returns SHORT: the byte cap. */
   private shortCap = 0;
 
-  constructor(readonly inner: FileSystem, plan: FaultPlan = { rules: [] }) {
-    assertFileSystem(inner, 'FaultyFileSystem inner');
-    this.capabilities = inner.capabilities;
+  constructor(inner: FileSystem, plan: FaultPlan = { rules: [] }) {
+    super(inner);
     this.rules = plan.rules.map((r) => new CompiledRule(r));
     this.random = new Mulberry32(plan.seed ?? 1);
-    const opensAreFaulted = this.rules.some((r) => r.ops.has('openAt'));
-    const { openDirPath, openPath, revalidate } = inner;
-    if (openDirPath !== undefined && !opensAreFaulted) this.openDirPath = openDirPath.bind(inner);
-    if (openPath !== undefined && !opensAreFaulted) this.openPath = openPath.bind(inner);
-    if (revalidate !== undefined) this.revalidate = revalidate.bind(inner);
+    if (this.rules.some((r) => r.ops.has('openAt'))) {
+      this.openDirPath = undefined;
+      this.openPath = undefined;
+    }
   }
 
-  openRoot(out: Ref<FsHandle | null>): Errno {
+  override openRoot(out: Ref<FsHandle | null>): Errno {
     return (this.fault('openRoot', null, null) as Errno) || this.inner.openRoot(out);
   }
 
-  statAt(dir: FsHandle, name: string, out: FileStat): Errno {
+  override statAt(dir: FsHandle, name: string, out: FileStat): Errno {
     return (this.fault('statAt', name, null) as Errno) || this.inner.statAt(dir, name, out);
   }
 
-  openAt(dir: FsHandle, name: string, flags: number, out: Ref<FsHandle | null>): Errno {
+  override openAt(dir: FsHandle, name: string, flags: number, out: Ref<FsHandle | null>): Errno {
     return (this.fault('openAt', name, null) as Errno) || this.inner.openAt(dir, name, flags, out);
   }
 
-  readlinkAt(dir: FsHandle, name: string, out: Ref<string>): Errno {
+  override readlinkAt(dir: FsHandle, name: string, out: Ref<string>): Errno {
     return (this.fault('readlinkAt', name, null) as Errno) || this.inner.readlinkAt(dir, name, out);
   }
 
-  mkdirAt(dir: FsHandle, name: string): Errno {
+  override mkdirAt(dir: FsHandle, name: string): Errno {
     return (this.fault('mkdirAt', name, null) as Errno) || this.inner.mkdirAt(dir, name);
   }
 
-  symlinkAt(target: string, dir: FsHandle, name: string): Errno {
+  override symlinkAt(target: string, dir: FsHandle, name: string): Errno {
     return (this.fault('symlinkAt', name, null) as Errno) || this.inner.symlinkAt(target, dir, name);
   }
 
-  unlinkAt(dir: FsHandle, name: string): Errno {
+  override unlinkAt(dir: FsHandle, name: string): Errno {
     return (this.fault('unlinkAt', name, null) as Errno) || this.inner.unlinkAt(dir, name);
   }
 
-  rmdirAt(dir: FsHandle, name: string): Errno {
+  override rmdirAt(dir: FsHandle, name: string): Errno {
     return (this.fault('rmdirAt', name, null) as Errno) || this.inner.rmdirAt(dir, name);
   }
 
-  renameAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+  override renameAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
     return (this.fault('renameAt', oldName, newName) as Errno) || this.inner.renameAt(oldDir, oldName, newDir, newName);
   }
 
-  linkAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+  override linkAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
     return (this.fault('linkAt', oldName, newName) as Errno) || this.inner.linkAt(oldDir, oldName, newDir, newName);
   }
 
-  setTimesAt(dir: FsHandle, name: string, atim: bigint | null, mtim: bigint | null): Errno {
+  override setTimesAt(dir: FsHandle, name: string, atim: bigint | null, mtim: bigint | null): Errno {
     return (this.fault('setTimesAt', name, null) as Errno) || this.inner.setTimesAt(dir, name, atim, mtim);
   }
 
-  typeOf(h: FsHandle): Filetype {
-    return this.inner.typeOf(h);
-  }
+  // typeOf and close are inherited: close is never faulted (a guest's close always releases the handle).
 
-  /** Never faulted: a guest's close always releases the handle. */
-  close(h: FsHandle): void {
-    this.inner.close(h);
-  }
-
-  stat(h: FsHandle, out: FileStat): Errno {
+  override stat(h: FsHandle, out: FileStat): Errno {
     return (this.fault('stat', null, null) as Errno) || this.inner.stat(h, out);
   }
 
-  read(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
+  override read(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
     const f = this.decide('read', null, null);
     if (f === FaultKind.ERRNO) return -this.lastErrno;
     return this.inner.read(h, buf, off, f === FaultKind.SHORT ? Math.min(len, this.shortCap) : len, position);
   }
 
-  write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
+  override write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
     const f = this.decide('write', null, null);
     if (f === FaultKind.ERRNO) return -this.lastErrno;
     return this.inner.write(h, buf, off, f === FaultKind.SHORT ? Math.min(len, this.shortCap) : len, position);
   }
 
-  truncate(h: FsHandle, size: number): Errno {
+  override truncate(h: FsHandle, size: number): Errno {
     return (this.fault('truncate', null, null) as Errno) || this.inner.truncate(h, size);
   }
 
-  setTimes(h: FsHandle, atim: bigint | null, mtim: bigint | null): Errno {
+  override setTimes(h: FsHandle, atim: bigint | null, mtim: bigint | null): Errno {
     return (this.fault('setTimes', null, null) as Errno) || this.inner.setTimes(h, atim, mtim);
   }
 
-  sync(h: FsHandle, dataOnly: boolean): Errno {
+  override sync(h: FsHandle, dataOnly: boolean): Errno {
     return (this.fault('sync', null, null) as Errno) || this.inner.sync(h, dataOnly);
   }
 
-  allocate(h: FsHandle, offset: number, len: number): Errno {
+  override allocate(h: FsHandle, offset: number, len: number): Errno {
     return (this.fault('allocate', null, null) as Errno) || this.inner.allocate(h, offset, len);
   }
 
-  readdir(h: FsHandle, out: DirEntry[]): Errno {
+  override readdir(h: FsHandle, out: DirEntry[]): Errno {
     return (this.fault('readdir', null, null) as Errno) || this.inner.readdir(h, out);
   }
 

@@ -5,7 +5,7 @@
 import { installGlobals, runAndReport } from '../harness';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { SystemClock } from '@vos/clock';
-import { describeFileSystemBehaviour } from '../../fs-behaviour/suite';
+import { describeFileSystemBehaviour } from '@vos/fs-testkit';
 
 installGlobals();
 describeFileSystemBehaviour('MemoryFileSystem', () => ({ fs: new MemoryFileSystem({ clock: new SystemClock() }) }));

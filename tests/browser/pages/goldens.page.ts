@@ -1,7 +1,7 @@
 /**
- * The wasm goldens in Chromium: every case of tests/programs/cases.ts, on the page's own thread and in a dedicated
- * worker (where a guest belongs: there `poll_oneoff` can block on Atomics.wait), each with `/sandbox` on a fresh
- * in-memory filesystem. Same programs, same goldens (wasmtime's answers) as the Node runs.
+ * The wasm goldens in Chromium: every case of tests/programs/cases.ts, on the page's own thread (where a sleep in
+ * `poll_oneoff` can only spin) and in a dedicated worker (where it blocks on Atomics.wait), each with `/sandbox`
+ * on a fresh in-memory filesystem. Same programs, same goldens (wasmtime's answers) as the Node runs.
  */
 import { CASES, expectedStdout, runGoldenCase, type GoldenRun } from '../lib/goldens';
 import { expect, runAndReport, test } from '../harness';
@@ -21,13 +21,9 @@ function inWorker(index: number): Promise<GoldenRun> {
   });
 }
 
-// A page's own thread may not block in Atomics.wait, so a guest that sleeps in poll_oneoff needs the browser
-// clock's sleep (pack's browser build of @vos/clock); until that is on main these run in the worker only.
-const SLEEPS = new Set(['poll', 'poll_abstime', 'unstable']);
-
 CASES.forEach((c, index) => {
   for (const [where, run] of [['page thread', runGoldenCase], ['worker', inWorker]] as const) {
-    (where === 'page thread' && SLEEPS.has(c.program) ? test.skip : test)(`golden ${c.golden} (${where}, memory /sandbox)`, async () => {
+    test(`golden ${c.golden} (${where}, memory /sandbox)`, async () => {
       const result = await run(index);
       expect(result.stdout).toBe(await expectedStdout(c.golden));
       expect(result.exitCode).toBe(c.exitCode);

@@ -3,3 +3,5 @@ export * from './clock';
 export * from './random';
 export * from './stdio';
 export * from './fs-contract';
+export * from './base';
+export * from './store';
