@@ -12,4 +12,5 @@ module.exports = {
     '^@vos/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testTimeout: 30000,
+  setupFiles: ['<rootDir>/tests/helpers/jest-js-path.js'],
 };

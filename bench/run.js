@@ -1,9 +1,11 @@
 'use strict';
-// `npm run bench`: compares @vos/wasi with node:wasi on the workloads in lib/workloads.js.
+// `npm run bench`: compares @vos/wasi with node:wasi on the workloads in lib/workloads.js, then on 10,000 live
+// hello-world sandboxes in one process (live-sandboxes.js: time and memory per instance).
 // Each sample runs in a fresh child process (lib/child.js); hosts alternate vos, node, vos, node, ...
 // Environment (all optional):
 //   BENCH_SAMPLES           samples per host per workload (default 5)
-//   BENCH_ONLY              comma-separated workload names to run
+//   BENCH_ONLY              comma-separated workload names to run (live_sandboxes: the live-sandboxes table)
+//   LIVE_SANDBOXES          sandboxes kept alive at once in the live-sandboxes part (default 10000)
 //   BENCH_HELLO_ITERATIONS  instantiations per hello_instantiate sample (default 200)
 //   BENCH_WARMUP=0          skip the untimed warm-up run inside each sample process
 //   BENCH_TIMEOUT_MS        per-sample limit (default 60000)
@@ -12,6 +14,8 @@
 //   BENCH_VOS_FS=memory     serve vos's sandbox from @vos/fs-memory (node:wasi stays on the host directory)
 //   BENCH_COLD_SAMPLES      samples per host of each cold-start workload (default 31)
 //   BENCH_STRICT=1          exit 1 if vos ran and failed or missed a target
+//   BENCH_VOS_JS=0          do not also measure vos with @vos/fs-node's pure-JavaScript path (host 'vosjs')
+//   BENCH_BASELINE_MODULE   also measure this build of @vos/wasi (an older checkout's dist) as host 'base'
 // The table goes to stdout, progress to stderr, and the full result to bench/results/latest.json.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,10 +24,27 @@ const { WORKLOADS, wasmPath, helloIterations } = require('./lib/workloads');
 const { loadHost } = require('./lib/hosts');
 const { tmpRoot, createRunDir, removeRunDir } = require('./lib/sandbox');
 const { median, formatMs, formatTable } = require('./lib/stats');
+const { measureLiveSandboxes, printLiveSandboxes } = require('./live-sandboxes');
 const { measureCold } = require('./lib/cold');
 
-const HOSTS = ['vos', 'node'];
-const HOST_LABEL = { vos: '@vos/wasi', node: 'node:wasi' };
+// 'vos' is @vos/wasi as a user gets it (@vos/fs-node's native accelerator when it is built); 'vosjs' is the same
+// with the pure-JavaScript path forced (VOS_FS_NODE_NATIVE=0), so both paths are measured in the same run.
+// 'base' (with BENCH_BASELINE_MODULE) is another build, e.g. the last commit before a change, in the same run.
+const HOSTS = [
+  'vos',
+  ...(process.env.BENCH_VOS_JS === '0' ? [] : ['vosjs']),
+  ...(process.env.BENCH_BASELINE_MODULE ? ['base'] : []),
+  'node',
+];
+const HOST_LABEL = { vos: '@vos/wasi', vosjs: 'vos js-path', base: 'baseline', node: 'node:wasi' };
+const HOST_ENV = {
+  vos: {},
+  vosjs: { VOS_FS_NODE_NATIVE: '0' },
+  base: { BENCH_VOS_MODULE: process.env.BENCH_BASELINE_MODULE, VOS_FS_NODE_NATIVE: '0' },
+  node: {},
+};
+/** The "error" of a host that a workload does not measure (the JS path and the baseline on cold start). */
+const NOT_MEASURED = 'not measured';
 const CHILD = path.join(__dirname, 'lib', 'child.js');
 const RESULTS = path.join(__dirname, 'results', 'latest.json');
 const MAX_CRASH_RETRIES = 2;
@@ -37,7 +58,7 @@ function positiveInt(text, fallback, name) {
 
 function selectWorkloads(only) {
   if (!only) return WORKLOADS;
-  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = only.split(',').map((s) => s.trim()).filter((n) => n && n !== 'live_sandboxes');
   const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
   if (unknown.length) {
     throw new Error(`unknown workload(s) ${unknown.join(', ')}; known: ${WORKLOADS.map((w) => w.name).join(', ')}`);
@@ -57,7 +78,7 @@ function ensureWasm(workloads) {
 /** Spawns one sample process. Returns { ok, ms } or { ok: false, error }, plus `signal` if the child died of one. */
 function spawnSample(host, workload, timeoutMs, runDir) {
   const r = spawnSync(process.execPath, ['--no-warnings', CHILD, host, workload.name], {
-    env: { ...process.env, BENCH_RUN_DIR: runDir },
+    env: { ...process.env, ...HOST_ENV[host], BENCH_RUN_DIR: runDir },
     encoding: 'utf8',
     timeout: timeoutMs,
     maxBuffer: 16 * 1024 * 1024,
@@ -99,8 +120,10 @@ function main() {
 
   // Probe vos once here so a missing build costs nothing per sample; the children load it again themselves.
   const vos = loadHost('vos');
-  const hosts = vos.ok ? HOSTS : HOSTS.filter((h) => h !== 'vos');
+  const hosts = vos.ok ? HOSTS : HOSTS.filter((h) => h === 'node');
   if (!vos.ok) process.stderr.write(`@vos/wasi unavailable (${vos.reason}); measuring node:wasi only\n`);
+  const fsPath = fsNodePath();
+  process.stderr.write(`@vos/wasi host directories: ${fsPath}\n`);
   process.stderr.write(`${samples} sample(s) per host, each in a fresh process; sandboxes under ${tmpRoot()}\n`);
 
   const started = Date.now();
@@ -113,6 +136,12 @@ function main() {
   }
 
   printTable(results, vos.ok);
+  // 10,000 live sandboxes in one process (its own child processes; skipped when BENCH_ONLY names other workloads).
+  let live = null;
+  if (vos.ok && (!process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes('live_sandboxes'))) {
+    live = measureLiveSandboxes();
+    printLiveSandboxes(live);
+  }
   const elapsedS = (Date.now() - started) / 1000;
   process.stderr.write(`total ${elapsedS.toFixed(1)} s\n`);
   writeResults({
@@ -122,9 +151,11 @@ function main() {
     samplesPerHost: samples,
     helloIterations: helloIterations(),
     vosAvailable: vos.ok,
+    fsNodePath: fsPath,
     tmpRoot: tmpRoot(),
     elapsedS,
     results,
+    liveSandboxes: live,
   });
 
   const failed = results.some((r) => r.node.error || (vos.ok && (r.vos.error || r.met === false)));
@@ -135,10 +166,12 @@ function main() {
 /** All samples of one workload, alternating hosts; returns its entry in latest.json. */
 function measureWorkload(workload, { hosts, vos, samples, coldSamples, timeoutMs, runDir }) {
   const perHost = Object.fromEntries(HOSTS.map((h) => [h, { samples: [], errors: [], crashes: [] }]));
-  if (!vos.ok) perHost.vos.errors.push(vos.reason);
+  if (!vos.ok) for (const h of HOSTS) if (h !== 'node') perHost[h].errors.push(vos.reason);
   if (workload.kind === 'cold') {
+    // Cold start does not depend on the filesystem path: only @vos/wasi as a user gets it, and node:wasi.
+    for (const h of HOSTS) if (h !== 'vos' && h !== 'node') perHost[h].errors.push(NOT_MEASURED);
     samples = coldSamples;
-    measureCold(workload, wasmPath(workload), { hosts, samples, timeoutMs, perHost });
+    measureCold(workload, wasmPath(workload), { hosts: hosts.filter((h) => h === 'vos' || h === 'node'), samples, timeoutMs, perHost });
   }
   for (let i = 0; i < samples && workload.kind !== 'cold'; i++) {
     for (const host of hosts) {
@@ -154,6 +187,8 @@ function measureWorkload(workload, { hosts, vos, samples, coldSamples, timeoutMs
   const vosMedian = perHost.vos.errors.length ? NaN : median(perHost.vos.samples);
   const nodeMedian = perHost.node.errors.length ? NaN : median(perHost.node.samples);
   const ratio = vosMedian / nodeMedian;
+  const jsMedian = !perHost.vosjs || perHost.vosjs.errors.length ? NaN : median(perHost.vosjs.samples);
+  const baseMedian = !perHost.base || perHost.base.errors.length ? NaN : median(perHost.base.samples);
   return {
     name: workload.name,
     description: workload.description,
@@ -161,6 +196,8 @@ function measureWorkload(workload, { hosts, vos, samples, coldSamples, timeoutMs
     vos: hostResult(vosMedian, perHost.vos),
     node: hostResult(nodeMedian, perHost.node),
     ratio: finiteOrNull(ratio),
+    ...(perHost.vosjs ? { vosjs: hostResult(jsMedian, perHost.vosjs), jsRatio: finiteOrNull(jsMedian / nodeMedian) } : {}),
+    ...(perHost.base ? { base: hostResult(baseMedian, perHost.base), baseRatio: finiteOrNull(baseMedian / nodeMedian) } : {}),
     met: Number.isFinite(ratio) ? ratio <= workload.target : null,
   };
 }
@@ -179,28 +216,53 @@ function finiteOrNull(x) {
 }
 
 function printTable(results, vosAvailable) {
-  const rows = [['workload', `${HOST_LABEL.vos} ms`, `${HOST_LABEL.node} ms`, 'vos/node:wasi', 'target', 'met?']];
+  const withJs = HOSTS.includes('vosjs');
+  const withBase = HOSTS.includes('base');
+  const rows = [[
+    'workload', `${HOST_LABEL.vos} ms`, ...(withJs ? [`${HOST_LABEL.vosjs} ms`] : []),
+    ...(withBase ? [`${HOST_LABEL.base} ms`] : []), `${HOST_LABEL.node} ms`,
+    'vos/node:wasi', ...(withJs ? ['js/node:wasi'] : []), ...(withBase ? ['base/node:wasi'] : []), 'target', 'met?',
+  ]];
   for (const r of results) {
     const vosCell = r.vos.error && vosAvailable ? 'error' : formatMs(r.vos.medianMs ?? NaN);
+    const cell = (h) => (r[h].error === NOT_MEASURED ? '-' : r[h].error && vosAvailable ? 'error' : formatMs(r[h].medianMs ?? NaN));
+    const jsCell = withJs ? [cell('vosjs')] : [];
+    const baseCell = withBase ? [cell('base')] : [];
     const nodeCell = r.node.error ? 'error' : formatMs(r.node.medianMs ?? NaN);
     rows.push([
       r.name,
       vosCell,
+      ...jsCell,
+      ...baseCell,
       nodeCell,
       r.ratio === null ? 'n/a' : r.ratio.toFixed(2),
+      ...(withJs ? [r.jsRatio === null ? 'n/a' : r.jsRatio.toFixed(2)] : []),
+      ...(withBase ? [r.baseRatio === null ? 'n/a' : r.baseRatio.toFixed(2)] : []),
       `<= ${r.target.toFixed(2)}`,
       r.met === null ? 'n/a' : r.met ? 'yes' : 'NO',
     ]);
   }
   process.stdout.write(formatTable(rows) + '\n');
-  const errors = results.flatMap((r) => ['vos', 'node']
-    .filter((h) => r[h].error && (h === 'node' || vosAvailable))
+  const errors = results.flatMap((r) => HOSTS
+    .filter((h) => r[h].error && r[h].error !== NOT_MEASURED && (h === 'node' || vosAvailable))
     .map((h) => `  ${r.name} (${HOST_LABEL[h]}): ${r[h].error}`));
   if (errors.length) process.stdout.write('\nerrors:\n' + errors.join('\n') + '\n');
-  const crashes = results.flatMap((r) => ['vos', 'node']
+  const crashes = results.flatMap((r) => HOSTS
     .filter((h) => r[h].crashesRetried > 0)
     .map((h) => `  ${r.name} (${HOST_LABEL[h]}): ${r[h].crashesRetried} sample process(es) killed by a signal, retried`));
   if (crashes.length) process.stdout.write('\ncrashes:\n' + crashes.join('\n') + '\n');
+}
+
+/** Which path @vos/fs-node takes for the 'vos' host in this run (the sample processes inherit this environment). */
+function fsNodePath() {
+  try {
+    const { nativeAcceleratorStatus } = require('@vos/fs-node');
+    const { available, reason } = nativeAcceleratorStatus();
+    if (process.env.VOS_FS_NODE_NATIVE === '0') return 'JavaScript path (VOS_FS_NODE_NATIVE=0)';
+    return available ? `native accelerator (${reason})` : `JavaScript path (${reason})`;
+  } catch (err) {
+    return `unknown (${String(err && err.message).split('\n')[0]})`;
+  }
 }
 
 function writeResults(data) {

@@ -14,7 +14,8 @@ const VOS_MODULE = process.env.BENCH_VOS_MODULE || '@vos/wasi';
 function loadHost(name) {
   try {
     if (name === 'node') return { ok: true, WASI: require('node:wasi').WASI };
-    if (name === 'vos') {
+    // 'vosjs' is vos with @vos/fs-node's pure-JavaScript path forced (run.js sets VOS_FS_NODE_NATIVE=0 for it).
+    if (name === 'vos' || name === 'vosjs' || name === 'base') {
       const mod = require(VOS_MODULE);
       const WASI = mod && (mod.WASI || (mod.default && mod.default.WASI));
       if (typeof WASI !== 'function') return { ok: false, reason: `${VOS_MODULE} does not export a WASI class` };
@@ -36,7 +37,7 @@ const VOS_FS = process.env.BENCH_VOS_FS || 'host';
 if (VOS_FS !== 'host' && VOS_FS !== 'memory') throw new Error(`BENCH_VOS_FS must be host or memory, not ${VOS_FS}`);
 
 function sandboxOptions(hostName, sandboxDir) {
-  if (hostName !== 'vos' || VOS_FS === 'host') return { preopens: { [GUEST_DIR]: sandboxDir } };
+  if (hostName === 'node' || VOS_FS === 'host') return { preopens: { [GUEST_DIR]: sandboxDir } };
   const { MemoryFileSystem } = require('@vos/fs-memory');
   return {
     mounts: { [GUEST_DIR]: ({ clock }) => MemoryFileSystem.fromHostDirectory(sandboxDir, { clock }) },

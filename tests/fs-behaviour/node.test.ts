@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeFileSystem } from '@vos/fs-node';
 import { describeFileSystemBehaviour } from '@vos/fs-testkit';
+import { nodeFsPaths } from '../helpers/fs-node-paths';
 
 function tempRoot(): { root: string; cleanup: () => void } {
   const tmp = mkdtempSync(join(tmpdir(), 'vos-fs-behaviour-'));
@@ -11,13 +12,11 @@ function tempRoot(): { root: string; cleanup: () => void } {
   return { root, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
 }
 
-describeFileSystemBehaviour('NodeFileSystem', () => {
-  const { root, cleanup } = tempRoot();
-  return { fs: new NodeFileSystem(root), cleanup };
-});
-
-// The path-based fallback used where /proc/self/fd is missing must keep the same contract.
-describeFileSystemBehaviour('NodeFileSystem (fallback without /proc/self/fd)', () => {
-  const { root, cleanup } = tempRoot();
-  return { fs: new NodeFileSystem(root, { useProcFd: false }), cleanup };
-});
+// Every path of NodeFileSystem keeps the same contract: in vos's jest process the pure-JavaScript path with
+// /proc/self/fd and its fallback without it; in tests/native's child run, the native accelerator.
+for (const [path, options] of nodeFsPaths()) {
+  describeFileSystemBehaviour(`NodeFileSystem (${path})`, () => {
+    const { root, cleanup } = tempRoot();
+    return { fs: new NodeFileSystem(root, options), cleanup };
+  });
+}

@@ -1,8 +1,8 @@
 /**
  * The foundation's wasm programs against every backend and layer combination: the same goldens as on a host
- * directory, with the sandbox served from each combination through a mount namespace. A backend may differ only
- * where a capability flag says so (`timestampResolutionNs`: the µs golden for host directories); a read-only
- * backend runs the programs that do not write to the sandbox.
+ * directory, with the sandbox served from each combination through a mount namespace (every backend keeps ns
+ * timestamps, host directories included, so there is one golden per program); a read-only backend runs the
+ * programs that do not write to the sandbox.
  */
 import { WASI } from '@vos/wasi';
 import { MemoryFileSystem } from '@vos/fs-memory';
@@ -30,8 +30,8 @@ describe.each(Object.keys(COMBINATIONS))('wasm programs with /sandbox on %s', (c
   const readOnly = make('/').capabilities.readOnly;
   const cases = CASES.filter((c) => !readOnly || READ_ONLY_SAFE.has(c.program));
   it.each(cases.map((c) => [c.golden, c] as const))('%s', async (_name, c) => {
-    // Only host directories keep µs times and refuse outside symlinks; the backends here answer with wasmtime's golden.
-    const goldenName = c.golden === 'times.fs-node' ? 'times' : c.golden === 'symlinks.fs-node' ? 'symlinks' : c.golden;
+    // Only host directories refuse outside symlinks; the backends here answer with wasmtime's golden.
+    const goldenName = c.golden === 'symlinks.fs-node' ? 'symlinks' : c.golden;
     const result = await runProgram(WASI, wasmPath(c.program), { ...c.options, sandboxFs: make });
     expect(result.error).toBeUndefined();
     expect(result.stdout).toBe(golden(goldenName));

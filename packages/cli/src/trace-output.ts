@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TraceSummary, type TraceOption } from '@vos/wasi';
+import { describeNodeFsPath } from '@vos/fs-node';
 import { UsageError, type RunOptions } from './args';
 import { hostErrorText } from './compose';
 import { writeText, type CliIo } from './io';
@@ -54,7 +55,8 @@ export function openTrace(o: RunOptions, io: CliIo): TraceOutput {
   return {
     option: { line, summary },
     finish() {
-      if (summary !== undefined) write(summary.format());
+      // Which path host directories took (@vos/fs-node's native accelerator or its JavaScript path).
+      if (summary !== undefined) write(`${summary.format()}host directories: ${describeNodeFsPath()}\n`);
       close();
     },
   };

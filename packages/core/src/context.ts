@@ -5,7 +5,7 @@ import { FdTable } from './fdtable';
 import { GuestMemory, utf8Encoder } from './memory';
 import { PathWalker, Resolution } from './walker';
 import { PATH_MAX, resolveLimits, type CoreLimits } from './limits';
-import { newFileStat, type FsHandle, type Ref, type FileSystem } from './providers/fs';
+import { newFileStat, type FileStat, type FsHandle, type Ref, type FileSystem } from './providers/fs';
 import type { Clock } from './providers/clock';
 import type { RandomSource } from './providers/random';
 import type { Stdio } from './providers/stdio';
@@ -54,6 +54,10 @@ export class StringBlock {
   }
 }
 
+// Shared by every instance that has no args or env, and the scratch buffer before first use: empty, never written.
+const NO_BYTES = new Uint8Array(0);
+const EMPTY_BLOCK = new StringBlock([]);
+
 /**
  * Per-instance state shared by the syscall families. Everything a syscall needs is a field here, resolved once
  * at construction: no container lookups, no allocation of scratch records on the call path.
@@ -61,13 +65,28 @@ export class StringBlock {
 export class SyscallContext {
   readonly mem: GuestMemory;
   readonly fds: FdTable;
+  /** The budgets of this world (`DEFAULT_LIMITS` itself unless the host set some). */
   readonly limits: CoreLimits;
-  readonly walker: PathWalker;
-  /** Two resolutions: path_link and path_rename hold two paths at once. */
-  readonly resA = new Resolution();
-  readonly resB = new Resolution();
   readonly stat = newFileStat();
-  readonly stat2 = newFileStat();
+  // The path machinery is made on first use: a guest that never touches a path (and a live idle sandbox) does
+  // not carry it. Each is one object for the life of the instance, so nothing is allocated per call.
+  #walker: PathWalker | null = null;
+  #resA: Resolution | null = null;
+  #resB: Resolution | null = null;
+  #stat2: FileStat | null = null;
+  get walker(): PathWalker {
+    return (this.#walker ??= new PathWalker(this.limits));
+  }
+  /** Two resolutions: path_link and path_rename hold two paths at once. */
+  get resA(): Resolution {
+    return (this.#resA ??= new Resolution());
+  }
+  get resB(): Resolution {
+    return (this.#resB ??= new Resolution());
+  }
+  get stat2(): FileStat {
+    return (this.#stat2 ??= newFileStat());
+  }
   readonly handleRef: Ref<FsHandle | null> = { value: null };
   readonly stringRef: Ref<string> = { value: '' };
   /** Times resolved by `resolveTimes` for the set-times calls (null = leave unchanged). */
@@ -77,8 +96,8 @@ export class SyscallContext {
   readonly env: StringBlock;
   readonly clock: Clock;
   readonly random: RandomSource;
-  /** Gather buffer for writes of several iovecs to a stream (one host write instead of many). */
-  scratch = new Uint8Array(0);
+  /** Gather buffer for writes of several iovecs to a stream (one host write instead of many); grown on use. */
+  scratch: Uint8Array = NO_BYTES;
   /** Total length of the iovec array the adapter checked last (what `fd_read`/`fd_write` transfer at most). */
   iovTotal = 0;
 
@@ -90,11 +109,10 @@ export class SyscallContext {
     shareWith?: SyscallContext,
   ) {
     this.limits = shareWith?.limits ?? resolveLimits(config.maxFds === undefined ? config.limits : { ...config.limits, maxFds: config.maxFds });
-    this.walker = new PathWalker(this.limits);
     this.mem = shareWith?.mem ?? new GuestMemory();
     this.fds = shareWith?.fds ?? new FdTable(this.limits.maxFds, this.limits.maxListingEntries);
-    this.args = new StringBlock(config.args);
-    this.env = new StringBlock(config.env);
+    this.args = config.args.length === 0 ? EMPTY_BLOCK : new StringBlock(config.args);
+    this.env = config.env.length === 0 ? EMPTY_BLOCK : new StringBlock(config.env);
     this.clock = config.clock;
     this.random = config.random;
   }

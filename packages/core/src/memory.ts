@@ -10,14 +10,18 @@ export interface MemoryLike {
   readonly buffer: ArrayBuffer;
 }
 
+// Views of nothing, shared by every unbound instance: zero-length, so nothing can be written through them.
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
 export class GuestMemory {
   private memory: MemoryLike | null = null;
   private buffer: ArrayBuffer | null = null;
   private sharedMemory = false;
   /** Byte view of the current buffer; valid until the next `refresh()` that sees a new buffer. */
-  u8: Uint8Array = new Uint8Array(0);
+  u8: Uint8Array = EMPTY_U8;
   /** DataView of the current buffer (little-endian accessors are used throughout). */
-  view: DataView = new DataView(new ArrayBuffer(0));
+  view: DataView = EMPTY_VIEW;
 
   get bound(): boolean {
     return this.memory !== null;
@@ -26,7 +30,7 @@ export class GuestMemory {
   bind(memory: MemoryLike): void {
     this.memory = memory;
     this.buffer = null;
-    this.u8 = new Uint8Array(0);
+    this.u8 = EMPTY_U8;
     const buffer = memory.buffer as ArrayBufferLike;
     // A page that is not cross-origin isolated has no SharedArrayBuffer global (and no shared memories).
     this.sharedMemory = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;

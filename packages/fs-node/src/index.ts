@@ -1,1 +1,9 @@
-export { NodeFileSystem, createNodeFileSystem, type NodeFileSystemOptions } from './node-file-system';
+export {
+  NodeFileSystem,
+  createNodeFileSystem,
+  nativeAcceleratorStatus,
+  describeNodeFsPath,
+  type NodeFileSystemOptions,
+  type NodeFsAccelerator,
+} from './node-file-system';
+export { MAX_EXACT_TIMES } from './exact-times';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Errno, errnoName } from '../../core/src/abi/errno';
 import { Filetype } from '../../core/src/abi/constants';
 import { DECLINED, newFileStat, OpenFlags, type DirEntry, type FsHandle, type Ref } from '../../core/src/providers/fs';
-import { createNodeFileSystem, NodeFileSystem, type NodeFileSystemOptions } from './index';
+import { createNodeFileSystem, NodeFileSystem } from './index';
+import { nodeFsPaths } from '../../../tests/helpers/fs-node-paths';
 import { NodeHandle } from './handles';
 import { filetypeFromMode, nsToSeconds } from './host-stat';
 
@@ -47,10 +48,7 @@ describe('nsToSeconds', () => {
   });
 });
 
-describe.each([
-  ['/proc/self/fd', {}],
-  ['fallback', { useProcFd: false }],
-] as [string, NodeFileSystemOptions][])('NodeFileSystem (%s)', (mode, options) => {
+describe.each(nodeFsPaths())('NodeFileSystem (%s)', (mode, options) => {
   let tmp: string;
   let hostRoot: string;
   let fs: NodeFileSystem;
@@ -88,7 +86,11 @@ describe.each([
 
   describe('construction and openRoot', () => {
     test('uses /proc/self/fd on Linux unless told not to', () => {
-      expect(fs.usesProcFd).toBe(mode === '/proc/self/fd' && process.platform === 'linux');
+      expect(fs.usesProcFd).toBe(mode !== 'fallback' && process.platform === 'linux');
+    });
+
+    test('says which path it takes', () => {
+      expect(fs.accelerator).toBe(mode === 'native' ? 'native' : 'js');
     });
 
     test('the root is the canonical path, even when given through a symlink', () => {
@@ -118,7 +120,7 @@ describe.each([
         readOnly: false,
         symlinks: true,
         hardLinks: true,
-        timestampResolutionNs: 1000n,
+        timestampResolutionNs: 1n,
       });
     });
   });
@@ -387,19 +389,41 @@ describe.each([
   });
 
   describe('times', () => {
-    test('setTimesAt and setTimes store µs exactly, for many values', () => {
+    // The host stores ns on the native path (utimensat); on the JavaScript path it stores µs (Node's utimes) and
+    // the filesystem reports the exact value while the host still holds the stored one (ExactTimes).
+    test('setTimesAt and setTimes read back exactly, for many values; the host holds ns (native) or µs (js)', () => {
       hostFs.writeFileSync(host('f'), '');
       const h = open(root, 'f', READ);
+      const onHost = (ns: bigint) => (mode === 'native' ? ns : ns - (ns % 1000n));
+      const st = newFileStat();
       for (let i = 0; i < 200; i++) {
         const us = BigInt(Math.floor(Math.random() * 4e15));
         const ns = us * 1000n + BigInt(i % 1000);
         expectErrno(fs.setTimesAt(root, 'f', ns, ns + 1_000_000n), Errno.SUCCESS);
-        let st = hostFs.statSync(host('f'), { bigint: true });
-        expect([st.atimeNs, st.mtimeNs]).toEqual([us * 1000n, us * 1000n + 1_000_000n]);
-        expectErrno(fs.setTimes(h, null, ns), Errno.SUCCESS);
-        st = hostFs.statSync(host('f'), { bigint: true });
-        expect([st.atimeNs, st.mtimeNs]).toEqual([us * 1000n, us * 1000n]);
+        let hst = hostFs.statSync(host('f'), { bigint: true });
+        expect([hst.atimeNs, hst.mtimeNs]).toEqual([onHost(ns), onHost(ns + 1_000_000n)]);
+        expectErrno(fs.statAt(root, 'f', st), Errno.SUCCESS);
+        expect([st.atim, st.mtim]).toEqual([ns, ns + 1_000_000n]);
+        expectErrno(fs.setTimes(h, null, ns + 7n), Errno.SUCCESS);
+        hst = hostFs.statSync(host('f'), { bigint: true });
+        expect([hst.atimeNs, hst.mtimeNs]).toEqual([onHost(ns), onHost(ns + 7n)]);
+        expectErrno(fs.stat(h, st), Errno.SUCCESS);
+        expect([st.atim, st.mtim]).toEqual([ns, ns + 7n]);
       }
+    });
+
+    test('a time the host changes afterwards is reported as the host has it', () => {
+      hostFs.writeFileSync(host('f'), '');
+      const st = newFileStat();
+      expectErrno(fs.setTimesAt(root, 'f', 1_000_000_123n, 2_000_000_456n), Errno.SUCCESS);
+      hostFs.utimesSync(host('f'), 3, 4);
+      expectErrno(fs.statAt(root, 'f', st), Errno.SUCCESS);
+      expect([st.atim, st.mtim]).toEqual([3_000_000_000n, 4_000_000_000n]);
+      expectErrno(fs.setTimesAt(root, 'f', null, 5_000_000_789n), Errno.SUCCESS);
+      hostFs.appendFileSync(host('f'), 'x'); // a write moves mtime on the host
+      expectErrno(fs.statAt(root, 'f', st), Errno.SUCCESS);
+      expect(st.atim).toBe(3_000_000_000n);
+      expect(st.mtim).toBe(hostFs.statSync(host('f'), { bigint: true }).mtimeNs);
     });
 
     test('setTimesAt on a symlink sets the link, not the target; `.` sets the directory', () => {
@@ -450,7 +474,7 @@ describe.each([
       hostFs.rmdirSync(host('d'));
       const out: DirEntry[] = [];
       const errno = fs.readdir(d, out);
-      // /proc/self/fd still reaches the (now unlinked, empty) directory; the path fallback finds it gone.
+      // The fd still reaches the (now unlinked, empty) directory; the path fallback finds it gone.
       expectErrno(errno, mode === 'fallback' ? Errno.NOENT : Errno.SUCCESS);
       expect(out).toEqual([]);
     });
@@ -506,7 +530,7 @@ describe.each([
   describe('openDirPath', () => {
     beforeEach(() => hostFs.mkdirSync(host('a', 'b', 'c'), { recursive: true }));
 
-    test('opens a plain chain in one step with /proc/self/fd; always declines in the fallback', () => {
+    test('opens a plain chain in one step (native or /proc/self/fd); always declines in the fallback', () => {
       const out: Ref<FsHandle | null> = { value: null };
       const result = fs.openDirPath(root, ['a', 'b', 'c', 'unused'], 3, out);
       if (mode === 'fallback') {

@@ -11,9 +11,13 @@ import {
   type FsCapabilities,
   type FsHandle,
   type Ref,
+  newFileStat,
 } from '@vos/core';
 import { joinHostPath, NodeDirHandle, NodeFileHandle, NodeHandle } from './handles';
 import { fillFileStat, filetypeFromMode, nsToSeconds } from './host-stat';
+import { chooseNative, errnoOf, probeNative } from './native';
+import { NativeHost } from './native-host';
+import { ExactTimes } from './exact-times';
 
 const {
   O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_DSYNC, O_SYNC,
@@ -38,8 +42,9 @@ const CAPABILITIES: FsCapabilities = Object.freeze({
   readOnly: false,
   symlinks: true,
   hardLinks: true,
-  // Node sets times only as double seconds, which libuv truncates to µs (see `nsToSeconds`).
-  timestampResolutionNs: 1000n,
+  // Exact on both paths: utimensat on the native one; on the JavaScript one, Node stores µs (see `nsToSeconds`)
+  // and `ExactTimes` reports the exact value while the host still holds the stored one.
+  timestampResolutionNs: 1n,
 });
 
 export interface NodeFileSystemOptions {
@@ -49,12 +54,43 @@ export interface NodeFileSystemOptions {
    */
   readonly useProcFd?: boolean;
   /**
+   * The native accelerator (openat2 and friends through the addon built at install): `true` requires it (an
+   * Error if it is missing), `false` forces the pure-JavaScript path. Default: the environment variable
+   * `VOS_FS_NODE_NATIVE` (`0` or `1`, same meanings), else the accelerator whenever it is built and the kernel
+   * has openat2. `accelerator` tells which path an instance took.
+   */
+  readonly native?: boolean;
+  /**
    * Let the guest create symlinks whose targets point outside this directory (default false). Such a link is
    * harmless to the guest (the walker never follows it out) but not to the host's own users and tools, which
    * would: by default creating one is EPERM, and so is moving or linking a symlink to where its target would
    * point outside. Absolute targets are refused by the core (ENOTCAPABLE) either way.
    */
   readonly allowOutsideSymlinks?: boolean;
+}
+
+/** Which path a `NodeFileSystem` takes: the native accelerator, or pure JavaScript over `node:fs`. */
+export type NodeFsAccelerator = 'native' | 'js';
+
+/**
+ * Whether the native accelerator is available in this process, and why (or why not). Loads the addon the first
+ * time it is asked.
+ */
+export function nativeAcceleratorStatus(): { available: boolean; reason: string } {
+  const { binding, reason } = probeNative();
+  return { available: binding !== null, reason };
+}
+
+/**
+ * In words, the path a `NodeFileSystem` made now with default options takes (what `vos run --trace-summary`
+ * prints): the environment switch first, without loading the addon when it forces the JavaScript path.
+ */
+export function describeNodeFsPath(): string {
+  if (process.env.VOS_FS_NODE_NATIVE === '0') return 'pure-JavaScript path (VOS_FS_NODE_NATIVE=0)';
+  const { available, reason } = nativeAcceleratorStatus();
+  return available
+    ? 'native accelerator (openat2 RESOLVE_BENEATH: the kernel refuses escapes)'
+    : `pure-JavaScript path (native accelerator unavailable: ${reason})`;
 }
 
 /**
@@ -83,7 +119,17 @@ export class NodeFileSystem implements FileSystem {
   readonly rootPath: string | null;
   /** Whether name-relative operations go through `/proc/self/fd` (see the class comment). */
   readonly usesProcFd: boolean;
+  /**
+   * `native`: every name-relative operation is one `*at` syscall on the directory fd through the addon, and the
+   * kernel refuses (openat2 RESOLVE_BENEATH) any resolution that would leave the directory. `js`: `node:fs` over
+   * `/proc/self/fd` paths (see the class comment). Chosen once, at construction (see `NodeFileSystemOptions`).
+   */
+  readonly accelerator: NodeFsAccelerator;
   private readonly rootErrno: Errno;
+  /** The native path, or null on the JavaScript path. */
+  private readonly nat: NativeHost | null;
+  /** JavaScript path only: exact times the host stored truncated to µs. */
+  private readonly exactTimes = new ExactTimes();
   /** Bumped by every operation that can change a directory's entries (invalidates cached listings). */
   private generation = 0;
   private readonly allowOutsideSymlinks: boolean;
@@ -100,6 +146,9 @@ export class NodeFileSystem implements FileSystem {
     this.rootPath = root;
     this.rootErrno = rootErrno;
     this.usesProcFd = root !== null && options.useProcFd !== false && procFdWorks(root);
+    const binding = chooseNative(options.native);
+    this.nat = binding === null ? null : new NativeHost(binding);
+    this.accelerator = this.nat === null ? 'js' : 'native';
     this.allowOutsideSymlinks = options.allowOutsideSymlinks === true;
   }
 
@@ -120,8 +169,10 @@ export class NodeFileSystem implements FileSystem {
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     const d = dir as NodeDirHandle;
+    if (this.nat !== null) return this.nat.statAt(d.fd, name, out);
     try {
       fillFileStat(name === '.' ? fs.fstatSync(d.fd, BIGINT) : fs.lstatSync(d.base + name, BIGINT), out);
+      this.exactTimes.apply(out);
       return Errno.SUCCESS;
     } catch (err) {
       return errnoFromHostError(err);
@@ -142,6 +193,7 @@ export class NodeFileSystem implements FileSystem {
     if (name === '.') return this.reopenDir(d, flags, out);
 
     const hostFlags = hostOpenFlags(flags);
+    if (this.nat !== null) return this.nativeOpen(d, name, flags, hostFlags, out);
 
     let fd: number;
     try {
@@ -150,6 +202,24 @@ export class NodeFileSystem implements FileSystem {
       return this.openErrno(d, name, err);
     }
     return this.adopt(fd, flags, joinHostPath(d.path, name), out);
+  }
+
+  /**
+   * openAt on the native path: one openat2 (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS, and
+   * O_NOFOLLOW) plus the fstat that tells the handle's kind, in one crossing.
+   */
+  private nativeOpen(d: NodeDirHandle, name: string, flags: number, hostFlags: number, out: Ref<FsHandle | null>): Errno {
+    const nat = this.nat as NativeHost;
+    const knownType = (flags & DIRECTORY) !== 0 || (flags & CREATE && flags & EXCL) !== 0;
+    const fd = nat.open(d.fd, name, hostFlags, !knownType);
+    if (fd < 0) {
+      const errno = errnoOf(fd);
+      // O_NOFOLLOW|O_DIRECTORY on a symlink is ENOTDIR on Linux; the contract wants ELOOP for any symlink.
+      return errno === Errno.NOTDIR && nat.isSymlinkAt(d.fd, name) ? Errno.LOOP : errno;
+    }
+    const type = flags & DIRECTORY ? Filetype.DIRECTORY : knownType ? Filetype.REGULAR_FILE : filetypeFromMode(nat.lastMode);
+    out.value = type === Filetype.DIRECTORY ? this.newDir(fd, joinHostPath(d.path, name)) : new NodeFileHandle(this, fd, (flags & APPEND) !== 0, type);
+    return Errno.SUCCESS;
   }
 
   /** Wraps a freshly opened host fd as a handle of the right kind (one fstat unless DIRECTORY was asked). */
@@ -177,8 +247,14 @@ export class NodeFileSystem implements FileSystem {
    * closed unread. Every error declines, and the walker finds the right errno step by step.
    */
   openPath(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
-    if (!this.usesProcFd || !(dir instanceof NodeDirHandle) || dir.owner !== this || dir.fd < 0) return DECLINED;
+    if (!(dir instanceof NodeDirHandle) || dir.owner !== this || dir.fd < 0) return DECLINED;
     if (flags & (CREATE | TRUNC) || !PLAIN_PATH.test(path)) return DECLINED;
+    if (this.nat !== null) {
+      // The kernel vouches: RESOLVE_NO_SYMLINKS refuses any link on the way (the last name included), and
+      // RESOLVE_BENEATH anything that would leave `dir`. Every error declines; the walker finds the errno.
+      return this.nativeOpen(dir, path, flags, hostOpenFlags(flags), out) === Errno.SUCCESS ? Errno.SUCCESS : DECLINED;
+    }
+    if (!this.usesProcFd) return DECLINED;
     const expected = joinHostPath(dir.path, path);
     let fd = -1;
     try {
@@ -226,7 +302,8 @@ export class NodeFileSystem implements FileSystem {
    * walker takes the slow path and finds the right errno itself.
    */
   openDirPath(dir: FsHandle, names: readonly string[], count: number, out: Ref<FsHandle | null>): number {
-    if (!this.usesProcFd || !(dir instanceof NodeDirHandle) || dir.owner !== this || dir.fd < 0) return DECLINED;
+    if (!(dir instanceof NodeDirHandle) || dir.owner !== this || dir.fd < 0) return DECLINED;
+    if (!this.usesProcFd && this.nat === null) return DECLINED;
     if (count > names.length) return DECLINED;
     let relative = '';
     let expected = dir.path;
@@ -235,6 +312,16 @@ export class NodeFileSystem implements FileSystem {
       if (name === '.' || checkName(name) !== Errno.SUCCESS) return DECLINED;
       relative = i === 0 ? name : relative + '/' + name;
       expected = joinHostPath(expected, name);
+    }
+    if (this.nat !== null) {
+      // Re-opening the handle itself vouches for nothing unless the handle is still where it was opened (or at
+      // least inside the root): the same check as `revalidate`.
+      if (count === 0 && this.revalidate(dir) !== Errno.SUCCESS) return DECLINED;
+      // One openat2 from the directory inode; the kernel refuses links and escapes (see `openPath`).
+      const fd = this.nat.open(dir.fd, count === 0 ? '.' : relative, DIR_OPEN, false);
+      if (fd < 0) return DECLINED;
+      out.value = this.newDir(fd, expected);
+      return Errno.SUCCESS;
     }
     let fd = -1;
     try {
@@ -257,6 +344,7 @@ export class NodeFileSystem implements FileSystem {
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     if (name === '.') return Errno.INVAL; // a directory is not a symlink
+    if (this.nat !== null) return this.nat.readlinkAt((dir as NodeDirHandle).fd, name, out);
     try {
       out.value = fs.readlinkSync((dir as NodeDirHandle).base + name);
       return Errno.SUCCESS;
@@ -271,6 +359,7 @@ export class NodeFileSystem implements FileSystem {
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     if (name === '.') return Errno.EXIST;
+    if (this.nat !== null) return this.nat.mkdirAt((dir as NodeDirHandle).fd, name);
     try {
       fs.mkdirSync((dir as NodeDirHandle).base + name, 0o777);
       return Errno.SUCCESS;
@@ -287,6 +376,7 @@ export class NodeFileSystem implements FileSystem {
     if (name === '.') return Errno.EXIST;
     if (target.includes('\0')) return Errno.INVAL;
     if (!this.allowOutsideSymlinks && this.pointsOutside(target, dir as NodeDirHandle)) return Errno.PERM;
+    if (this.nat !== null) return this.nat.symlinkAt(target, (dir as NodeDirHandle).fd, name);
     try {
       fs.symlinkSync(target, (dir as NodeDirHandle).base + name);
       return Errno.SUCCESS;
@@ -314,6 +404,7 @@ export class NodeFileSystem implements FileSystem {
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     if (name === '.') return dotErrno;
+    if (this.nat !== null) return this.nat.removeAt((dir as NodeDirHandle).fd, name, directory);
     try {
       const path = (dir as NodeDirHandle).base + name;
       if (directory) fs.rmdirSync(path);
@@ -330,13 +421,13 @@ export class NodeFileSystem implements FileSystem {
    */
   renameAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
     const dot = oldName === '.' || newName === '.' ? Errno.INVAL : Errno.SUCCESS;
-    return this.twoNames(oldDir, oldName, newDir, newName, dot, fs.renameSync);
+    return this.twoNames(oldDir, oldName, newDir, newName, dot, fs.renameSync, false);
   }
 
   /** link(2) on Linux never follows a symlink source. `.` as source is a directory (EPERM); as target, EEXIST. */
   linkAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
     const dot = oldName === '.' ? Errno.PERM : newName === '.' ? Errno.EXIST : Errno.SUCCESS;
-    return this.twoNames(oldDir, oldName, newDir, newName, dot, fs.linkSync);
+    return this.twoNames(oldDir, oldName, newDir, newName, dot, fs.linkSync, true);
   }
 
   /**
@@ -353,27 +444,40 @@ export class NodeFileSystem implements FileSystem {
    */
   private twoNames(
     oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string, dotErrno: Errno,
-    call: (from: string, to: string) => void,
+    call: (from: string, to: string) => void, link: boolean,
   ): Errno {
     this.generation++;
     const bad = this.dirErrno(oldDir) || checkName(oldName) || peerDirErrno(newDir) || checkName(newName);
     if (bad) return bad;
     if (dotErrno !== Errno.SUCCESS) return dotErrno;
+    // A symlink moved or linked higher up the tree could point outside from there (one that already did, the
+    // host planted: moving it adds nothing).
+    if (!this.allowOutsideSymlinks && newDir instanceof NodeDirHandle && newDir.owner instanceof NodeFileSystem) {
+      const bad2 = this.symlinkWouldLeave(oldDir as NodeDirHandle, oldName, newDir, newDir.owner);
+      if (bad2 !== Errno.SUCCESS) return bad2;
+    }
+    if (this.nat !== null) {
+      const from = (oldDir as NodeDirHandle).fd;
+      const to = (newDir as NodeDirHandle).fd;
+      return link ? this.nat.linkAt(from, oldName, to, newName) : this.nat.renameAt(from, oldName, to, newName);
+    }
     try {
-      const from = (oldDir as NodeDirHandle).base + oldName;
-      // A symlink moved or linked higher up the tree could point outside from there (one that already did, the
-      // host planted: moving it adds nothing).
-      if (!this.allowOutsideSymlinks && newDir instanceof NodeDirHandle && newDir.owner instanceof NodeFileSystem) {
-        const st = fs.lstatSync(from);
-        if (st.isSymbolicLink()) {
-          const target = fs.readlinkSync(from, 'utf8');
-          if (newDir.owner.pointsOutside(target, newDir) && !this.pointsOutside(target, oldDir as NodeDirHandle)) return Errno.PERM;
-        }
-      }
-      call(from, (newDir as NodeDirHandle).base + newName);
+      call((oldDir as NodeDirHandle).base + oldName, (newDir as NodeDirHandle).base + newName);
       return Errno.SUCCESS;
     } catch (err) {
       return errnoFromHostError(err);
+    }
+  }
+
+  /** EPERM when `oldName` in `oldDir` is a symlink that would point outside from `newDir` (and did not before). */
+  private symlinkWouldLeave(oldDir: NodeDirHandle, oldName: string, newDir: NodeDirHandle, newOwner: NodeFileSystem): Errno {
+    try {
+      const from = oldDir.base + oldName;
+      if (!fs.lstatSync(from).isSymbolicLink()) return Errno.SUCCESS;
+      const target = fs.readlinkSync(from, 'utf8');
+      return newOwner.pointsOutside(target, newDir) && !this.pointsOutside(target, oldDir) ? Errno.PERM : Errno.SUCCESS;
+    } catch {
+      return Errno.SUCCESS; // missing and the like: the rename or link itself answers
     }
   }
 
@@ -400,21 +504,37 @@ export class NodeFileSystem implements FileSystem {
     return false;
   }
 
-  /** Not followed (lutimes). Times are stored with µs precision; see `setTimesOfFd` for `null`. */
+  /**
+   * Not followed. Native path: utimensat(AT_SYMLINK_NOFOLLOW) with ns and UTIME_OMIT, exact on the host. JS path:
+   * lutimes (µs, both times written), with the exact values kept in `exactTimes`; see `setTimesJs`.
+   */
   setTimesAt(dir: FsHandle, name: string, atim: bigint | null, mtim: bigint | null): Errno {
     const bad = this.dirErrno(dir) || checkName(name);
     if (bad) return bad;
     const d = dir as NodeDirHandle;
-    if (name === '.') return setTimesOfFd(d.fd, atim, mtim);
-    const path = d.base + name;
+    if (this.nat !== null) return this.nat.setTimes(d.fd, name === '.' ? null : name, atim, mtim);
+    if (name === '.') return this.setTimesJs(d.fd, null, atim, mtim);
+    return this.setTimesJs(-1, d.base + name, atim, mtim);
+  }
+
+  /**
+   * The JavaScript path's utimes, of an fd (`path` null) or of a path (not followed). Node writes both times, as
+   * µs: a `null` time is the one the guest sees now (exact, through `exactTimes`) written back. Afterwards the
+   * inode is stat'ed again and the exact values are remembered against what the host stored. Both `null`: only
+   * the existence check.
+   */
+  private setTimesJs(fd: number, path: string | null, atim: bigint | null, mtim: bigint | null): Errno {
     try {
-      if (atim === null || mtim === null) {
-        const st = fs.lstatSync(path, BIGINT);
-        if (atim === null && mtim === null) return Errno.SUCCESS; // nothing to change; existence checked
-        atim ??= st.atimeNs;
-        mtim ??= st.mtimeNs;
-      }
-      fs.lutimesSync(path, nsToSeconds(atim), nsToSeconds(mtim));
+      const st = newFileStat();
+      fillFileStat(path === null ? fs.fstatSync(fd, BIGINT) : fs.lstatSync(path, BIGINT), st);
+      if (atim === null && mtim === null) return Errno.SUCCESS;
+      this.exactTimes.apply(st);
+      const a = atim ?? st.atim;
+      const m = mtim ?? st.mtim;
+      if (path === null) fs.futimesSync(fd, nsToSeconds(a), nsToSeconds(m));
+      else fs.lutimesSync(path, nsToSeconds(a), nsToSeconds(m));
+      fillFileStat(path === null ? fs.fstatSync(fd, BIGINT) : fs.lstatSync(path, BIGINT), st);
+      this.exactTimes.remember(st, a, m);
       return Errno.SUCCESS;
     } catch (err) {
       return errnoFromHostError(err);
@@ -428,14 +548,17 @@ export class NodeFileSystem implements FileSystem {
     if (!(h instanceof NodeHandle) || h.owner !== this || h.fd < 0) return;
     const fd = h.fd;
     h.fd = -1;
-    closeQuietly(fd);
+    if (this.nat !== null) this.nat.close(fd);
+    else closeQuietly(fd);
   }
 
   /** EBADF for a closed or foreign handle. */
   stat(h: FsHandle, out: FileStat): Errno {
     if (!this.isLive(h)) return Errno.BADF;
+    if (this.nat !== null) return this.nat.fstat((h as NodeHandle).fd, out);
     try {
       fillFileStat(fs.fstatSync((h as NodeHandle).fd, BIGINT), out);
+      this.exactTimes.apply(out);
       return Errno.SUCCESS;
     } catch (err) {
       return errnoFromHostError(err);
@@ -445,6 +568,7 @@ export class NodeFileSystem implements FileSystem {
   /** pread straight into the caller's (guest) memory; a negative position reads at the fd's own offset. */
   read(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
     if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    if (this.nat !== null) return this.nat.read(h.fd, buf, off, len, position < 0 ? -1 : position);
     try {
       return fs.readSync(h.fd, buf, off, len, position < 0 ? null : position);
     } catch (err) {
@@ -460,6 +584,13 @@ export class NodeFileSystem implements FileSystem {
    */
   write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
     if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    if (this.nat !== null) {
+      if (position < 0 && !h.append) {
+        position = this.nat.sizeOf(h.fd);
+        if (position < 0) return -errnoOf(position);
+      }
+      return this.nat.write(h.fd, buf, off, len, position < 0 ? -1 : position);
+    }
     try {
       if (position < 0) {
         if (h.append) return fs.writeSync(h.fd, buf, off, len, null);
@@ -486,7 +617,8 @@ export class NodeFileSystem implements FileSystem {
 
   setTimes(h: FsHandle, atim: bigint | null, mtim: bigint | null): Errno {
     if (!this.isLive(h)) return Errno.BADF;
-    return setTimesOfFd((h as NodeHandle).fd, atim, mtim);
+    if (this.nat !== null) return this.nat.setTimes((h as NodeHandle).fd, null, atim, mtim);
+    return this.setTimesJs((h as NodeHandle).fd, null, atim, mtim);
   }
 
   sync(h: FsHandle, dataOnly: boolean): Errno {
@@ -533,6 +665,7 @@ export class NodeFileSystem implements FileSystem {
     const bad = this.dirErrno(h);
     if (bad) return bad;
     const d = h as NodeDirHandle;
+    if (this.nat !== null) return this.nat.readdir(d.fd, out);
     out.length = 0;
     try {
       const dirStat = fs.fstatSync(d.fd, BIGINT);
@@ -572,7 +705,8 @@ export class NodeFileSystem implements FileSystem {
   // ---- internals ----
 
   private newDir(fd: number, path: string): NodeDirHandle {
-    const base = this.usesProcFd ? PROC_FD + fd + '/' : joinHostPath(path, '');
+    // The native path never builds host paths from `base`.
+    const base = this.nat !== null ? '' : this.usesProcFd ? PROC_FD + fd + '/' : joinHostPath(path, '');
     return new NodeDirHandle(this, fd, path, base);
   }
 
@@ -596,6 +730,12 @@ export class NodeFileSystem implements FileSystem {
   private reopenDir(d: NodeDirHandle, flags: number, out: Ref<FsHandle | null>): Errno {
     if (flags & CREATE && flags & EXCL) return Errno.EXIST;
     if (flags & (WRITE | TRUNC | CREATE)) return Errno.ISDIR;
+    if (this.nat !== null) {
+      const fd = this.nat.open(d.fd, '.', DIR_OPEN, false);
+      if (fd < 0) return errnoOf(fd);
+      out.value = this.newDir(fd, d.path);
+      return Errno.SUCCESS;
+    }
     try {
       const fd = this.usesProcFd ? fs.openSync(PROC_FD + d.fd, DIR_REOPEN) : fs.openSync(d.path, DIR_OPEN);
       out.value = this.newDir(fd, d.path);
@@ -654,25 +794,6 @@ function checkName(name: string): Errno {
   if (name === '..' || name.includes('/')) return Errno.NOTCAPABLE;
   if (name.includes('\0')) return Errno.INVAL;
   return Errno.SUCCESS;
-}
-
-/**
- * futimes with µs precision. Node cannot leave one time untouched (no UTIME_OMIT), so a `null` time is read
- * first and written back, truncated to µs; when both are `null` nothing is written.
- */
-function setTimesOfFd(fd: number, atim: bigint | null, mtim: bigint | null): Errno {
-  try {
-    if (atim === null || mtim === null) {
-      if (atim === null && mtim === null) return Errno.SUCCESS;
-      const st = fs.fstatSync(fd, BIGINT);
-      atim ??= st.atimeNs;
-      mtim ??= st.mtimeNs;
-    }
-    fs.futimesSync(fd, nsToSeconds(atim), nsToSeconds(mtim));
-    return Errno.SUCCESS;
-  } catch (err) {
-    return errnoFromHostError(err);
-  }
 }
 
 /** The `openat` emulation is usable iff the magic link of the opened root reads back as the root's path. */

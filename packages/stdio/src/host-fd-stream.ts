@@ -191,7 +191,7 @@ export class HostFdStream implements Stream {
     try {
       const st = fs.fstatSync(this.fd);
       this.state = OPEN;
-      if (st.isCharacterDevice() && isatty(this.fd)) this.kind = Filetype.CHARACTER_DEVICE;
+      if (st.isCharacterDevice() && !isMemoryDevice(st.rdev) && isatty(this.fd)) this.kind = Filetype.CHARACTER_DEVICE;
       else if (st.isFile()) this.kind = Filetype.REGULAR_FILE;
       else if (st.isDirectory()) this.kind = Filetype.DIRECTORY;
       else this.kind = Filetype.UNKNOWN;
@@ -200,6 +200,14 @@ export class HostFdStream implements Stream {
       this.kind = Filetype.UNKNOWN;
     }
   }
+}
+
+/**
+ * Linux's memory devices (major 1: /dev/null, /dev/zero, /dev/full, /dev/urandom) are character devices that are
+ * never terminals; a stdin of /dev/null (a daemon's, CI's, a child spawned with 'ignore') then needs no node:tty.
+ */
+function isMemoryDevice(rdev: number): boolean {
+  return process.platform === 'linux' && ((rdev >> 8) & 0xfff) === 1;
 }
 
 /**

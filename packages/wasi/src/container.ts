@@ -8,13 +8,16 @@ import { newMemoryRoot } from './memory-root';
 import { parseMounts, type MountSource, type ParsedOptions } from './options';
 
 /**
- * The composition root of `@vos/wasi`: one inversify `ContainerModule` per concern, resolved once per `WASI`
- * instance into plain objects that are handed to the core. Nothing here runs on a syscall path.
+ * The composition root of `@vos/wasi`. Hosts compose with DI: one inversify `ContainerModule` per concern, each
+ * binding a token to one of the plain default factories below, resolved once per `WASI` instance into plain
+ * objects that are handed to the core. Nothing here runs on a syscall path, and nothing here is module-level
+ * state: every composition is its own.
  *
- * Cost matters (constructing a WASI is on the instantiate+start benchmark): an inversify `new Container()`
- * costs tens of µs, more than node:wasi's whole constructor, while a `get` on a loaded container costs about
- * 1 µs. So the default modules are built once at module load and loaded once into one shared container; a
- * `WASI` without customisation only pays for a few `get`s. A host that customises pays for a child container.
+ * Cost matters (constructing many sandboxes is a benchmark): an inversify `new Container()` costs tens of µs,
+ * more than node:wasi's whole constructor, and keeps 15-20 KiB alive per instance. So a `WASI` built from
+ * options alone (`stdio`, `deterministic`, `mounts` included) never makes a container: it calls the same default
+ * factories directly. Only a host that brings its own `container` or `modules` goes through inversify, and pays
+ * for one child container per instance.
  */
 
 type HostDirectoryFactory = (hostPath: string) => FileSystem;
@@ -37,22 +40,30 @@ export function mountsModule(mounts: Record<string, MountSource>, preopens?: rea
 }
 export const MOUNT_PREOPENS: Token<readonly string[]> = Symbol.for('vos.wasi.MountPreopens');
 
+// ---- the defaults, as plain factories (what the modules bind, and what a plain composition calls) ----
+
+const defaultClock = (): Clock => new SystemClock();
+const defaultRandom = (): RandomSource => new CryptoRandom();
+const defaultStdio = (o: ParsedOptions): Stdio => openHostStdio(o.stdin, o.stdout, o.stderr);
+const defaultSettings = (o: ParsedOptions, openDirectory: HostDirectoryFactory): WasiSettings => ({
+  args: o.args,
+  env: o.env,
+  preopens: o.preopens.map(([guestPath, hostPath]) => ({ guestPath, fs: openDirectory(hostPath) })),
+});
+
 /** Host real-time and monotonic clocks; one `SystemClock` per instance (transient). */
 export const clockModule = new ContainerModule(({ bind }) => {
-  bind(TOKENS.Clock).toDynamicValue(() => new SystemClock());
+  bind(TOKENS.Clock).toDynamicValue(defaultClock);
 });
 
 /** `random_get` from the host CSPRNG. */
 export const randomModule = new ContainerModule(({ bind }) => {
-  bind(TOKENS.Random).toDynamicValue(() => new CryptoRandom());
+  bind(TOKENS.Random).toDynamicValue(defaultRandom);
 });
 
 /** fds 0-2 over the host fds named by the `stdin`/`stdout`/`stderr` options (checked open, as uvwasi does). */
 export const stdioModule = new ContainerModule(({ bind }) => {
-  bind(TOKENS.Stdio).toDynamicValue((ctx) => {
-    const o = ctx.get<ParsedOptions>(WASI_OPTIONS);
-    return openHostStdio(o.stdin, o.stdout, o.stderr);
-  });
+  bind(TOKENS.Stdio).toDynamicValue((ctx) => defaultStdio(ctx.get<ParsedOptions>(WASI_OPTIONS)));
 });
 
 /** Preopened host directories are `NodeFileSystem`s (rebind to serve preopens from anything else). */
@@ -62,15 +73,8 @@ export const fsModule = new ContainerModule(({ bind }) => {
 
 /** args, env and preopens from the options; each preopen's filesystem comes from `TOKENS.HostDirectory`. */
 export const settingsModule = new ContainerModule(({ bind }) => {
-  bind(TOKENS.Settings).toDynamicValue((ctx): WasiSettings => {
-    const o = ctx.get<ParsedOptions>(WASI_OPTIONS);
-    const openDirectory = ctx.get<HostDirectoryFactory>(TOKENS.HostDirectory);
-    return {
-      args: o.args,
-      env: o.env,
-      preopens: o.preopens.map(([guestPath, hostPath]) => ({ guestPath, fs: openDirectory(hostPath) })),
-    };
-  });
+  bind(TOKENS.Settings).toDynamicValue((ctx): WasiSettings =>
+    defaultSettings(ctx.get<ParsedOptions>(WASI_OPTIONS), ctx.get<HostDirectoryFactory>(TOKENS.HostDirectory)));
 });
 
 /**
@@ -102,25 +106,6 @@ export interface Providers {
   readonly random: RandomSource;
 }
 
-// The options of the composition in progress. Composition is synchronous and this slot is saved and restored
-// around it, so it never outlives one `composeProviders` call and nested compositions (a provider that builds
-// another WASI) see their own options. It exists only so the shared container can serve per-instance options.
-let composing: ParsedOptions | undefined;
-let shared: Container | undefined;
-
-function sharedContainer(): Container {
-  if (shared === undefined) {
-    const c = new Container();
-    c.bind(WASI_OPTIONS).toDynamicValue(() => {
-      if (composing === undefined) throw new Error('vos: WASI_OPTIONS is only available while a WASI is composed');
-      return composing;
-    });
-    c.loadSync(...defaultModules);
-    shared = c;
-  }
-  return shared;
-}
-
 /** Which token each default module binds, so a host container that binds the token skips the module. */
 const defaultBindings: readonly (readonly [symbol, ContainerModule])[] = [
   [TOKENS.Clock, clockModule],
@@ -130,14 +115,22 @@ const defaultBindings: readonly (readonly [symbol, ContainerModule])[] = [
   [TOKENS.Settings, settingsModule],
 ];
 
+/** Providers an instance's own options decide (`deterministic`, `stdio`): they replace the defaults. */
+export interface ProviderOverrides {
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+  readonly stdio?: Stdio;
+}
+
 /**
  * Resolves the providers of one instance.
- * - No customisation: the shared default container.
- * - `modules`: loaded into a child of the shared container, so a plain `bind(TOKENS.Clock)` shadows the
- *   default. Defaults resolved through the child see the child's bindings (rebinding `TOKENS.HostDirectory`
- *   changes what the default settings module opens).
+ * - Options only: plain objects from the default factories and `overrides`; no container.
  * - `container`: a child of the host's container gets the default module of every token the host's container
- *   does not bind, plus `WASI_OPTIONS`; `modules` then go into a grandchild. The host's bindings win, and its
+ *   does not bind, plus `WASI_OPTIONS`. Without `container` but with `modules`, a fresh container with the
+ *   defaults stands in for it.
+ * - `overrides` are bound in a child of that, and `modules` in a grandchild, so a plain `bind(TOKENS.Clock)` in a
+ *   host module shadows both the default and the option. Defaults resolved through the grandchild see its
+ *   bindings (rebinding `TOKENS.HostDirectory` changes what the default settings module opens). The host's
  *   dynamic values can `get(WASI_OPTIONS)` and any default.
  *
  * Resolution order follows uvwasi_init's: stdio first (bad fds), then settings (missing preopens).
@@ -146,11 +139,15 @@ export function composeProviders(
   options: ParsedOptions,
   container?: Container,
   modules?: readonly ContainerModule[],
+  overrides: ProviderOverrides = {},
 ): Providers {
   const hasModules = modules !== undefined && modules.length > 0;
+  if (container === undefined && !hasModules) return composePlain(options, overrides);
   let resolver: Container;
   if (container === undefined) {
-    resolver = sharedContainer();
+    resolver = new Container();
+    resolver.bind(WASI_OPTIONS).toConstantValue(options);
+    resolver.loadSync(...defaultModules);
   } else {
     resolver = childContainer(container);
     resolver.bind(WASI_OPTIONS).toConstantValue(options);
@@ -158,33 +155,44 @@ export function composeProviders(
       if (!container.isBound(token)) resolver.loadSync(module);
     }
   }
+  if (overrides.clock !== undefined || overrides.random !== undefined || overrides.stdio !== undefined) {
+    resolver = childContainer(resolver);
+    if (overrides.clock !== undefined) resolver.bind(TOKENS.Clock).toConstantValue(overrides.clock);
+    if (overrides.random !== undefined) resolver.bind(TOKENS.Random).toConstantValue(overrides.random);
+    if (overrides.stdio !== undefined) resolver.bind(TOKENS.Stdio).toConstantValue(overrides.stdio);
+  }
   if (hasModules) {
     resolver = childContainer(resolver);
     resolver.loadSync(...modules);
   }
-  const saved = composing;
-  composing = options;
-  try {
-    const stdio = resolver.get<Stdio>(TOKENS.Stdio);
-    let settings = resolver.get<WasiSettings>(TOKENS.Settings);
-    const clock = resolver.get<Clock>(TOKENS.Clock);
-    const random = resolver.get<RandomSource>(TOKENS.Random);
-    // The namespace is built here, with the one clock this instance resolved (a transient binding would give a
-    // second clock to a get of its own): an in-memory filesystem stamps files with the time the guest reads.
-    let mountSpec = options.mounts;
-    let mountPreopens = options.mountPreopens;
-    if (mountSpec === undefined && resolver.isBound(MOUNTS)) {
-      const parsed = parseMounts({ mounts: resolver.get(MOUNTS) });
-      mountSpec = parsed.mounts;
-      mountPreopens = resolver.isBound(MOUNT_PREOPENS) ? resolver.get(MOUNT_PREOPENS) : undefined;
-    }
-    if (settings.namespace === undefined && mountSpec !== undefined) {
-      const openDirectory = resolver.get<HostDirectoryFactory>(TOKENS.HostDirectory);
-      const mounts = composeMounts(mountSpec, clock, openDirectory);
-      settings = { ...settings, namespace: { mounts, preopens: mountPreopens } };
-    }
-    return { stdio, settings, clock, random };
-  } finally {
-    composing = saved;
+  const stdio = resolver.get<Stdio>(TOKENS.Stdio);
+  let settings = resolver.get<WasiSettings>(TOKENS.Settings);
+  const clock = resolver.get<Clock>(TOKENS.Clock);
+  const random = resolver.get<RandomSource>(TOKENS.Random);
+  // The namespace is built here, with the one clock this instance resolved (a transient binding would give a
+  // second clock to a get of its own): an in-memory filesystem stamps files with the time the guest reads.
+  let mountSpec = options.mounts;
+  let mountPreopens = options.mountPreopens;
+  if (mountSpec === undefined && resolver.isBound(MOUNTS)) {
+    const parsed = parseMounts({ mounts: resolver.get(MOUNTS) });
+    mountSpec = parsed.mounts;
+    mountPreopens = resolver.isBound(MOUNT_PREOPENS) ? resolver.get(MOUNT_PREOPENS) : undefined;
   }
+  if (settings.namespace === undefined && mountSpec !== undefined) {
+    const openDirectory = resolver.get<HostDirectoryFactory>(TOKENS.HostDirectory);
+    settings = { ...settings, namespace: { mounts: composeMounts(mountSpec, clock, openDirectory), preopens: mountPreopens } };
+  }
+  return { stdio, settings, clock, random };
+}
+
+/** The same steps as the container path, with the default factories called directly. */
+function composePlain(options: ParsedOptions, overrides: ProviderOverrides): Providers {
+  const stdio = overrides.stdio ?? defaultStdio(options);
+  let settings = defaultSettings(options, openHostDirectory);
+  const clock = overrides.clock ?? defaultClock();
+  const random = overrides.random ?? defaultRandom();
+  if (options.mounts !== undefined) {
+    settings = { ...settings, namespace: { mounts: composeMounts(options.mounts, clock, openHostDirectory), preopens: options.mountPreopens } };
+  }
+  return { stdio, settings, clock, random };
 }

@@ -18,9 +18,14 @@ export interface DeterministicOptions {
  * own `FakeClock` with `toConstantValue` instead.
  */
 export function deterministicModule(options: DeterministicOptions = {}): ContainerModule {
-  const { epoch, seed } = options;
   return new ContainerModule(({ bind }) => {
-    bind(TOKENS.Clock).toDynamicValue(() => new FakeClock(epoch === undefined ? {} : { start: epoch }));
-    bind(TOKENS.Random).toDynamicValue(() => new SeededRandom(seed ?? 0));
+    bind(TOKENS.Clock).toDynamicValue(() => deterministicProviders(options).clock);
+    bind(TOKENS.Random).toDynamicValue(() => deterministicProviders(options).random);
   });
+}
+
+/** The clock and randomness of the `deterministic` option, as plain objects (what `deterministicModule` binds). */
+export function deterministicProviders(options: DeterministicOptions = {}): { clock: FakeClock; random: SeededRandom } {
+  const { epoch, seed } = options;
+  return { clock: new FakeClock(epoch === undefined ? {} : { start: epoch }), random: new SeededRandom(seed ?? 0) };
 }

@@ -13,11 +13,12 @@ export {
   defaultModules,
   composeProviders,
   type Providers,
+  type ProviderOverrides,
 } from './container';
 export type { ParsedOptions } from './options';
 export { TOKENS, ProcExit, type Token, type WasiSettings } from '@vos/core';
 export type { TraceOption } from './trace-option';
-export { deterministicModule, type DeterministicOptions } from './deterministic';
+export { deterministicModule, deterministicProviders, type DeterministicOptions } from './deterministic';
 export { MOUNTS, MOUNT_PREOPENS, mountsModule } from './container';
 export type { MountSource } from './options';
 export { TraceSummary } from '@vos/core';

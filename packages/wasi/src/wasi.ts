@@ -1,9 +1,8 @@
-import { Container, ContainerModule } from 'inversify';
-import { ProcExit, TOKENS, WasiCore, type MemoryLike } from '@vos/core';
+import { ProcExit, WasiCore, type MemoryLike } from '@vos/core';
 import { CollectorSink, createStdio } from '@vos/stdio';
-import { deterministicModule } from './deterministic';
+import { deterministicProviders } from './deterministic';
 import { exitHostProcess, PLATFORM_DEFAULTS } from './host';
-import { composeProviders } from './container';
+import { composeProviders, type ProviderOverrides } from './container';
 import { isContainer, isContainerModule } from './inversify-interop';
 import {
   errInvalidArgType,
@@ -85,9 +84,9 @@ export class WASI {
       }
     }
 
-    const optionModules = withOptionModules(options as WASIOptions, modules);
-    this.#captured = optionModules.captured;
-    const { stdio, settings, clock, random } = composeProviders(parsed, container, optionModules.modules);
+    const own = optionProviders(options as WASIOptions);
+    this.#captured = own.captured;
+    const { stdio, settings, clock, random } = composeProviders(parsed, container, modules, own.overrides);
     const version = parsed.importModule === 'wasi_unstable' ? 'unstable' : 'preview1';
     const core = new WasiCore(
       {
@@ -199,22 +198,19 @@ export class WASI {
 }
 
 /**
- * The vos-only `deterministic` and `stdio` options as container modules, loaded before the host's own `modules`
- * (which therefore still win). Without either option nothing is added, so the default composition stays cheap.
+ * The providers the vos-only `deterministic` and `stdio` options decide, as plain objects: they replace the
+ * defaults, and a host's own `modules` still win over them. Without either option there are none.
  */
-function withOptionModules(
-  options: WASIOptions,
-  modules: readonly ContainerModule[] | undefined,
-): { modules: readonly ContainerModule[] | undefined; captured: WASI['captured'] } {
+function optionProviders(options: WASIOptions): { overrides: ProviderOverrides; captured: WASI['captured'] } {
   const { deterministic } = options;
   let { stdio } = options;
   const isDeterministic = deterministic !== undefined && deterministic !== false;
-  if (deterministic === undefined && stdio === undefined && !PLATFORM_DEFAULTS.captureStdio) return { modules, captured: undefined };
-  const extra: ContainerModule[] = [];
+  if (deterministic === undefined && stdio === undefined && !PLATFORM_DEFAULTS.captureStdio) return { overrides: {}, captured: undefined };
+  let overrides: ProviderOverrides = {};
   let captured: WASI['captured'];
   if (isDeterministic) {
     if (deterministic !== true) validateObject(deterministic, 'options.deterministic');
-    extra.push(deterministicModule(deterministic === true ? {} : deterministic));
+    overrides = deterministicProviders(deterministic === true ? {} : deterministic);
   }
   // Deterministic mode, and every run in a browser (no host fds), capture stdout/stderr unless told otherwise.
   if (isDeterministic || PLATFORM_DEFAULTS.captureStdio) {
@@ -226,12 +222,9 @@ function withOptionModules(
   }
   if (stdio !== undefined) {
     validateObject(stdio, 'options.stdio');
-    const streams = createStdio(stdio);
-    extra.push(new ContainerModule(({ bind }) => {
-      bind(TOKENS.Stdio).toConstantValue(streams);
-    }));
+    overrides = { ...overrides, stdio: createStdio(stdio) };
   }
-  return { modules: modules === undefined ? extra : [...extra, ...modules], captured };
+  return { overrides, captured };
 }
 
 /**

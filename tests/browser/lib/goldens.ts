@@ -18,12 +18,9 @@ function compile(program: string): Promise<WebAssembly.Module> {
   return m;
 }
 
-/**
- * The golden stdout an in-memory backend must print (only host directories keep µs, and only they refuse guest
- * symlinks that point outside them).
- */
+/** The golden stdout an in-memory backend must print (only host directories refuse outside symlinks). */
 export async function expectedStdout(goldenName: string): Promise<string> {
-  const name = goldenName === 'times.fs-node' ? 'times' : goldenName === 'symlinks.fs-node' ? 'symlinks' : goldenName;
+  const name = goldenName === 'symlinks.fs-node' ? 'symlinks' : goldenName;
   const res = await fetch(`/tests/wasm/expected/${name}.stdout`);
   if (!res.ok) throw new Error(`golden ${name}: HTTP ${res.status}`);
   return res.text();
