@@ -36,9 +36,7 @@ function fds() {
 function runOne(i) {
   const w = world();
   const args = ['t', 'x', 'y'].slice(0, 1 + (i % 3)); // argc 1 return, 2 proc_exit, 3 trap
-  // Default stdio (the host's fds 0-2, which vos never closes): a `stdio` or `modules` option composes through
-  // a child container per instance, whose cost belongs to the composition (docs/security.md, out of scope).
-  const wasi = new WASI({ version: 'preview1', args, ...w.options });
+  const wasi = new WASI({ version: 'preview1', args, stdio: { stdin: 'null', stdout: 'null', stderr: 'null' }, ...w.options });
   const instance = new WebAssembly.Instance(module_, wasi.getImportObject());
   try {
     wasi.start(instance);
