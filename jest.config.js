@@ -10,6 +10,8 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@vos/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    // Nothing native or foreign runs in a jest worker: node:wasi only in child processes (tests/helpers/child.ts).
+    '^(node:)?wasi$': '<rootDir>/tests/helpers/no-node-wasi.js',
   },
   testTimeout: 30000,
   setupFiles: ['<rootDir>/tests/helpers/jest-js-path.js'],

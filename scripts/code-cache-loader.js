@@ -2,7 +2,8 @@
 // The body of each Node.js stub that scripts/bundle.js writes (dist/X.js, for the bundle dist/X.impl.js; inlined
 // so a stub costs one module load, not two). Loads a CommonJS bundle the way Node's
 // own loader does (same wrapper, `require` resolving from the bundle's directory, the caller's `module`), but
-// compiles it with V8's code cache kept next to it (X.impl.js.cache): V8 then skips parsing and compiling what
+// compiles it with V8's code cache kept next to it (X.impl.<hash>.cache, the hash of the bundle's text: V8 itself
+// only checks a cache against the source's length). V8 then skips parsing and compiling what
 // the cache holds, which is most of a cold start's cost (see docs/decisions.md, "Cold start"). A cache made by
 // another V8 (another Node version, other V8 flags) is rejected by V8 itself and the bundle compiles as usual;
 // a missing cache is the same. Caches are written only when VOS_CODE_CACHE_WRITE=1 (by `npm run build`, after a
@@ -14,10 +15,9 @@ const { createRequire, wrap } = require('node:module');
 
 const WRITE = process.env.VOS_CODE_CACHE_WRITE === '1';
 
-function load(filename, module) {
+function load(filename, cacheFile, module) {
   // A hashbang line is a comment to Node's loader; the wrapper would make it a syntax error.
   const source = fs.readFileSync(filename, 'utf8').replace(/^#!/, '//');
-  const cacheFile = `${filename}.cache`;
   let cachedData;
   if (!WRITE) {
     try {

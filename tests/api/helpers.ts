@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WASI as NodeWASI } from 'node:wasi';
 
-export { NodeWASI };
+// node:wasi itself is only ever loaded in a child process: see node-oracle.ts.
+export { fromNode, loadNodeAnswers, nodeWASI } from './node-oracle';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 

@@ -7,21 +7,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from '@vos/wasi';
-import { NodeWASI, outcome } from './helpers';
+import { NODE_WASI_FLAGS } from '../helpers/child';
+import { fromNode, loadNodeAnswers, nodeWASI, outcome } from './helpers';
 
 const P = { version: 'preview1' } as const;
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'vos-wasi-api-'));
-  writeFileSync(join(dir, 'file'), 'x');
+// One directory for this process and its node:wasi child (the child inherits the variable), so that both see
+// the same paths in the options.
+const inherited = process.env.VOS_API_VALIDATION_DIR;
+const dir = inherited ?? mkdtempSync(join(tmpdir(), 'vos-wasi-api-'));
+process.env.VOS_API_VALIDATION_DIR = dir;
+writeFileSync(join(dir, 'file'), 'x');
+beforeAll(() => loadNodeAnswers(__filename), 120_000);
+afterAll(() => {
+  if (inherited === undefined) rmSync(dir, { recursive: true, force: true });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function sameAsNode(options: unknown): void {
   const ours = outcome(() => new WASI(options as never));
-  const node = outcome(() => new (NodeWASI as any)(options));
-  expect(ours).toEqual(node);
+  expect(ours).toEqual(fromNode(() => outcome(() => new (nodeWASI() as any)(options))));
 }
 
 /** Values of every type, for the `Received ...` formatting. */
@@ -42,7 +46,7 @@ const anything: [string, unknown][] = [
 
 describe('options', () => {
   test.each(anything)('options = %s', (_label, value) => sameAsNode(value));
-  test('no options at all', () => expect(outcome(() => new (WASI as any)())).toEqual(outcome(() => new (NodeWASI as any)())));
+  test('no options at all', () => expect(outcome(() => new (WASI as any)())).toEqual(fromNode(() => outcome(() => new (nodeWASI() as any)()))));
 });
 
 describe('options.version (required, a string, preview1 | unstable)', () => {
@@ -129,7 +133,7 @@ test('outside jest, the stack heads match node too (`TypeError [CODE]: ...` for 
     const head = (W, o) => { try { new W(o); return 'no error'; } catch (e) { return e.stack.split('\\n')[0]; } };
     const start = (W) => { try { new W({ version: 'preview1' }).start({ exports: {} }); } catch (e) { return e.stack.split('\\n')[0]; } };
     console.log(JSON.stringify([cases.map((o) => head(WASI, o)).concat(start(WASI)), cases.map((o) => head(NodeWASI, o)).concat(start(NodeWASI))]));`;
-  const r = spawnSync(process.execPath, ['-r', join(__dirname, 'ts-register.js'), '--no-warnings', '-e', script], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...NODE_WASI_FLAGS, '-r', join(__dirname, 'ts-register.js'), '--no-warnings', '-e', script], { encoding: 'utf8' });
   expect(r.stderr).toBe('');
   const [ours, node] = JSON.parse(r.stdout) as string[][];
   expect(ours).toEqual(node);

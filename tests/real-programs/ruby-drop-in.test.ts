@@ -1,12 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { WASI } from '@vos/wasi';
-import { MemoryFileSystem } from '@vos/fs-memory';
-import { createNodeFileSystem } from '@vos/fs-node';
-import { OverlayFileSystem } from '@vos/fs-overlay';
-import { hostDir, loadModule, packageFile, readTree } from './harness';
-import { SystemClock } from '@vos/clock';
+import { callInChildAsync, nodeWasiBaseline } from '../helpers/child';
+import { hostDir, packageFile, readTree } from './harness';
 
 /**
  * The drop-in test: `@ruby/wasm-wasi`'s `RubyVM.instantiateModule({ module, wasip1 })` takes a WASI instance made
@@ -16,13 +11,9 @@ import { SystemClock } from '@vos/clock';
  */
 jest.setTimeout(120_000);
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RubyVM } = require('@ruby/wasm-wasi') as {
-  RubyVM: {
-    instantiateModule(options: { module: WebAssembly.Module; wasip1: unknown; args?: string[] }): Promise<{ vm: { eval(code: string): { toString(): string } } }>;
-  };
-};
-const ruby = loadModule(packageFile('@ruby/3.4-wasm-wasi', 'dist/ruby+stdlib.wasm'));
+const ruby = packageFile('@ruby/3.4-wasm-wasi', 'dist/ruby+stdlib.wasm');
+/** Every VM runs in a child process (ruby.child.ts): nothing foreign runs inside the jest worker. */
+const CHILD = path.join(__dirname, 'ruby.child.ts');
 
 /** Exercises the stdlib (from the module's own packed filesystem) and the host's filesystem under /work. */
 const script = `
@@ -45,42 +36,12 @@ const input = { 'in/words.txt': 'a rose is a rose\nis a rose\n', 'in/scratch.tmp
 
 type Run = { value: string; stdout: string };
 
-/** One VM on `wasip1`; fd 1 is the host file `stdoutFile`. */
-async function evalIn(wasip1: unknown, stdoutFile: string): Promise<Run> {
-  const { vm } = await RubyVM.instantiateModule({ module: ruby, wasip1 });
-  const value = vm.eval(script).toString();
-  return { value, stdout: fs.readFileSync(stdoutFile, 'utf8') };
-}
-
-let tmp: string;
-beforeEach(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vos-real-ruby-'));
-});
-afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** Opens an output file for fd 1 and runs `body`; the fd is closed afterwards. */
-async function withStdout<T>(name: string, body: (fd: number, file: string) => Promise<T>): Promise<T> {
-  const file = path.join(tmp, name);
-  const fd = fs.openSync(file, 'w');
-  try {
-    return await body(fd, file);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 test('RubyVM runs on a vos WASI over host preopens exactly as on node:wasi', async () => {
   const nodeDir = hostDir('ruby-node', input);
   const vosDir = hostDir('ruby-vos', input);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { WASI: NodeWASI } = require('node:wasi') as typeof import('node:wasi');
-    const expected = await withStdout('node.out', (stdout, file) =>
-      evalIn(new NodeWASI({ version: 'preview1', returnOnExit: true, preopens: { '/work': nodeDir }, stdout }), file),
-    );
-    const actual = await withStdout('vos.out', (stdout, file) =>
-      evalIn(new WASI({ version: 'preview1', returnOnExit: true, preopens: { '/work': vosDir }, stdout }), file),
-    );
+    const expected = await nodeWasiBaseline<Run>(CHILD, 'onNodeWasi', ruby, script, nodeDir);
+    const actual = await callInChildAsync<Run>(CHILD, 'onVos', ruby, script, vosDir);
     expect(expected.value).toMatch(/^\["3\.4\.\d+", \["a", 3\]\]$/);
     expect(expected.stdout.split('\n')[0]).toBe('["in", "out"]');
     expect(actual).toEqual(expected);
@@ -95,16 +56,12 @@ test('RubyVM runs on a vos WASI over host preopens exactly as on node:wasi', asy
 test('RubyVM on a vos WASI whose /work is a copy-on-write overlay: changes stay in memory', async () => {
   const project = hostDir('ruby-project', input);
   try {
-    const upper = new MemoryFileSystem({ clock: new SystemClock() });
-    const work = new OverlayFileSystem(createNodeFileSystem(project), upper);
-    const run = await withStdout('vos.out', (stdout, file) =>
-      evalIn(new WASI({ version: 'preview1', returnOnExit: true, stdout, mounts: { '/': new MemoryFileSystem({ clock: new SystemClock() }), '/work': work } }), file),
-    );
+    const run = await callInChildAsync<Run & { changes: unknown; upper: { out: Record<string, string> } }>(CHILD, 'onVosOverlay', ruby, script, project);
     expect(run.value).toMatch(/^\["3\.4\.\d+", \["a", 3\]\]$/);
     expect(run.stdout.split('\n')[0]).toBe('["in", "out"]');
-    expect(work.changes()).toEqual({ created: ['out', 'out/counts.json', 'out/log.old'], modified: [], deleted: ['in/scratch.tmp'] });
+    expect(run.changes).toEqual({ created: ['out', 'out/counts.json', 'out/log.old'], modified: [], deleted: ['in/scratch.tmp'] });
     expect(readTree(project)).toEqual(input);
-    const counts = (upper.toObject({ text: true }) as { out: Record<string, string> }).out['counts.json'];
+    const counts = run.upper.out['counts.json'];
     expect(JSON.parse(counts)).toEqual({ a: 3, rose: 3, is: 2 });
   } finally {
     fs.rmSync(project, { recursive: true, force: true });

@@ -1,9 +1,5 @@
 import * as fs from 'node:fs';
-import { MemoryFileSystem, type MemoryTree } from '@vos/fs-memory';
-import { createNodeFileSystem } from '@vos/fs-node';
-import { OverlayFileSystem } from '@vos/fs-overlay';
-import { bytes, describeCommand, hostDir, loadModule, packageFile, readTree, runNodeWasi, runVos } from './harness';
-import { SystemClock } from '@vos/clock';
+import { describeCommand, hostDir, packageFile, readTree, runNodeWasi, runVos, runVosInMemory, runVosOverlay } from './harness';
 
 /**
  * Yosys 0.55 (the open synthesis suite, C++, ~30 MB of wasm) from `@yowasp/yosys`. The package runs it through
@@ -13,7 +9,7 @@ import { SystemClock } from '@vos/clock';
  */
 jest.setTimeout(120_000);
 
-const yosys = loadModule(packageFile('@yowasp/yosys', 'gen/yosys.core.wasm'));
+const yosys = packageFile('@yowasp/yosys', 'gen/yosys.core.wasm');
 
 const design: Record<string, string> = {
   'rtl/counter.v': `module counter #(parameter W = 4) (input clk, input rst, input en, output reg [W-1:0] q);
@@ -96,26 +92,19 @@ describe('the same script in a memory root with a copy-on-write overlay over the
   afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
   test('outputs land in the overlay upper, byte for byte as node:wasi wrote them; the host is untouched', () => {
-    const upper = new MemoryFileSystem({ clock: new SystemClock() });
-    const work = new OverlayFileSystem(createNodeFileSystem(project), upper);
-    const result = runVos(yosys, {
-      args: ['yosys', '-q', '-s', '/work/synth.ys'],
-      vos: { mounts: { '/': new MemoryFileSystem({ clock: new SystemClock() }), '/work': work } },
-    });
+    const result = runVosOverlay(yosys, { args: ['yosys', '-q', '-s', '/work/synth.ys'] }, project);
     expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
-    expect(work.changes()).toEqual({ created: outputs, modified: [], deleted: [] });
-    const tree = upper.toObject() as { out: Record<string, Uint8Array> };
-    for (const name of outputs) expect(bytes(tree.out[name.slice(4)])).toBe(baseline[name]);
+    expect(result.changes).toEqual({ created: outputs, modified: [], deleted: [] });
+    for (const name of outputs) expect(result.upper[name]).toBe(baseline[name]);
     expect(Object.keys(readTree(project)).sort()).toEqual(Object.keys(design).sort());
     console.log(`yosys synth.ys on an overlay: vos ${result.ms} ms`);
   });
 
   test('a script and design that exist only in an in-memory root', () => {
-    const root = MemoryFileSystem.fromObject({ work: nest(design) }, { clock: new SystemClock() });
-    const result = runVos(yosys, { args: ['yosys', '-q', '-s', '/work/synth.ys'], vos: { mounts: { '/': root } } });
+    const files = Object.fromEntries(Object.entries(design).map(([name, text]) => [`work/${name}`, text]));
+    const result = runVosInMemory(yosys, { args: ['yosys', '-q', '-s', '/work/synth.ys'] }, files);
     expect(result.code).toBe(0);
-    const tree = root.toObject() as { work: { out: Record<string, Uint8Array> } };
-    for (const name of outputs) expect(bytes(tree.work.out[name.slice(4)])).toBe(baseline[name]);
+    for (const name of outputs) expect(result.files[`work/${name}`]).toBe(baseline[name]);
   });
 });
 
@@ -132,15 +121,3 @@ test('a missing input file: the same error message and exit code as node:wasi', 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
-
-/** `{ 'a/b': x }` → `{ a: { b: x } }`, for MemoryFileSystem.fromObject. */
-function nest(flat: Record<string, string>): MemoryTree {
-  const out: MemoryTree = {};
-  for (const [name, contents] of Object.entries(flat)) {
-    const parts = name.split('/');
-    let dir = out;
-    for (const part of parts.slice(0, -1)) dir = (dir[part] ??= {}) as MemoryTree;
-    dir[parts[parts.length - 1]] = contents;
-  }
-  return out;
-}

@@ -15,7 +15,12 @@ export function monotonicResolutionNs(): bigint {
 }
 
 export function wallClockMs(): number {
-  return performance.timeOrigin + performance.now();
+  const precise = performance.timeOrigin + performance.now();
+  const coarse = Date.now();
+  // timeOrigin is read once, when the process (or page) starts; if the wall clock has been stepped since (NTP,
+  // a VM resumed, `date -s`) the precise figure is off by the whole step (seen: 10 s). Trust it only while it
+  // agrees with Date.now(); otherwise Date.now() is the wall time and the fraction only adds sub-ms steps.
+  return Math.abs(precise - coarse) <= 5 ? precise : coarse + (precise % 1);
 }
 
 export function realtimeResolutionNs(): bigint {

@@ -412,6 +412,21 @@ describe.each(nodeFsPaths())('NodeFileSystem (%s)', (mode, options) => {
       }
     });
 
+    test('setting one time leaves the other bit for bit, even a ns time the host set itself', () => {
+      hostFs.writeFileSync(host('f'), '');
+      // coreutils touch sets ns times (utimensat); Node cannot.
+      execFileSync('touch', ['-a', '-d', '@5.123456789', host('f')]);
+      execFileSync('touch', ['-m', '-d', '@6.987654321', host('f')]);
+      const st = newFileStat();
+      expectErrno(fs.setTimesAt(root, 'f', null, 7_000_000_001n), Errno.SUCCESS);
+      expectErrno(fs.statAt(root, 'f', st), Errno.SUCCESS);
+      expect([st.atim, st.mtim]).toEqual([5_123_456_789n, 7_000_000_001n]);
+      const h = open(root, 'f', READ);
+      expectErrno(fs.setTimes(h, 8_000_000_002n, null), Errno.SUCCESS);
+      expectErrno(fs.stat(h, st), Errno.SUCCESS);
+      expect([st.atim, st.mtim]).toEqual([8_000_000_002n, 7_000_000_001n]);
+    });
+
     test('a time the host changes afterwards is reported as the host has it', () => {
       hostFs.writeFileSync(host('f'), '');
       const st = newFileStat();

@@ -1,0 +1,465 @@
+import {
+  DECLINED, Errno, Filetype, OpenFlags,
+  type Clock, type Clockid, type DirEntry, type FileStat, type FileSystem, type FsCapabilities, type FsHandle,
+  type RandomSource, type Ref, type Stream,
+} from '@vos/core';
+import type { ChannelClient } from './client';
+import { ARG, F64, I64, I64_ATIM, I64_MTIM, Op, TIME_ATIM, TIME_MTIM } from './layout';
+
+/** A handle on the serving side, as the client holds it: its id, its type, and its read-ahead. */
+export class ProxyHandle {
+  /** Bytes at file positions [aheadPos, aheadPos + ahead.length) as of client generation `aheadGen`. */
+  ahead: Uint8Array | null = null;
+  aheadPos = 0;
+  aheadGen = -1;
+  constructor(readonly id: number, readonly filetype: Filetype) {}
+}
+
+/** Bytes read per call when a read is smaller: a whole small file in one round-trip. */
+export const READ_AHEAD_BYTES = 64 * 1024;
+
+function readStat(client: ChannelClient, out: FileStat): void {
+  const i64 = client.views.i64;
+  out.dev = i64[I64];
+  out.ino = i64[I64 + 1];
+  out.filetype = Number(i64[I64 + 2]) as Filetype;
+  out.nlink = i64[I64 + 3];
+  out.size = i64[I64 + 4];
+  out.atim = i64[I64 + 5];
+  out.mtim = i64[I64 + 6];
+  out.ctim = i64[I64 + 7];
+}
+
+/** Reads a long response (slot 1 = total length) into one buffer, fetching chunks with `Op.MORE`. */
+function readLong(client: ChannelClient): Uint8Array {
+  const i32 = client.i32;
+  const total = i32[ARG + 1];
+  const data = client.data;
+  if (total <= data.length) return data.slice(0, total);
+  const out = new Uint8Array(total);
+  out.set(data.subarray(0, data.length));
+  let at = data.length;
+  while (at < total) {
+    client.views.f64[F64] = at;
+    if (client.call(Op.MORE) !== 0) break;
+    const n = i32[ARG + 1];
+    if (n <= 0) break;
+    out.set(data.subarray(0, n), at);
+    at += n;
+  }
+  return out;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * A `FileSystem` whose backend lives on the other side of the channel: the core (walker, fd table) runs here,
+ * next to the guest, and every call that needs the backend is one round-trip. Round-trips are kept low:
+ * - `openPath`/`openDirPath` are always offered: the serving side walks the whole plain path in one call (with
+ *   the backend's own fast path, or `openAt` step by step, which vouches for "no symlink crossed");
+ * - closing a handle costs nothing: it rides along with the next call;
+ * - reads fetch at least 64 KiB, and later reads of those bytes are served here, until anything is written
+ *   through this channel (any mutation makes every read-ahead stale).
+ */
+export class ChannelFileSystem implements FileSystem {
+  private readonly client: ChannelClient;
+
+  constructor(
+    client: ChannelClient,
+    private readonly fsId: number,
+    readonly capabilities: FsCapabilities,
+    hasRevalidate: boolean,
+  ) {
+    this.client = client;
+    if (!hasRevalidate) this.revalidate = undefined;
+  }
+
+  private name(s: string, at = 0): number {
+    const n = this.client.putString(s, at);
+    return n < 0 ? -1 : n;
+  }
+
+  private openResult(errno: number, out: Ref<FsHandle | null>): number {
+    if (errno !== Errno.SUCCESS) return errno;
+    const i32 = this.client.i32;
+    out.value = new ProxyHandle(i32[ARG + 1], i32[ARG + 2] as Filetype);
+    return Errno.SUCCESS;
+  }
+
+  private nameCall(op: number, dir: FsHandle, name: string): number {
+    const n = this.name(name);
+    if (n < 0) return Errno.NAMETOOLONG;
+    const i32 = this.client.i32;
+    i32[ARG] = (dir as ProxyHandle).id;
+    i32[ARG + 1] = n;
+    return this.client.call(op);
+  }
+
+  private mutated(): void {
+    this.client.generation++;
+  }
+
+  openRoot(out: Ref<FsHandle | null>): Errno {
+    this.client.i32[ARG] = this.fsId;
+    return this.openResult(this.client.call(Op.OPEN_ROOT), out) as Errno;
+  }
+
+  statAt(dir: FsHandle, name: string, out: FileStat): Errno {
+    const e = this.nameCall(Op.STAT_AT, dir, name);
+    if (e === Errno.SUCCESS) readStat(this.client, out);
+    return e as Errno;
+  }
+
+  openAt(dir: FsHandle, name: string, flags: number, out: Ref<FsHandle | null>): Errno {
+    if (flags & (OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNC)) this.mutated();
+    const n = this.name(name);
+    if (n < 0) return Errno.NAMETOOLONG;
+    const i32 = this.client.i32;
+    i32[ARG] = (dir as ProxyHandle).id;
+    i32[ARG + 1] = n;
+    i32[ARG + 2] = flags;
+    return this.openResult(this.client.call(Op.OPEN_AT), out) as Errno;
+  }
+
+  openDirPath(dir: FsHandle, names: readonly string[], count: number, out: Ref<FsHandle | null>): number {
+    const n = this.name(count === names.length ? names.join('/') : names.slice(0, count).join('/'));
+    if (n < 0) return DECLINED;
+    const i32 = this.client.i32;
+    i32[ARG] = (dir as ProxyHandle).id;
+    i32[ARG + 1] = n;
+    const e = this.openResult(this.client.call(Op.OPEN_DIR_PATH), out);
+    return e === Errno.SUCCESS ? e : DECLINED;
+  }
+
+  openPath(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
+    if (flags & OpenFlags.WRITE) this.mutated();
+    const n = this.name(path);
+    if (n < 0) return DECLINED;
+    const i32 = this.client.i32;
+    i32[ARG] = (dir as ProxyHandle).id;
+    i32[ARG + 1] = n;
+    i32[ARG + 2] = flags;
+    const e = this.openResult(this.client.call(Op.OPEN_PATH), out);
+    return e === Errno.SUCCESS ? e : DECLINED;
+  }
+
+  revalidate?(dir: FsHandle): Errno {
+    this.client.i32[ARG] = (dir as ProxyHandle).id;
+    return this.client.call(Op.REVALIDATE) as Errno;
+  }
+
+  readlinkAt(dir: FsHandle, name: string, out: Ref<string>): Errno {
+    const e = this.nameCall(Op.READLINK_AT, dir, name);
+    if (e === Errno.SUCCESS) out.value = decoder.decode(readLong(this.client));
+    return e as Errno;
+  }
+
+  mkdirAt(dir: FsHandle, name: string): Errno {
+    this.mutated();
+    return this.nameCall(Op.MKDIR_AT, dir, name) as Errno;
+  }
+
+  symlinkAt(target: string, dir: FsHandle, name: string): Errno {
+    this.mutated();
+    const t = this.name(target);
+    if (t < 0) return Errno.NAMETOOLONG;
+    const n = this.name(name, t);
+    if (n < 0) return Errno.NAMETOOLONG;
+    const i32 = this.client.i32;
+    i32[ARG] = (dir as ProxyHandle).id;
+    i32[ARG + 1] = t;
+    i32[ARG + 2] = n;
+    return this.client.call(Op.SYMLINK_AT) as Errno;
+  }
+
+  unlinkAt(dir: FsHandle, name: string): Errno {
+    this.mutated();
+    return this.nameCall(Op.UNLINK_AT, dir, name) as Errno;
+  }
+
+  rmdirAt(dir: FsHandle, name: string): Errno {
+    this.mutated();
+    return this.nameCall(Op.RMDIR_AT, dir, name) as Errno;
+  }
+
+  private twoNames(op: number, oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+    this.mutated();
+    const l1 = this.name(oldName);
+    if (l1 < 0) return Errno.NAMETOOLONG;
+    const l2 = this.name(newName, l1);
+    if (l2 < 0) return Errno.NAMETOOLONG;
+    const i32 = this.client.i32;
+    i32[ARG] = (oldDir as ProxyHandle).id;
+    i32[ARG + 1] = (newDir as ProxyHandle).id;
+    i32[ARG + 2] = l1;
+    i32[ARG + 3] = l2;
+    return this.client.call(op) as Errno;
+  }
+
+  renameAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+    return this.twoNames(Op.RENAME_AT, oldDir, oldName, newDir, newName);
+  }
+
+  linkAt(oldDir: FsHandle, oldName: string, newDir: FsHandle, newName: string): Errno {
+    return this.twoNames(Op.LINK_AT, oldDir, oldName, newDir, newName);
+  }
+
+  private times(atim: bigint | null, mtim: bigint | null): number {
+    const i64 = this.client.views.i64;
+    let which = 0;
+    if (atim !== null) {
+      i64[I64_ATIM] = atim;
+      which |= TIME_ATIM;
+    }
+    if (mtim !== null) {
+      i64[I64_MTIM] = mtim;
+      which |= TIME_MTIM;
+    }
+    return which;
+  }
+
+  setTimesAt(dir: FsHandle, name: string, atim: bigint | null, mtim: bigint | null): Errno {
+    const n = this.name(name);
+    if (n < 0) return Errno.NAMETOOLONG;
+    const i32 = this.client.i32;
+    i32[ARG] = (dir as ProxyHandle).id;
+    i32[ARG + 1] = n;
+    i32[ARG + 2] = this.times(atim, mtim);
+    return this.client.call(Op.SET_TIMES_AT) as Errno;
+  }
+
+  typeOf(h: FsHandle): Filetype {
+    return (h as ProxyHandle).filetype;
+  }
+
+  close(h: FsHandle): void {
+    const p = h as ProxyHandle;
+    p.ahead = null;
+    this.client.deferClose(p.id);
+  }
+
+  stat(h: FsHandle, out: FileStat): Errno {
+    this.client.i32[ARG] = (h as ProxyHandle).id;
+    const e = this.client.call(Op.STAT);
+    if (e === Errno.SUCCESS) readStat(this.client, out);
+    return e as Errno;
+  }
+
+  read(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
+    const p = h as ProxyHandle;
+    const client = this.client;
+    if (len === 0) return 0;
+    // Served from the read-ahead when it holds the first byte asked for and nothing was written since.
+    const ahead = p.ahead;
+    if (ahead !== null && p.aheadGen === client.generation && position >= p.aheadPos && position < p.aheadPos + ahead.length) {
+      const from = position - p.aheadPos;
+      const n = Math.min(len, ahead.length - from);
+      buf.set(ahead.subarray(from, from + n), off);
+      return n;
+    }
+    const data = client.data;
+    const want = Math.min(Math.max(len, READ_AHEAD_BYTES), data.length);
+    const i32 = client.i32;
+    i32[ARG] = p.id;
+    i32[ARG + 1] = want;
+    client.views.f64[F64] = position;
+    const got = client.call(Op.READ);
+    if (got <= 0) return got;
+    const n = Math.min(got, len);
+    buf.set(data.subarray(0, n), off);
+    if (got > n && p.filetype === Filetype.REGULAR_FILE) {
+      p.ahead = data.slice(n, got);
+      p.aheadPos = position + n;
+      p.aheadGen = client.generation;
+    } else {
+      p.ahead = null;
+    }
+    return n;
+  }
+
+  write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
+    this.mutated();
+    const p = h as ProxyHandle;
+    const client = this.client;
+    const data = client.data;
+    const i32 = client.i32;
+    let done = 0;
+    // A write larger than the payload goes in chunks; a short or failed chunk ends it (POSIX partial write).
+    while (done < len || len === 0) {
+      const n = Math.min(len - done, data.length);
+      data.set(buf.subarray(off + done, off + done + n));
+      i32[ARG] = p.id;
+      i32[ARG + 1] = n;
+      client.views.f64[F64] = position === -1 ? -1 : position + done;
+      const r = client.call(Op.WRITE);
+      if (r < 0) return done > 0 ? done : r;
+      done += r;
+      if (r < n || len === 0) break;
+    }
+    return done;
+  }
+
+  truncate(h: FsHandle, size: number): Errno {
+    this.mutated();
+    this.client.i32[ARG] = (h as ProxyHandle).id;
+    this.client.views.f64[F64] = size;
+    return this.client.call(Op.TRUNCATE) as Errno;
+  }
+
+  setTimes(h: FsHandle, atim: bigint | null, mtim: bigint | null): Errno {
+    const i32 = this.client.i32;
+    i32[ARG] = (h as ProxyHandle).id;
+    i32[ARG + 1] = this.times(atim, mtim);
+    return this.client.call(Op.SET_TIMES) as Errno;
+  }
+
+  sync(h: FsHandle, dataOnly: boolean): Errno {
+    const i32 = this.client.i32;
+    i32[ARG] = (h as ProxyHandle).id;
+    i32[ARG + 1] = dataOnly ? 1 : 0;
+    return this.client.call(Op.SYNC) as Errno;
+  }
+
+  allocate(h: FsHandle, offset: number, len: number): Errno {
+    this.mutated();
+    this.client.i32[ARG] = (h as ProxyHandle).id;
+    this.client.views.f64[F64] = offset;
+    this.client.views.f64[F64 + 1] = len;
+    return this.client.call(Op.ALLOCATE) as Errno;
+  }
+
+  readdir(h: FsHandle, out: DirEntry[]): Errno {
+    out.length = 0;
+    this.client.i32[ARG] = (h as ProxyHandle).id;
+    const e = this.client.call(Op.READDIR);
+    if (e !== Errno.SUCCESS) return e as Errno;
+    const bytes = readLong(this.client);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = 0;
+    while (at + 13 <= bytes.length) {
+      const ino = dv.getBigUint64(at, true);
+      const filetype = bytes[at + 8] as Filetype;
+      const len = dv.getUint32(at + 9, true);
+      out.push({ name: decoder.decode(bytes.subarray(at + 13, at + 13 + len)), ino, filetype });
+      at += 13 + len;
+    }
+    return Errno.SUCCESS;
+  }
+}
+
+/** A stream served from the other side (stdio the host composed: a collector, a callback, an async source). */
+export class ChannelStream implements Stream {
+  readable?: () => number;
+  waitReadable?: (timeoutNs: bigint) => number;
+
+  constructor(
+    private readonly client: ChannelClient,
+    private readonly id: number,
+    readonly filetype: Filetype,
+    hasReadable: boolean,
+    hasWaitReadable: boolean,
+  ) {
+    if (hasReadable) {
+      this.readable = (): number => {
+        this.client.i32[ARG] = this.id;
+        return this.client.call(Op.STREAM_READABLE);
+      };
+    }
+    if (hasWaitReadable) {
+      this.waitReadable = (timeoutNs: bigint): number => {
+        this.client.i32[ARG] = this.id;
+        this.client.views.i64[I64] = timeoutNs;
+        return this.client.call(Op.STREAM_WAIT_READABLE);
+      };
+    }
+  }
+
+  read(buf: Uint8Array, off: number, len: number): number {
+    const client = this.client;
+    const n = Math.min(len, client.data.length);
+    client.i32[ARG] = this.id;
+    client.i32[ARG + 1] = n;
+    const got = client.call(Op.STREAM_READ);
+    if (got > 0) buf.set(client.data.subarray(0, got), off);
+    return got;
+  }
+
+  write(buf: Uint8Array, off: number, len: number): number {
+    const client = this.client;
+    const data = client.data;
+    let done = 0;
+    while (done < len || len === 0) {
+      const n = Math.min(len - done, data.length);
+      data.set(buf.subarray(off + done, off + done + n));
+      client.i32[ARG] = this.id;
+      client.i32[ARG + 1] = n;
+      const r = client.call(Op.STREAM_WRITE);
+      if (r < 0) return done > 0 ? done : r;
+      done += r;
+      if (r < n || len === 0) break;
+    }
+    return done;
+  }
+
+  stat(out: FileStat): Errno {
+    this.client.i32[ARG] = this.id;
+    const e = this.client.call(Op.STREAM_STAT);
+    if (e === Errno.SUCCESS) readStat(this.client, out);
+    return e as Errno;
+  }
+
+  close(): void {
+    this.client.i32[ARG] = this.id;
+    this.client.call(Op.STREAM_CLOSE);
+  }
+}
+
+/** The host's clock through the channel (a fake clock, or any clock that is not the system's). */
+export class ChannelClock implements Clock {
+  constructor(private readonly client: ChannelClient, private readonly resolutions: readonly bigint[]) {}
+
+  now(id: Clockid): bigint {
+    this.client.i32[ARG] = id;
+    this.client.call(Op.CLOCK_NOW);
+    return this.client.views.i64[I64];
+  }
+
+  resolution(id: Clockid): bigint {
+    return this.resolutions[id] ?? 0n;
+  }
+
+  sleepUntil(deadline: bigint): void {
+    this.client.views.i64[I64] = deadline;
+    this.client.call(Op.CLOCK_SLEEP);
+  }
+}
+
+/** The host's random source through the channel (a seeded one: its sequence stays the host's). */
+export class ChannelRandom implements RandomSource {
+  constructor(private readonly client: ChannelClient) {}
+
+  fill(buf: Uint8Array, off: number, len: number): void {
+    const client = this.client;
+    const data = client.data;
+    let done = 0;
+    while (done < len) {
+      const n = Math.min(len - done, data.length);
+      client.i32[ARG + 1] = n;
+      client.call(Op.RANDOM_FILL);
+      buf.set(data.subarray(0, n), off + done);
+      done += n;
+    }
+  }
+}
+
+/** Calls the serving side's `control` hook (tests and tools): a name and an argument in, a string out. */
+export function channelControl(client: ChannelClient, name: string, arg: string): string {
+  const n = client.putString(name, 0);
+  const a = n < 0 ? -1 : client.putString(arg, n);
+  if (a < 0) throw new RangeError('vos: control request larger than the channel payload');
+  client.i32[ARG + 1] = n;
+  client.i32[ARG + 2] = a;
+  const e = client.call(Op.CONTROL);
+  if (e !== 0) throw new Error(`vos: control ${JSON.stringify(name)} failed (errno ${e})`);
+  return decoder.decode(readLong(client));
+}

@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { createChannelBuffer } from './channel/layout';
+import { ChannelServer } from './channel/server';
+import type { GuestReport, GuestStart, Limit } from './protocol';
+import {
+  ABORT_MESSAGE, checkLimits, prepareFor, stopped, timeoutMessage,
+  type ModuleSource, type PreparedModule, type RunOptions, type RunResult,
+} from './sandbox';
+import { composeWorld } from './world';
+
+/** The pooled worker's task file, next to the dedicated worker's entry. */
+export const POOL_ENTRY = join(__dirname, '..', 'dist', 'pool-entry.js');
+
+export interface SandboxPoolOptions {
+  /** Workers kept (default: 2). Each runs one guest at a time. */
+  readonly workers?: number;
+  /** Runs waiting for a worker beyond which `run` rejects (default: unbounded). */
+  readonly maxQueue?: number;
+}
+
+/**
+ * Many sandboxes over a fixed set of worker threads (piscina underneath: queueing, worker replacement, abort).
+ * Each `run` is one guest with its own world and limits, exactly as `runInWorker`, but the worker is reused:
+ * no thread start-up per run. Compile once with `prepareModule` and pass the result to skip compiling per run
+ * (a compiled module is shared with the workers, not recompiled there).
+ *
+ * A run stopped by its deadline or its signal costs its worker (piscina ends the thread and starts a fresh
+ * one): a guest in a busy loop can only be stopped by ending its thread. A memory-cap stop does not: the guest
+ * traps inside the worker, which is then reused.
+ */
+export class SandboxPool {
+  private readonly piscina: Piscina;
+  private closed = false;
+
+  constructor(options: SandboxPoolOptions = {}) {
+    const workers = options.workers ?? 2;
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError('vos: workers must be a positive integer');
+    this.piscina = new Piscina({
+      filename: POOL_ENTRY,
+      minThreads: workers,
+      maxThreads: workers,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Infinity,
+      maxQueue: options.maxQueue ?? Infinity,
+    });
+  }
+
+  /** Worker threads alive now. */
+  get threads(): number {
+    return this.piscina.threads.length;
+  }
+
+  /** Runs one guest on the next free worker; resolves as `runInWorker` does. */
+  async run(source: ModuleSource | PreparedModule, options: RunOptions = {}): Promise<RunResult> {
+    if (this.closed) throw new Error('vos: the pool is closed');
+    checkLimits(options);
+    if (options.signal?.aborted) return { ...stopped('aborted', ABORT_MESSAGE), calls: 0 };
+    const prepared = prepareFor(source, options.maxMemory);
+    if ('status' in prepared) return { ...prepared, calls: 0 };
+    const world = await composeWorld(options);
+    const sab = createChannelBuffer(options.channelBytes);
+    const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs });
+    const start: GuestStart = {
+      ...world.start,
+      sab,
+      module: prepared.module,
+      maxMemory: prepared.maxMemory,
+      invoke: options.invoke === undefined ? undefined : { name: options.invoke.name, args: [...(options.invoke.args ?? [])] },
+      spinMs: options.clientSpinMs,
+    };
+    // One controller per run: the deadline and the host's signal both abort it; `reason` says which fired.
+    const ac = new AbortController();
+    let reason: { limit: Limit; message: string } | undefined;
+    const stop = (limit: Limit, message: string): void => {
+      if (reason !== undefined) return;
+      reason = { limit, message };
+      ac.abort();
+    };
+    const timer = options.timeout === undefined ? undefined : setTimeout(() => stop('timeout', timeoutMessage(options.timeout as number)), options.timeout);
+    const onAbort = (): void => stop('aborted', ABORT_MESSAGE);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    server.start();
+    try {
+      const report = (await this.piscina.run(start, { signal: ac.signal })) as GuestReport;
+      return { ...report.outcome, calls: report.calls };
+    } catch (err) {
+      if (reason !== undefined) return { ...stopped(reason.limit, reason.message), calls: server.served };
+      throw err;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      await server.close();
+    }
+  }
+
+  /** Ends every worker; runs still queued reject. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.piscina.destroy();
+  }
+}

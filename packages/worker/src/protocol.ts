@@ -1,0 +1,58 @@
+import type { FsCapabilities, Filetype } from '@vos/core';
+
+/**
+ * What the host sends a worker to start one guest, and what comes back. Plain structured-cloneable data:
+ * providers never cross; the worker gets small integer ids for them and reaches them through the channel.
+ */
+
+/** A filesystem served through the channel. */
+export interface FsDescriptor {
+  readonly id: number;
+  readonly capabilities: FsCapabilities;
+  readonly revalidate: boolean;
+}
+
+export type StreamDescriptor =
+  /** A stream the host serves (a collector, a callback, an asynchronous source...). */
+  | { readonly kind: 'served'; readonly id: number; readonly filetype: Filetype; readonly readable: boolean; readonly waitReadable: boolean }
+  /** A host fd the worker uses itself (Node only): no round-trip per write, and a blocking read there does not block the host. */
+  | { readonly kind: 'fd'; readonly fd: number };
+
+export interface GuestStart {
+  readonly sab: SharedArrayBuffer;
+  /** A compiled module (compiled once on the host; a pool sends the same one to every worker). */
+  readonly module: object;
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  readonly preopens: readonly { readonly guestPath: string; readonly fs: FsDescriptor }[];
+  readonly namespace?: {
+    readonly mounts: readonly { readonly path: string; readonly fs: FsDescriptor }[];
+    readonly preopens?: readonly string[];
+  };
+  readonly stdio: readonly [StreamDescriptor, StreamDescriptor, StreamDescriptor];
+  /** 'system': the worker reads its own system clock (no round-trip); otherwise the host's, with its resolutions. */
+  readonly clock: { readonly kind: 'system' } | { readonly kind: 'served'; readonly resolutions: readonly bigint[] };
+  readonly random: { readonly kind: 'system' } | { readonly kind: 'served' };
+  readonly maxFds?: number;
+  /** Linear-memory cap in bytes (the module was rewritten for it on the host; see limits.ts). */
+  readonly maxMemory?: number;
+  /** Call this export instead of `_start` (a reactor is `_initialize`d first); numbers as arguments. */
+  readonly invoke?: { readonly name: string; readonly args: readonly number[] };
+  /** Client spin before sleeping, ms (bench). */
+  readonly spinMs?: number;
+}
+
+export type Limit = 'timeout' | 'memory' | 'aborted';
+
+/** How a run ended. */
+export type RunOutcome =
+  | { readonly status: 'exited'; readonly code: number; readonly result?: string }
+  | { readonly status: 'trapped'; readonly message: string; readonly stack: string }
+  | { readonly status: 'stopped'; readonly limit: Limit; readonly message: string };
+
+/** What the worker reports besides the outcome. */
+export interface GuestReport {
+  readonly outcome: RunOutcome;
+  /** Round-trips the guest made. */
+  readonly calls: number;
+}

@@ -1,0 +1,111 @@
+/**
+ * Limits of a run in a worker: a guest that never makes another syscall, one that grows memory without end,
+ * one that mallocs without end, one asleep in poll_oneoff, and one aborted are each stopped, the result names
+ * the limit, the host thread stays free meanwhile, and the host's providers keep their data and get every
+ * handle back. Margins are generous (the machine is shared); exact times belong to the bench.
+ */
+import { readFileSync } from 'node:fs';
+import { SystemClock } from '@vos/clock';
+import { MemoryFileSystem } from '@vos/fs-memory';
+import { CollectorSink } from '@vos/stdio';
+import { capModuleMemory, MemoryCapError, runInWorker } from '@vos/worker';
+import { wasmPath } from '../helpers/run-wasi';
+
+const bytes = (name: string): Uint8Array => readFileSync(wasmPath(name));
+/** Generous bound on how long stopping may take past the limit (CI is loaded). */
+const MARGIN_MS = 10_000;
+
+function elapsedSince(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+test('a busy loop with no syscalls is stopped at the deadline, and the host thread stays free meanwhile', async () => {
+  const out = new CollectorSink();
+  const t0 = process.hrtime.bigint();
+  const run = runInWorker(bytes('spin_forever'), { stdout: out, timeout: 1000 });
+  // The host thread runs timers while the guest spins: this one fires long before the deadline.
+  const first = await Promise.race([run.then(() => 'run'), new Promise((r) => setTimeout(() => r('host timer'), 10))]);
+  expect(first).toBe('host timer');
+  const result = await run;
+  expect(result).toMatchObject({ status: 'stopped', limit: 'timeout' });
+  expect((result as { message: string }).message).toMatch(/timeout/);
+  expect(elapsedSince(t0)).toBeLessThan(1000 + MARGIN_MS);
+  // What it wrote before the deadline was delivered as it was written.
+  expect(out.text()).toBe('spinning\n');
+});
+
+test('a guest asleep in poll_oneoff is stopped at the deadline', async () => {
+  const t0 = process.hrtime.bigint();
+  const result = await runInWorker(bytes('sleep_hour'), { stdout: new CollectorSink(), timeout: 500 });
+  expect(result).toMatchObject({ status: 'stopped', limit: 'timeout' });
+  expect(elapsedSince(t0)).toBeLessThan(500 + MARGIN_MS);
+});
+
+test('memory.grow past the cap stops the guest and reports the memory limit', async () => {
+  const out = new CollectorSink();
+  const result = await runInWorker(bytes('grow_forever'), { stdout: out, maxMemory: 64 * 1024 * 1024 });
+  expect(result).toMatchObject({ status: 'stopped', limit: 'memory' });
+  expect((result as { message: string }).message).toMatch(/67108864 bytes/);
+});
+
+test('a C program leaking malloc blocks is stopped at the cap (a deadline does not fire first)', async () => {
+  const result = await runInWorker(bytes('malloc_forever'), { stdout: new CollectorSink(), maxMemory: 32 * 1024 * 1024, timeout: 60_000 });
+  expect(result).toMatchObject({ status: 'stopped', limit: 'memory' });
+});
+
+test('a module whose initial memory is above the cap does not start', async () => {
+  const out = new CollectorSink();
+  const result = await runInWorker(bytes('spin_forever'), { stdout: out, maxMemory: 1000 });
+  expect(result).toMatchObject({ status: 'stopped', limit: 'memory' });
+  expect(out.text()).toBe('');
+  expect(() => capModuleMemory(bytes('spin_forever'), 1000)).toThrow(MemoryCapError);
+});
+
+test('a program under the cap runs as usual', async () => {
+  const out = new CollectorSink();
+  const result = await runInWorker(bytes('memory_grow'), {
+    args: ['memory_grow'], preopens: { '/sandbox': new MemoryFileSystem({ clock: new SystemClock() }) }, stdout: out, maxMemory: 16 * 1024 * 1024,
+  });
+  expect(result).toMatchObject({ status: 'exited', code: 0 });
+  expect(out.text()).toBe(readFileSync(`${__dirname}/../wasm/expected/memory_grow.stdout`, 'utf8'));
+});
+
+test('an aborted run is stopped and reports it; an already aborted signal never starts the guest', async () => {
+  const ac = new AbortController();
+  const out = new CollectorSink();
+  const run = runInWorker(bytes('spin_forever'), { stdout: out, signal: ac.signal });
+  // Abort once the guest has shown it is running (its first line was served on this thread).
+  while (out.text() === '') await new Promise((r) => setTimeout(r, 5));
+  ac.abort();
+  expect(await run).toMatchObject({ status: 'stopped', limit: 'aborted' });
+  const before = new CollectorSink();
+  expect(await runInWorker(bytes('spin_forever'), { stdout: before, signal: ac.signal })).toMatchObject({ status: 'stopped', limit: 'aborted' });
+  expect(before.text()).toBe('');
+});
+
+test('a stopped guest leaves the host filesystem intact and holds no handle on it', async () => {
+  const fs = new MemoryFileSystem({ clock: new SystemClock() });
+  // Seed the host's filesystem, then run a guest that writes into it and is stopped while still running.
+  const seeded = await runInWorker(bytes('fd_file'), { args: ['fd_file'], preopens: { '/sandbox': fs }, stdout: new CollectorSink() });
+  expect(seeded).toMatchObject({ status: 'exited', code: 0 });
+  const snapshot = JSON.stringify(fs.toObject());
+  const result = await runInWorker(bytes('spin_forever'), { preopens: { '/sandbox': fs }, stdout: new CollectorSink(), timeout: 300 });
+  expect(result).toMatchObject({ status: 'stopped', limit: 'timeout' });
+  expect(JSON.stringify(fs.toObject())).toBe(snapshot);
+});
+
+test('the channel server closes every handle a stopped guest still held', async () => {
+  const fs = new MemoryFileSystem({ clock: new SystemClock() });
+  const closed: unknown[] = [];
+  const counting = new Proxy(fs, {
+    get(target, prop, receiver) {
+      if (prop === 'close') return (h: object) => { closed.push(h); target.close(h); };
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  const result = await runInWorker(bytes('spin_forever'), { preopens: { '/a': counting, '/b': counting }, stdout: new CollectorSink(), timeout: 300 });
+  expect(result).toMatchObject({ status: 'stopped', limit: 'timeout' });
+  // Two preopen roots were opened for the guest and closed when it was stopped.
+  expect(closed.length).toBe(2);
+});
