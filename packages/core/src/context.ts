@@ -110,7 +110,7 @@ export class SyscallContext {
   ) {
     this.limits = shareWith?.limits ?? resolveLimits(config.maxFds === undefined ? config.limits : { ...config.limits, maxFds: config.maxFds });
     this.mem = shareWith?.mem ?? new GuestMemory();
-    this.fds = shareWith?.fds ?? new FdTable(this.limits.maxFds, this.limits.maxListingEntries);
+    this.fds = shareWith?.fds ?? new FdTable(this.limits.maxFds, this.limits.maxListingBytes);
     this.args = config.args.length === 0 ? EMPTY_BLOCK : new StringBlock(config.args);
     this.env = config.env.length === 0 ? EMPTY_BLOCK : new StringBlock(config.env);
     this.clock = config.clock;

@@ -3,6 +3,7 @@ import { Filetype, Rights } from './abi/constants';
 import type { DirEntry, FileSystem, FsHandle } from './providers/fs';
 import type { Stream } from './providers/stdio';
 import type { Namespace } from './namespace';
+import { LISTING_ENTRY_COST } from './limits';
 
 /** What an fd refers to. Files and directories are distinct kinds (STYLE habit 7). */
 export const FdKind = { File: 1, Directory: 2, Stream: 3 } as const;
@@ -33,8 +34,8 @@ class FdRecord {
   nsPath = '/';
   /** Snapshot of a directory listing for `fd_readdir` cookies, taken when a read starts at cookie 0. */
   listing: DirEntry[] | null = null;
-  /** Entries of `listing` counted against the table's listing budget (see `FdTable.holdListing`). */
-  listingCount = 0;
+  /** Bytes of `listing` counted against the table's listing budget (see `FdTable.holdListing`). */
+  listingBytes = 0;
   /** Neighbours in the table's least-recently-read list of held listings. */
   listingPrev: FdEntry | null = null;
   listingNext: FdEntry | null = null;
@@ -143,17 +144,17 @@ export class FdTable {
   /** Held listings, least recently read first (a doubly linked list through the entries: no per-call allocation). */
   private listingHead: FdEntry | null = null;
   private listingTail: FdEntry | null = null;
-  /** Entries in all held listings. */
+  /** Bytes of all held listings (as `holdListing` counts them). */
   private listingTotal = 0;
 
   constructor(
     readonly maxFds: number = 16384,
-    /** Budget of directory entries held in listings over all fds (see `CoreLimits.maxListingEntries`). */
-    readonly maxListingEntries: number = 1 << 20,
+    /** Budget of bytes held in listings over all fds (see `CoreLimits.maxListingBytes`). */
+    readonly maxListingBytes: number = 64 * 1024 * 1024,
   ) {}
 
-  /** Entries currently held in `fd_readdir` listings, over all fds. */
-  get heldListingEntries(): number {
+  /** Bytes currently held in `fd_readdir` listings, over all fds. */
+  get heldListingBytes(): number {
     return this.listingTotal;
   }
 
@@ -165,27 +166,29 @@ export class FdTable {
   holdListing(entry: FdEntry, listing: DirEntry[]): void {
     this.dropListing(entry);
     entry.listing = listing;
-    entry.listingCount = listing.length;
-    this.listingTotal += listing.length;
+    let bytes = listing.length * LISTING_ENTRY_COST;
+    for (let i = 0; i < listing.length; i++) bytes += listing[i].name.length;
+    entry.listingBytes = bytes;
+    this.listingTotal += bytes;
     entry.listingPrev = this.listingTail;
     entry.listingNext = null;
     if (this.listingTail !== null) this.listingTail.listingNext = entry;
     else this.listingHead = entry;
     this.listingTail = entry;
-    while (this.listingTotal > this.maxListingEntries && this.listingHead !== entry) this.dropListing(this.listingHead as FdEntry);
+    while (this.listingTotal > this.maxListingBytes && this.listingHead !== entry) this.dropListing(this.listingHead as FdEntry);
   }
 
   /** Releases the listing `entry` holds (the guest read to its end, closed the fd, or the budget needs room). */
   dropListing(entry: FdEntry): void {
     if (entry.listing === null) return;
-    this.listingTotal -= entry.listingCount;
+    this.listingTotal -= entry.listingBytes;
     const { listingPrev: prev, listingNext: next } = entry;
     if (prev !== null) prev.listingNext = next;
     else if (this.listingHead === entry) this.listingHead = next;
     if (next !== null) next.listingPrev = prev;
     else if (this.listingTail === entry) this.listingTail = prev;
     entry.listing = null;
-    entry.listingCount = 0;
+    entry.listingBytes = 0;
     entry.listingPrev = entry.listingNext = null;
   }
 

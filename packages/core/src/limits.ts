@@ -9,6 +9,9 @@ export const PATH_MAX = 4096;
 /** Longest symlink target in bytes (PATH_MAX less the NUL, as Linux): longer is ENAMETOOLONG. */
 export const SYMLINK_TARGET_MAX = 4095;
 
+/** What one held listing entry costs besides its name (the entry object, its inode number, the array slot). */
+export const LISTING_ENTRY_COST = 80;
+
 export interface CoreLimits {
   /** Open fds, stdio and preopens included (EMFILE past it). Default 16384. */
   readonly maxFds: number;
@@ -20,17 +23,18 @@ export interface CoreLimits {
    */
   readonly maxPathComponents: number;
   /**
-   * Directory entries held at once, over all fds, in the listings `fd_readdir` keeps for its cookies. Past it the
-   * least recently read listings are dropped (a later read past cookie 0 takes a fresh one). Default 1,048,576.
+   * Memory held at once, over all fds, in the listings `fd_readdir` keeps for its cookies, in bytes (an entry
+   * counts its name's length plus `LISTING_ENTRY_COST`). Past it the least recently read listings are dropped (a
+   * later read past cookie 0 takes a fresh one). Default 64 MiB.
    */
-  readonly maxListingEntries: number;
+  readonly maxListingBytes: number;
 }
 
 export const DEFAULT_LIMITS: CoreLimits = Object.freeze({
   maxFds: 16384,
   maxSymlinks: 40,
   maxPathComponents: 8192,
-  maxListingEntries: 1 << 20,
+  maxListingBytes: 64 * 1024 * 1024,
 });
 
 /** `DEFAULT_LIMITS` overridden by `given`; throws a RangeError naming the limit for anything not a positive integer. */
