@@ -471,14 +471,12 @@ export class NodeFileSystem implements FileSystem {
 
   /** EPERM when `oldName` in `oldDir` is a symlink that would point outside from `newDir` (and did not before). */
   private symlinkWouldLeave(oldDir: NodeDirHandle, oldName: string, newDir: NodeDirHandle, newOwner: NodeFileSystem): Errno {
-    try {
-      const from = oldDir.base + oldName;
-      if (!fs.lstatSync(from).isSymbolicLink()) return Errno.SUCCESS;
-      const target = fs.readlinkSync(from, 'utf8');
-      return newOwner.pointsOutside(target, newDir) && !this.pointsOutside(target, oldDir) ? Errno.PERM : Errno.SUCCESS;
-    } catch {
-      return Errno.SUCCESS; // missing and the like: the rename or link itself answers
-    }
+    // readlinkAt works on both paths (native and JS); not a symlink (EINVAL), missing and the like: the rename
+    // or link itself answers.
+    const link: Ref<string> = { value: '' };
+    if (this.readlinkAt(oldDir, oldName, link) !== Errno.SUCCESS) return Errno.SUCCESS;
+    const target = link.value;
+    return newOwner.pointsOutside(target, newDir) && !this.pointsOutside(target, oldDir) ? Errno.PERM : Errno.SUCCESS;
   }
 
   /**
