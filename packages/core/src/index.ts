@@ -34,3 +34,4 @@ export { preview1Imports, PREVIEW1_IMPL, type Preview1Impl } from './preview1';
 export { adaptImports, isI32, type AdapterOptions } from './adapter';
 export { unstableImports } from './unstable';
 export { traceImports, TraceSummary, formatUs, type TraceOptions, type TraceSummaryRow, type TraceTarget } from './trace';
+export { NAME_MAX, checkName, isPlainPath, nameTooLong } from './names';

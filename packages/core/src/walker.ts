@@ -1,19 +1,14 @@
 import { Errno } from './abi/errno';
 import { DECLINED, OpenFlags, type FileSystem, type FsHandle, type Ref } from './providers/fs';
 import { joinNsPath, type Namespace } from './namespace';
+import { checkName, isPlainPath, nameTooLong } from './names';
 import { utf8Length } from './memory';
 import { DEFAULT_LIMITS, SYMLINK_TARGET_MAX, type CoreLimits } from './limits';
 
 /** Symlinks followed in one resolution before ELOOP (Linux's MAXSYMLINKS), unless the limits say otherwise. */
 export const SYMLINK_BUDGET = DEFAULT_LIMITS.maxSymlinks;
 
-/** Longest path component in bytes (NAME_MAX): longer is ENAMETOOLONG on every backend, as on a real disk. */
-export const NAME_MAX = 255;
-
-/** Whether a component is over NAME_MAX bytes (only long strings can be: a UTF-16 unit is at most 3 bytes). */
-function tooLong(c: string): boolean {
-  return c.length > NAME_MAX / 3 && utf8Length(c) > NAME_MAX;
-}
+export { NAME_MAX } from './names';
 
 const DIR_OPEN = OpenFlags.READ | OpenFlags.DIRECTORY;
 
@@ -212,7 +207,7 @@ export class PathWalker {
         }
         continue;
       }
-      if (tooLong(c)) {
+      if (nameTooLong(c)) {
         out.release();
         return Errno.NAMETOOLONG;
       }
@@ -269,9 +264,11 @@ export class PathWalker {
     const pending = out.pending;
     const names = this.names;
     names.length = 0;
+    // The core owns the fast path: only names that pass the one name check are handed over (any other
+    // component leaves the walk to the slow path, which finds its errno).
     for (let i = pending.length - 1; i >= 1; i--) {
       const c = pending[i];
-      if (c === '..' || c === '.') return;
+      if (c === '..' || c === '.' || checkName(c) !== Errno.SUCCESS) return;
       names.push(c);
     }
     if (pending[0] === '..') return;
@@ -282,21 +279,6 @@ export class PathWalker {
     this.opened.value = null;
     pending.length = 1;
   }
-}
-
-/** Names joined by single slashes: no empty, `.` or `..` component, no leading or trailing slash. */
-export function isPlainPath(path: string): boolean {
-  const n = path.length;
-  if (n === 0) return false;
-  let start = 0;
-  for (let i = 0; i <= n; i++) {
-    if (i < n && path.charCodeAt(i) !== 0x2f) continue;
-    const len = i - start;
-    if (len === 0) return false;
-    if (path.charCodeAt(start) === 0x2e /* . */ && (len === 1 || (len === 2 && path.charCodeAt(start + 1) === 0x2e))) return false;
-    start = i + 1;
-  }
-  return true;
 }
 
 /** The namespace path of `name` in `dir`, or '' when no mount point can lie at or below it. */

@@ -1,3 +1,4 @@
+import { checkName } from '@vos/core'; // the one name check (walker and backends alike)
 import {
   DECLINED,
   Errno,
@@ -675,17 +676,6 @@ export class MemoryFileSystem implements FileSystem {
 /** `name` in `d`, where `.` is `d` itself. */
 function lookup(d: DirInode, name: string): Inode | undefined {
   return name === '.' ? d : d.entries.get(name);
-}
-
-/**
- * A name must be one plain component: the walker guarantees it; we re-check what would break the model (`..`,
- * `/`) and what no host could store (NUL), so a tree can always be exported.
- */
-function checkName(name: string): Errno {
-  if (name.length === 0) return Errno.NOENT;
-  if (name === '..' || name.includes('/')) return Errno.NOTCAPABLE;
-  if (name.includes('\0')) return Errno.INVAL;
-  return Errno.SUCCESS;
 }
 
 /** One quota value: its default when absent, else a positive number (Infinity lifts it); throws naming it. */

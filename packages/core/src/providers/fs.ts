@@ -6,9 +6,13 @@ import type { Filetype } from '../abi/constants';
  *
  * Sandboxing is not the backend's job: the core's path walker (`walker.ts`) resolves every guest path one
  * component at a time, and a backend only ever sees a directory handle it produced itself plus a single name.
- * A name is never empty, never `..`, never contains `/` or NUL; it may be `.` (the directory itself) only where
- * a method says so. A backend never follows a symlink on its own: the walker reads links (`readlinkAt`) and
- * resolves them inside the sandbox.
+ * Every name has passed the core's one name check (`checkName` in names.ts): never empty, never `..`, no `/` or
+ * NUL, at most NAME_MAX (255) bytes of valid UTF-8; it may be `.` (the directory itself) only where a method says
+ * so. A backend never follows a symlink on its own: the walker reads links (`readlinkAt`) and resolves them
+ * inside the sandbox. The only multi-component input is the optional fast paths' (`openDirPath`, `openPath`),
+ * whose protocol the core owns: it decides when they are tried (never across a mount point, never with CREATE
+ * or TRUNC), hands over only names that pass the same check (`isPlainPath`), and takes any answer but SUCCESS
+ * as "walk it step by step". docs/security.md, "What a backend sees", has the whole list.
  *
  * Every method returns an errno (0 on success) or, for byte counts, a non-negative count or a negated errno.
  * Methods never throw for anything a guest can cause; a host failure that has no better errno is EIO.
@@ -92,7 +96,8 @@ export interface FileSystem {
   openAt(dir: FsHandle, name: string, flags: number, out: Ref<FsHandle | null>): Errno;
 
   /**
-   * Fast path (optional): descend from `dir` through `names[0..count)`, all plain names, returning a directory
+   * Fast path (optional): descend from `dir` through `names[0..count)`, each one passing `checkName` and none of
+   * them `.` or `..` (the core checks before it calls), returning a directory
    * handle, but only when the backend can vouch that every step was a real directory and no symlink was crossed.
    * Returns DECLINED when it cannot vouch (a symlink, a race, any error): the walker then walks one component
    * at a time and finds the right errno itself. The returned handle must be closed with `close`.
@@ -101,8 +106,9 @@ export interface FileSystem {
 
   /**
    * Fast path (optional) for `path_open` without CREATE or TRUNC: open the file reached by `path` from `dir` in
-   * one step. `path` is plain names joined by single slashes (the core guarantees: no empty, `.` or `..`
-   * component, no leading or trailing slash, no NUL), with `flags` as `openAt` takes them, but only when the backend can
+   * one step. `path` is plain names joined by single slashes (the core guarantees, by `isPlainPath`: no empty, `.`
+   * or `..` component, none over NAME_MAX, no leading or trailing slash, no NUL), with `flags` as `openAt` takes
+   * them (never CREATE or TRUNC), but only when the backend can
    * vouch that no symlink was crossed anywhere, the last name included. Returns DECLINED otherwise (including on
    * every error): the walker then resolves step by step and finds the right errno. Nothing may be created,
    * truncated or read outside the sandbox before the backend has vouched.

@@ -67,7 +67,7 @@ export function poll_oneoff(ctx: SyscallContext, inPtr: number, outPtr: number, 
   if (nevents === 0 && pending > 0) {
     if (pending === 1) {
       // The common case (a guest polling stdin, maybe with a timeout): one wait, bounded by the deadline.
-      waiting!.waitReadable?.(earliest < 0n ? -1n : earliest > now ? earliest - now : 0n);
+      waiting?.waitReadable?.(earliest < 0n ? -1n : earliest > now ? earliest - now : 0n);
     } else {
       waitForStreams(ctx, inPtr, nsubs, earliest, now);
     }
