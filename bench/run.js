@@ -26,6 +26,7 @@ const { tmpRoot, createRunDir, removeRunDir } = require('./lib/sandbox');
 const { median, formatMs, formatTable } = require('./lib/stats');
 const { measureLiveSandboxes, printLiveSandboxes } = require('./live-sandboxes');
 const { measureCold } = require('./lib/cold');
+const { measureWorker, printWorker } = require('./worker');
 
 // 'vos' is @vos/wasi as a user gets it (@vos/fs-node's native accelerator when it is built); 'vosjs' is the same
 // with the pure-JavaScript path forced (VOS_FS_NODE_NATIVE=0), so both paths are measured in the same run.
@@ -115,7 +116,8 @@ function main() {
   const samples = positiveInt(process.env.BENCH_SAMPLES, 5, 'BENCH_SAMPLES');
   const coldSamples = positiveInt(process.env.BENCH_COLD_SAMPLES, 31, 'BENCH_COLD_SAMPLES');
   const timeoutMs = positiveInt(process.env.BENCH_TIMEOUT_MS, 60000, 'BENCH_TIMEOUT_MS');
-  const workloads = selectWorkloads(process.env.BENCH_ONLY);
+  const onlyWorker = process.env.BENCH_ONLY === 'worker';
+  const workloads = onlyWorker ? [] : selectWorkloads(process.env.BENCH_ONLY && process.env.BENCH_ONLY.split(',').filter((n) => n !== 'worker').join(','));
   ensureWasm(workloads);
 
   // Probe vos once here so a missing build costs nothing per sample; the children load it again themselves.
@@ -142,6 +144,12 @@ function main() {
     live = measureLiveSandboxes();
     printLiveSandboxes(live);
   }
+  // Guests in worker threads (bench/worker.js): channel round-trips, off/on-thread ratios, pool throughput.
+  let worker = null;
+  if (vos.ok && (!process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes('worker'))) {
+    worker = measureWorker();
+    process.stdout.write(printWorker(worker));
+  }
   const elapsedS = (Date.now() - started) / 1000;
   process.stderr.write(`total ${elapsedS.toFixed(1)} s\n`);
   writeResults({
@@ -156,6 +164,7 @@ function main() {
     elapsedS,
     results,
     liveSandboxes: live,
+    worker,
   });
 
   const failed = results.some((r) => r.node.error || (vos.ok && (r.vos.error || r.met === false)));
@@ -198,8 +207,16 @@ function measureWorkload(workload, { hosts, vos, samples, coldSamples, timeoutMs
     ratio: finiteOrNull(ratio),
     ...(perHost.vosjs ? { vosjs: hostResult(jsMedian, perHost.vosjs), jsRatio: finiteOrNull(jsMedian / nodeMedian) } : {}),
     ...(perHost.base ? { base: hostResult(baseMedian, perHost.base), baseRatio: finiteOrNull(baseMedian / nodeMedian) } : {}),
+    ...(workload.kind === 'cold' ? coldCpu(perHost) : {}),
     met: Number.isFinite(ratio) ? ratio <= workload.target : null,
   };
+}
+
+/** Cold start's CPU time (user + system of the whole process): medians and their ratio, beside the wall time. */
+function coldCpu(perHost) {
+  const vosCpu = median(perHost.vos.cpuSamples ?? []);
+  const nodeCpu = median(perHost.node.cpuSamples ?? []);
+  return { cpu: { vosMedianMs: finiteOrNull(vosCpu), nodeMedianMs: finiteOrNull(nodeCpu), ratio: finiteOrNull(vosCpu / nodeCpu) } };
 }
 
 function hostResult(medianMs, perHost) {
@@ -243,6 +260,12 @@ function printTable(results, vosAvailable) {
     ]);
   }
   process.stdout.write(formatTable(rows) + '\n');
+  const cold = results.filter((r) => r.cpu && r.cpu.ratio !== null);
+  if (cold.length) {
+    const cpuRows = [['cold start, CPU time', `${HOST_LABEL.vos} ms`, `${HOST_LABEL.node} ms`, 'vos/node:wasi']];
+    for (const r of cold) cpuRows.push([r.name, formatMs(r.cpu.vosMedianMs), formatMs(r.cpu.nodeMedianMs), r.cpu.ratio.toFixed(2)]);
+    process.stdout.write('\n' + formatTable(cpuRows) + '\n(user + system time of the whole process, median; less sensitive than wall time to a loaded machine)\n');
+  }
   const errors = results.flatMap((r) => HOSTS
     .filter((h) => r[h].error && r[h].error !== NOT_MEASURED && (h === 'node' || vosAvailable))
     .map((h) => `  ${r.name} (${HOST_LABEL[h]}): ${r[h].error}`));

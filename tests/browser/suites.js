@@ -10,12 +10,17 @@ const SUITES = [
     page: 'goldens',
     entries: { goldens: 'pages/goldens.page.ts', 'goldens-worker': 'pages/goldens-worker.ts' },
   },
-  { name: 'fs behaviour (memory)', page: 'fs-behaviour', entries: { 'fs-behaviour': 'pages/fs-behaviour.page.ts' } },
+  { name: 'fs behaviour (memory; seeded reads through OPFS and IndexedDB)', page: 'fs-behaviour', entries: { 'fs-behaviour': 'pages/fs-behaviour.page.ts' } },
   {
     name: 'JSPI path (page not cross-origin isolated)',
     page: 'jspi',
     isolated: false,
     entries: { jspi: 'pages/jspi.page.ts' },
+  },
+  {
+    name: 'worker + SharedArrayBuffer path (Web Worker, cross-origin isolated page)',
+    page: 'worker-channel',
+    entries: { 'worker-channel': 'pages/worker-channel.page.ts', 'worker-channel-guest': 'pages/worker-channel-guest.ts' },
   },
   {
     name: 'browser storage (OPFS, IndexedDB, zip)',

@@ -4,4 +4,7 @@
 'use strict';
 const { main } = require('../dist/vos.js');
 // The OS keeps the low 8 bits of the status (a guest's exit(256) is 0, exit(-1) is 255), as with any process.
-process.exitCode = main(process.argv.slice(2));
+// A run in a worker thread (--timeout, --max-memory, --http-dir) answers with a promise of the status.
+const status = main(process.argv.slice(2));
+if (typeof status === 'number') process.exitCode = status;
+else status.then((code) => { process.exitCode = code; });

@@ -45,12 +45,19 @@ export interface RunOptions {
   readonly traceSummary: boolean;
   readonly diff: boolean;
   readonly invoke?: string;
+  /** `--timeout`: wall-clock deadline in ms (the run then goes to a worker thread). */
+  readonly timeoutMs?: number;
+  /** `--max-memory`: cap on the guest's linear memory in bytes (worker thread). */
+  readonly maxMemory?: number;
+  /** `--http-dir URL::GUEST`: read-only trees over HTTP(S), mounted at GUEST (worker thread). */
+  readonly httpDirs: readonly { readonly url: string; readonly guest: string; readonly written: string }[];
 }
 
 export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
-  | { readonly kind: 'run'; readonly options: RunOptions };
+  | { readonly kind: 'run'; readonly options: RunOptions }
+  | { readonly kind: 'manifest'; readonly dir: string };
 
 /** How an option takes its value: `value` (next argument or `=`), `optional` (only with `=`), `flag` (none). */
 export type OptionArity = 'value' | 'optional' | 'flag';
@@ -76,12 +83,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: '--mem-dir', arity: 'value', arg: '[HOST::]GUEST', section: 'Filesystem', help: 'in-memory directory, optionally seeded with a copy of HOST (never changed)' },
   { name: '--overlay', arity: 'value', arg: 'HOST[::GUEST]', section: 'Filesystem', help: 'copy-on-write over HOST; changes stay in memory' },
   { name: '--diff', arity: 'flag', arg: '', section: 'Filesystem', help: 'at the end, print what the guest created, modified and deleted in each --overlay' },
+  { name: '--http-dir', arity: 'value', arg: 'URL::GUEST', section: 'Filesystem', help: 'read-only tree over HTTP(S), described by URL/index.json (vos manifest)' },
   { name: '--no-root', arity: 'flag', arg: '', section: 'Filesystem', help: 'no in-memory / and no preopen for it: the guest sees only the mounts given' },
   { name: '--env', arity: 'value', arg: 'NAME[=VALUE]', section: 'Process', help: 'set a variable; NAME alone copies it from the host (repeatable)' },
   { name: '--inherit-env', arity: 'flag', arg: '', section: 'Process', help: "start from the host's whole environment" },
   { name: '--argv0', arity: 'value', arg: 'NAME', section: 'Process', help: "the guest's argv[0] (default: the module path as given)" },
   { name: '--stdin', arity: 'value', arg: 'FILE', section: 'Process', help: "the guest's stdin is FILE ('-': the host's stdin, the default)" },
   { name: '--invoke', arity: 'value', arg: 'NAME', section: 'Process', help: 'call the export NAME (numeric guest args as parameters) instead of _start' },
+  { name: '--timeout', arity: 'value', arg: 'DURATION', section: 'Limits', help: 'stop the guest after DURATION of wall time (5s, 500ms, 2m): exit 142' },
+  { name: '--max-memory', arity: 'value', arg: 'SIZE', section: 'Limits', help: "cap the guest's linear memory (256MiB, 1GiB): stopped when it grows past, exit 137" },
   { name: '--fake-clock', arity: 'optional', arg: '[=TIME]', section: 'Time and randomness', help: 'virtual time from TIME (ISO 8601 or ns; default 2000-01-01T00:00:00Z); sleeps are instant' },
   { name: '--seed', arity: 'value', arg: 'N', section: 'Time and randomness', help: 'random_get from a seeded generator (not cryptographic)' },
   { name: '--deterministic', arity: 'flag', arg: '', section: 'Time and randomness', help: '--fake-clock plus --seed 0 (each can still be given)' },
@@ -93,7 +103,7 @@ export const OPTIONS: readonly OptionSpec[] = [
 const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((o) => [o.name, o]));
 
 /** Commands `vos` knows; anything else that does not look like a module is an unknown command. */
-const COMMANDS = ['run', 'help'];
+const COMMANDS = ['run', 'help', 'manifest'];
 
 export function parseCommand(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
@@ -109,6 +119,9 @@ export function parseCommand(argv: readonly string[]): Command {
       return { kind: 'version' };
     case 'run':
       return parseRun(rest);
+    case 'manifest':
+      if (rest.length !== 1 || rest[0].startsWith('-')) throw new UsageError('usage: vos manifest DIR > DIR/index.json');
+      return { kind: 'manifest', dir: rest[0] };
     default:
       // wasmtime's habit: `vos prog.wasm args...` and `vos --dir . prog.wasm` mean `vos run ...`.
       if (first.startsWith('-')) {
@@ -161,6 +174,9 @@ function editDistance(a: string, b: string): number {
 }
 
 interface Builder {
+  timeoutMs?: number;
+  maxMemory?: number;
+  httpDirs: { url: string; guest: string; written: string }[];
   mounts: MountSpec[];
   env: [string, string | undefined][];
   inheritEnv: boolean;
@@ -177,7 +193,7 @@ interface Builder {
 }
 
 function parseRun(argv: readonly string[]): Command {
-  const b: Builder = { mounts: [], env: [], inheritEnv: false, noRoot: false, deterministic: false, traceSummary: false, diff: false };
+  const b: Builder = { httpDirs: [], mounts: [], env: [], inheritEnv: false, noRoot: false, deterministic: false, traceSummary: false, diff: false };
   let i = 0;
   for (; i < argv.length; i++) {
     const arg = argv[i];
@@ -204,6 +220,10 @@ function parseRun(argv: readonly string[]): Command {
   if (b.diff && !b.mounts.some((m) => m.kind === 'overlay')) {
     throw new UsageError("option '--diff' needs an --overlay to report on");
   }
+  const inWorker = b.timeoutMs !== undefined || b.maxMemory !== undefined || b.httpDirs.length > 0;
+  if (inWorker && (b.trace !== undefined || b.traceSummary)) {
+    throw new UsageError("options '--trace' and '--trace-summary' do not combine with --timeout, --max-memory or --http-dir (a run in a worker thread) yet");
+  }
   return { kind: 'run', options: { ...b, module, guestArgs: argv.slice(i + 1) } };
 }
 
@@ -217,6 +237,26 @@ function apply(b: Builder, name: string, value: string | undefined): void {
       return;
     case '--diff':
       b.diff = true;
+      return;
+    case '--http-dir': {
+      const sep = value!.lastIndexOf('::');
+      const url = sep < 0 ? '' : value!.slice(0, sep);
+      const guest = sep < 0 ? '' : value!.slice(sep + 2);
+      if (!/^https?:\/\/[^/]/.test(url) || guest === '' || guest.includes('\0')) {
+        throw new UsageError(`option '--http-dir ${value}': expected URL::GUEST with an http:// or https:// URL`);
+      }
+      const written = `--http-dir ${value}`;
+      const path = posix.resolve('/', guest);
+      const clash = b.mounts.find((o) => o.guest === path) ?? b.httpDirs.find((o) => o.guest === path);
+      if (clash !== undefined) throw new UsageError(`option '${written}': ${path} is already mounted by '${clash.written}'`);
+      b.httpDirs.push({ url, guest: path, written });
+      return;
+    }
+    case '--timeout':
+      b.timeoutMs = parseDuration(value!);
+      return;
+    case '--max-memory':
+      b.maxMemory = parseSize(value!);
       return;
     case '--env': {
       // NAME=VALUE sets; NAME alone inherits the host's value (wasmtime), resolved when the world is composed.
@@ -260,6 +300,27 @@ function apply(b: Builder, name: string, value: string | undefined): void {
       b.invoke = value!;
       return;
   }
+}
+
+/** `5s`, `500ms`, `2m`, `1h`, `1.5s`; a bare number is seconds. Returns ms. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
+  const ms = m === null ? NaN : Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  if (!(ms >= 1) || !Number.isFinite(ms) || ms > 2 ** 31 - 1) {
+    throw new UsageError(`option '--timeout ${value}': expected a duration such as 5s, 500ms or 2m (at least 1ms, under 24 days)`);
+  }
+  return Math.round(ms);
+}
+
+/** `256MiB`, `1GiB`, `512KiB`, `64M` (M = MiB), `1GB` (10^9), or bytes. Returns bytes. */
+export function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(|B|K|KiB|KB|M|MiB|MB|G|GiB|GB)$/i.exec(value);
+  const units: Record<string, number> = { '': 1, b: 1, k: 1024, kib: 1024, kb: 1000, m: 1024 ** 2, mib: 1024 ** 2, mb: 1e6, g: 1024 ** 3, gib: 1024 ** 3, gb: 1e9 };
+  const bytes = m === null ? NaN : Math.floor(Number(m[1]) * units[m[2].toLowerCase()]);
+  if (!(bytes >= 65536) || bytes > 2 ** 32) {
+    throw new UsageError(`option '--max-memory ${value}': expected a size such as 256MiB or 1GiB (64KiB to 4GiB)`);
+  }
+  return bytes;
 }
 
 /** `ns` digits, or anything `toEpochNs` accepts as ISO 8601. */

@@ -4,6 +4,9 @@ import { HELP } from './help';
 import { processIo, writeText, type CliIo } from './io';
 import { ModuleError } from './module';
 import { runCommand } from './run';
+import { runCommandInWorker } from './run-worker';
+import { resolve } from 'node:path';
+import { writeManifest } from '@vos/fs-http';
 
 /** Exit status for a command-line mistake (as getopt-based tools and wasmtime do). */
 export const USAGE_EXIT = 2;
@@ -16,7 +19,7 @@ export const INTERNAL_EXIT = 70;
  * The `vos` command: parse, compose, run. Returns the exit status instead of exiting, and takes its streams
  * from `io`, so tests run it in-process. Only bugs in vos escape as exceptions.
  */
-export function main(argv: readonly string[], io: CliIo = processIo()): number {
+export function main(argv: readonly string[], io: CliIo = processIo()): number | Promise<number> {
   try {
     const command = parseCommand(argv);
     switch (command.kind) {
@@ -26,21 +29,45 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number {
       case 'version':
         writeText(io.stdout, `vos ${version()}\n`);
         return 0;
-      case 'run':
-        return runCommand(command.options, io);
+      case 'manifest':
+        return manifest(command.dir, io);
+      case 'run': {
+        const o = command.options;
+        // A limit or an HTTP mount runs the guest in a worker thread (asynchronously: the status is a promise).
+        if (o.timeoutMs !== undefined || o.maxMemory !== undefined || o.httpDirs.length > 0) {
+          return runCommandInWorker(o, io).catch((err: unknown) => failed(err, io));
+        }
+        return runCommand(o, io);
+      }
     }
   } catch (err) {
-    if (err instanceof UsageError) {
-      writeText(io.stderr, `vos: ${err.message}\n(see vos --help)\n`);
-      return USAGE_EXIT;
-    }
-    if (err instanceof ModuleError) {
-      writeText(io.stderr, `vos: ${err.message}\n`);
-      return MODULE_EXIT;
-    }
-    writeText(io.stderr, formatInternalError(err));
-    return INTERNAL_EXIT;
+    return failed(err, io);
   }
+}
+
+function failed(err: unknown, io: CliIo): number {
+  if (err instanceof UsageError) {
+    writeText(io.stderr, `vos: ${err.message}\n(see vos --help)\n`);
+    return USAGE_EXIT;
+  }
+  if (err instanceof ModuleError) {
+    writeText(io.stderr, `vos: ${err.message}\n`);
+    return MODULE_EXIT;
+  }
+  writeText(io.stderr, formatInternalError(err));
+  return INTERNAL_EXIT;
+}
+
+/** `vos manifest DIR`: the HTTP tree manifest of a host directory, on stdout. */
+function manifest(dir: string, io: CliIo): number {
+  let text: string;
+  try {
+    text = JSON.stringify(writeManifest(resolve(io.cwd, dir)));
+  } catch (err) {
+    throw new UsageError(`vos manifest ${dir}: ${(err as Error).message}`);
+  }
+  writeText(io.stdout, `${text}\n`);
+  return 0;
 }
 
 /** An exception that is neither a usage mistake, nor a bad module, nor a guest trap: vos's own fault. */
@@ -58,5 +85,7 @@ function version(): string {
 
 if (require.main === module) {
   // The OS keeps the low 8 bits of the status (a guest's exit(256) is 0, exit(-1) is 255), as with any process.
-  process.exitCode = main(process.argv.slice(2));
+  const status = main(process.argv.slice(2));
+  if (typeof status === 'number') process.exitCode = status;
+  else void status.then((code) => { process.exitCode = code; });
 }

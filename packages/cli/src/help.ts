@@ -10,6 +10,7 @@ function buildHelp(): string {
 Usage:
   vos run [options] <module.wasm> [guest args...]
   vos [options] <module.wasm> [guest args...]
+  vos manifest DIR > DIR/index.json     (the manifest --http-dir reads)
   vos --help | --version
 
 By default the guest gets a fresh in-memory / and sees nothing of the host.
@@ -26,7 +27,8 @@ Relative guest paths are under /; GUEST defaults to HOST as written.
   }
   out += `
 Exit status: the guest's exit code (0-125); 1 when the guest exits with a code outside 0-125 (said on
-stderr); 134 after a trap (message and wasm stack on stderr); 130/143 after SIGINT/SIGTERM; 2 for a bad
+stderr); 134 after a trap (message and wasm stack on stderr); 142 when --timeout stopped the guest and 137
+when --max-memory did (one line on stderr); 130/143 after SIGINT/SIGTERM; 2 for a bad
 option or an unreadable module file; 1 for a module vos cannot run; 70 for an internal error of vos.
 `;
   return out;

@@ -122,7 +122,7 @@ function isTrap(err: unknown): boolean {
  * A guest exit code outside 0..125 is reported as a failure with one line saying what the guest asked for
  * (wasmtime refuses such codes too): the OS would keep only the low 8 bits, so exit(256) would look like success.
  */
-function checkExitCode(code: number, io: CliIo): number {
+export function checkExitCode(code: number, io: CliIo): number {
   if (Number.isInteger(code) && code >= 0 && code <= MAX_GUEST_EXIT) return code;
   const asked = typeof code === 'number' ? code >>> 0 : code;
   writeText(io.stderr, `vos: the guest exited with code ${String(asked)}, outside 0..${MAX_GUEST_EXIT}: exit status ${GUEST_EXIT_OUT_OF_RANGE}\n`);
@@ -130,7 +130,7 @@ function checkExitCode(code: number, io: CliIo): number {
 }
 
 /** A command needs `_start`; `--invoke` needs the named export. Both need an exported memory. */
-function checkEntry(m: CheckedModule, o: RunOptions): void {
+export function checkEntry(m: CheckedModule, o: RunOptions): void {
   if (o.invoke !== undefined) {
     if (!m.exports.has(o.invoke)) throw new ModuleError(`${o.module} exports no '${o.invoke}' to --invoke`);
   } else if (!m.exports.has('_start')) {

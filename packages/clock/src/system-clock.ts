@@ -25,29 +25,36 @@ const MAX_SLEEP_SLICE_MS = 1000;
  * the page started (browsers have no CPU clock; see platform.browser.ts).
  */
 export class SystemClock implements Clock {
-  /** realtime - monotonic, fixed at the anchor: realtime is one addition per read. */
-  private readonly realtimeOffset: bigint;
+  /**
+   * realtime - monotonic, fixed at the anchor: realtime is one addition per read. Anchored at the first realtime
+   * read, not at construction: on Node the first use of `performance` loads perf_hooks (milliseconds of a cold
+   * start), and many runs never read the wall clock.
+   */
+  private realtimeOffset: bigint | undefined;
   private readonly monotonicResolution: bigint;
   private readonly realtimeResolution: bigint;
   private readonly cpuResolution: bigint;
 
   constructor() {
+    this.monotonicResolution = monotonicResolutionNs();
+    this.realtimeResolution = realtimeResolutionNs();
+    this.cpuResolution = cpuResolutionNs();
+  }
+
+  private anchorRealtime(): bigint {
     const monotonicAtAnchor = monotonicNs();
     const wallMs = wallClockMs();
     // Split into whole ms and the µs remainder so the float's precision is not lost in one big multiply.
     const wholeMs = Math.floor(wallMs);
     const fracUs = Math.round((wallMs - wholeMs) * 1000);
     const realtimeAnchorNs = BigInt(wholeMs) * 1_000_000n + BigInt(fracUs) * 1000n;
-    this.realtimeOffset = realtimeAnchorNs - monotonicAtAnchor;
-    this.monotonicResolution = monotonicResolutionNs();
-    this.realtimeResolution = realtimeResolutionNs();
-    this.cpuResolution = cpuResolutionNs();
+    return (this.realtimeOffset = realtimeAnchorNs - monotonicAtAnchor);
   }
 
   now(id: Clockid): bigint {
     switch (id) {
       case REALTIME:
-        return monotonicNs() + this.realtimeOffset;
+        return monotonicNs() + (this.realtimeOffset ?? this.anchorRealtime());
       case MONOTONIC:
         return monotonicNs();
       case PROCESS_CPUTIME_ID:

@@ -11,3 +11,4 @@ export {
   type BrowserStoreKind,
 } from './persistent';
 export { exportZip, importZip, importFiles, exportFiles, filesFromDrop, type PathedBlob, type ImportLimits } from './archive';
+export { OpfsFileSystem } from './opfs-fs';

@@ -198,16 +198,20 @@ export class NodeFileSystem implements FileSystem {
 
   /**
    * openAt on the native path: one openat2 (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS, and
-   * O_NOFOLLOW) plus the fstat that tells the handle's kind, in one crossing.
+   * O_NOFOLLOW) plus the fstat that tells the handle's kind, in one crossing. `name` may be several components
+   * only for `openPath`, which passes `exactErrno` false: it declines on any error, and an fstatat of a path of
+   * several components (to tell ELOOP from ENOTDIR) could cross a link the host swapped in.
    */
-  private nativeOpen(d: NodeDirHandle, name: string, flags: number, hostFlags: number, out: Ref<FsHandle | null>): Errno {
+  private nativeOpen(
+    d: NodeDirHandle, name: string, flags: number, hostFlags: number, out: Ref<FsHandle | null>, exactErrno = true,
+  ): Errno {
     const nat = this.nat as NativeHost;
     const knownType = (flags & DIRECTORY) !== 0 || (flags & CREATE && flags & EXCL) !== 0;
     const fd = nat.open(d.fd, name, hostFlags, !knownType);
     if (fd < 0) {
       const errno = errnoOf(fd);
       // O_NOFOLLOW|O_DIRECTORY on a symlink is ENOTDIR on Linux; the contract wants ELOOP for any symlink.
-      return errno === Errno.NOTDIR && nat.isSymlinkAt(d.fd, name) ? Errno.LOOP : errno;
+      return exactErrno && errno === Errno.NOTDIR && nat.isSymlinkAt(d.fd, name) ? Errno.LOOP : errno;
     }
     const type = flags & DIRECTORY ? Filetype.DIRECTORY : knownType ? Filetype.REGULAR_FILE : filetypeFromMode(nat.lastMode);
     out.value = type === Filetype.DIRECTORY ? this.newDir(fd, joinHostPath(d.path, name)) : new NodeFileHandle(this, fd, (flags & APPEND) !== 0, type);
@@ -244,7 +248,7 @@ export class NodeFileSystem implements FileSystem {
     if (this.nat !== null) {
       // The kernel vouches: RESOLVE_NO_SYMLINKS refuses any link on the way (the last name included), and
       // RESOLVE_BENEATH anything that would leave `dir`. Every error declines; the walker finds the errno.
-      return this.nativeOpen(dir, path, flags, hostOpenFlags(flags), out) === Errno.SUCCESS ? Errno.SUCCESS : DECLINED;
+      return this.nativeOpen(dir, path, flags, hostOpenFlags(flags), out, false) === Errno.SUCCESS ? Errno.SUCCESS : DECLINED;
     }
     if (!this.usesProcFd) return DECLINED;
     const expected = joinHostPath(dir.path, path);

@@ -1,16 +1,24 @@
-import { join } from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { createChannelBuffer } from './channel/layout';
 import { ChannelServer } from './channel/server';
 import type { GuestReport, GuestStart, Limit } from './protocol';
 import {
-  ABORT_MESSAGE, checkLimits, prepareFor, stopped, timeoutMessage,
+  ABORT_MESSAGE, checkLimits, packageFile, prepareFor, stopped, timeoutMessage,
   type ModuleSource, type PreparedModule, type RunOptions, type RunResult,
 } from './sandbox';
 import { composeWorld } from './world';
 
 /** The pooled worker's task file, next to the dedicated worker's entry. */
-export const POOL_ENTRY = join(__dirname, '..', 'dist', 'pool-entry.js');
+export const POOL_ENTRY = packageFile('pool-entry.js');
+
+/**
+ * piscina, loaded when the first pool is made: a host that never pools pays nothing for it at start-up, and a
+ * bundle that inlines this package (the vos command) leaves it out (an indirect require is not followed).
+ */
+function loadPiscina(): typeof Piscina {
+  const load = require;
+  return (load('piscina') as { Piscina: typeof Piscina }).Piscina;
+}
 
 export interface SandboxPoolOptions {
   /** Workers kept (default: 2). Each runs one guest at a time. */
@@ -32,11 +40,14 @@ export interface SandboxPoolOptions {
 export class SandboxPool {
   private readonly piscina: Piscina;
   private closed = false;
+  /** Channel buffers of finished runs, reused (allocating and zeroing 256 KiB per run showed in short runs). */
+  private readonly buffers: SharedArrayBuffer[] = [];
 
   constructor(options: SandboxPoolOptions = {}) {
     const workers = options.workers ?? 2;
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError('vos: workers must be a positive integer');
-    this.piscina = new Piscina({
+    const PiscinaClass = loadPiscina();
+    this.piscina = new PiscinaClass({
       filename: POOL_ENTRY,
       minThreads: workers,
       maxThreads: workers,
@@ -59,7 +70,10 @@ export class SandboxPool {
     const prepared = prepareFor(source, options.maxMemory);
     if ('status' in prepared) return { ...prepared, calls: 0 };
     const world = await composeWorld(options);
-    const sab = createChannelBuffer(options.channelBytes);
+    const reuse = options.channelBytes === undefined && this.buffers.length > 0;
+    const sab = reuse ? (this.buffers.pop() as SharedArrayBuffer) : createChannelBuffer(options.channelBytes);
+    // A buffer whose guest was stopped mid-call may still say REQUEST: start from a clean state word.
+    Atomics.store(new Int32Array(sab, 0, 1), 0, 0);
     const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs });
     const start: GuestStart = {
       ...world.start,
@@ -91,6 +105,7 @@ export class SandboxPool {
       if (timer !== undefined) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       await server.close();
+      if (options.channelBytes === undefined && this.buffers.length < 64) this.buffers.push(sab);
     }
   }
 

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createChannelBuffer } from './channel/layout';
 import { ChannelServer } from './channel/server';
@@ -37,8 +37,20 @@ export type RunResult = RunOutcome & {
   readonly calls: number;
 };
 
-/** The worker entry compiled next to this file (from src/ under ts-jest, the built one in dist/). */
-export const WORKER_ENTRY = join(__dirname, '..', 'dist', 'worker-entry.js');
+/**
+ * A built file of this package: found through the package (so it works from a bundle that inlines this code,
+ * such as the vos command), else next to this file (src/ under ts-jest, or dist/).
+ */
+export function packageFile(name: string): string {
+  try {
+    return join(dirname(require.resolve('@vos/worker/package.json')), 'dist', name);
+  } catch {
+    return join(__dirname, '..', 'dist', name);
+  }
+}
+
+/** The dedicated worker's entry. */
+export const WORKER_ENTRY = packageFile('worker-entry.js');
 
 /** A module as given: bytes, or one already compiled (then `maxMemory` needs it prepared with `prepareModule`). */
 export type ModuleSource = Uint8Array | object;

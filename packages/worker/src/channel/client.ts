@@ -1,6 +1,7 @@
 import { ARG, CLOSE_COUNT, CLOSES, ChannelViews, MAX_PIGGYBACK_CLOSES, OP, Op, REQUEST, RESPONSE, STATE } from './layout';
 
 declare class TextEncoder {
+  encode(input?: string): Uint8Array;
   encodeInto(src: string, dest: Uint8Array): { read: number; written: number };
 }
 declare class TextDecoder {
@@ -32,6 +33,8 @@ export class ChannelClient {
   readonly data: Uint8Array;
   /** Handles the client dropped; sent with the next call, so closing costs no round-trip. */
   private readonly closes: number[] = [];
+  /** Whether `TextEncoder.encodeInto` writes into shared memory here (Node: yes; browsers: no). */
+  private encodeIntoShared = true;
   /** Bumped by every call that may change file contents, so read-ahead caches can tell they are stale. */
   generation = 0;
   calls = 0;
@@ -76,9 +79,20 @@ export class ChannelClient {
   /** Writes `s` as UTF-8 at `at` in the payload; returns the byte length, or -1 when it does not fit. */
   putString(s: string, at: number): number {
     const dest = this.data.subarray(at);
-    const r = encoder.encodeInto(s, dest);
-    if (r.read !== s.length) return -1;
-    return r.written;
+    if (this.encodeIntoShared) {
+      try {
+        const r = encoder.encodeInto(s, dest);
+        if (r.read !== s.length) return -1;
+        return r.written;
+      } catch {
+        // Browsers refuse encodeInto on shared memory (Node allows it): encode, then copy, from now on.
+        this.encodeIntoShared = false;
+      }
+    }
+    const bytes = encoder.encode(s);
+    if (bytes.length > dest.length) return -1;
+    dest.set(bytes);
+    return bytes.length;
   }
 
   getString(at: number, len: number): string {

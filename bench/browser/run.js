@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench:browser`: vos against @bjorn3/browser_wasi_shim in headless Chromium, in the same page and run,
+ * on the in-memory workloads (bench/browser/page.ts). Prints a table of medians and ratios (vos / shim: below 1
+ * means vos is faster) and writes bench/results/browser-latest.json.
+ *
+ *   BENCH_SAMPLES=5       samples per host per workload
+ *   BENCH_ONLY=a,b        only these workloads
+ *   BENCH_LIMIT_MS=60000  longest one sample may take (a host past it stops on that workload: "> limit")
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { bundle, REPO } = require('../../tests/browser/build');
+const { startStaticServer } = require('../../tests/browser/server');
+const { launchChromium } = require('../../tests/browser/chromium');
+
+async function main() {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'vos-bench-browser-'));
+  let server;
+  let browser;
+  try {
+    await bundle({ bench: path.join(__dirname, 'page.ts'), 'bench-worker': path.join(__dirname, 'worker.ts') }, out, { minify: true });
+    fs.writeFileSync(path.join(out, 'bench.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="/build/bench.js"></script>');
+    server = await startStaticServer({ root: REPO, mounts: { '/build/': out } });
+    browser = await launchChromium();
+    const page = await browser.context.newPage();
+    const query = new URLSearchParams();
+    if (process.env.BENCH_SAMPLES) query.set('samples', process.env.BENCH_SAMPLES);
+    if (process.env.BENCH_ONLY) query.set('only', process.env.BENCH_ONLY);
+    if (process.env.BENCH_LIMIT_MS) query.set('limit', process.env.BENCH_LIMIT_MS);
+    await page.goto(`${server.url}/build/bench.html?${query}`);
+    await page.waitForFunction(() => globalThis.__benchResults !== undefined, null, { timeout: 15 * 60_000, polling: 500 });
+    const results = await page.evaluate(() => globalThis.__benchResults);
+    if (!Array.isArray(results)) throw new Error(results.error);
+    const version = browser.context.browser()?.version() ?? '';
+    const shimVersion = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/@bjorn3/browser_wasi_shim/package.json'), 'utf8')).version;
+    const fmt = (ms) => (ms === null ? 'fails' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+    const rows = [['workload', 'vos ms', `shim ${shimVersion} ms`, 'vos/shim', 'what']];
+    for (const r of results) {
+      const shim = r.bound ? `> ${(Number(process.env.BENCH_LIMIT_MS ?? 60000) / 1000).toFixed(0)} s` : fmt(r.shim);
+      const ratio = r.ratio === null ? '-' : `${r.bound ? '< ' : ''}${r.ratio < 0.01 ? r.ratio.toExponential(1) : r.ratio.toFixed(2)}`;
+      rows.push([r.name, fmt(r.vos), shim, ratio, r.description]);
+    }
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+    console.log(`Chromium ${version}, medians of ${process.env.BENCH_SAMPLES ?? 5} samples (lower is better; vos/shim < 1: vos faster)`);
+    for (const row of rows) console.log(row.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]))).join('  '));
+    for (const r of results) {
+      for (const [host, err] of Object.entries(r.errors)) console.log(`  ${r.name}: ${host} failed: ${err}`);
+    }
+    fs.mkdirSync(path.join(__dirname, '..', 'results'), { recursive: true });
+    fs.writeFileSync(path.join(__dirname, '..', 'results', 'browser-latest.json'), JSON.stringify({ chromium: version, shim: shimVersion, results }, null, 2) + '\n');
+  } finally {
+    await browser?.close();
+    await server?.close();
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err && err.stack ? err.stack : err);
+  process.exit(1);
+});

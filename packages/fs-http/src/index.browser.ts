@@ -1,0 +1,3 @@
+// Browsers serve and read trees; writing a manifest needs a host directory (Node: `writeManifest`, `vos manifest`).
+export { HttpFileSystem, type HttpFileSystemOptions, type HttpStats, type FetchResponse } from './http-file-system';
+export { checkManifest, MANIFEST_FORMAT, MANIFEST_NAME, type Manifest, type ManifestEntry } from './manifest';
