@@ -1,7 +1,7 @@
 // Copy-on-write over a project directory: the guest sees the project and may change anything, every change
 // stays in memory, and afterwards the host asks the overlay what changed. The project on disk never changes.
-// From the command line:
-//   vos run --overlay examples/copy-on-write/project::/project --diff tests/cli/fixtures/vostest.wasm \
+// From the command line (from the repo root, after npm ci):
+//   npx vos run --overlay examples/copy-on-write/project::/project --diff tests/cli/fixtures/vostest.wasm \
 //     write /project/README.md "rewritten" rm /project/build.log write /project/src/gen.c "/* generated */"
 // Usage: node examples/copy-on-write/run.js
 'use strict';

@@ -1,6 +1,7 @@
 // A read-only data mount: the guest reads /data (a host directory) but cannot change it; its scratch space is
-// an in-memory /. The same world from the command line:
-//   vos run --ro-dir examples/read-only-data/data::/data tests/cli/fixtures/vostest.wasm ls /data ...
+// an in-memory /. The same world from the command line (from the repo root, after npm ci):
+//   npx vos run --ro-dir examples/read-only-data/data::/data tests/cli/fixtures/vostest.wasm \
+//     ls /data cat /data/temperatures.csv write /data/temperatures.csv x write /tmp-results.txt fine cat /tmp-results.txt
 // Usage: node examples/read-only-data/run.js
 'use strict';
 const fs = require('node:fs');

@@ -1,5 +1,6 @@
 // Testing a wasm module in Jest: a fake clock makes its output exact, and stdout is captured in memory.
-// Run with `npx jest tests/examples` (which runs this file) or copy it into your own project.
+// Run with `npx jest tests/examples/testing-with-jest.test.ts` (which runs this file) or copy it into your own
+// project.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerModule } from 'inversify';

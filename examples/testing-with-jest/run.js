@@ -1,4 +1,5 @@
-// The same as greeter.test.ts, as a plain script: node examples/testing-with-jest/run.js [ISO date]
+// The same as greeter.test.ts, as a plain script.
+// Usage: node examples/testing-with-jest/run.js [ISO date]
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');

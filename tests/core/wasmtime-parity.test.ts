@@ -96,6 +96,34 @@ describe.each([
   });
 });
 
+describe.each([
+  ['host directory', (): FileSystem => createNodeFileSystem(hostDir())],
+  ['memory filesystem', (): FileSystem => new MemoryFileSystem({ clock: new FakeClock() })],
+])('the WASI test suite\'s path_open_preopen sequence, written for vos (%s)', (_name, make) => {
+  test('`.` opens with the preopen\'s own rights, none, O_DIRECTORY alone and with FD_READ; with FD_WRITE it is EISDIR', () => {
+    const f = fixture([{ guestPath: '/', fs: make() }]);
+    const v = new DataView(f.mem.buffer);
+    expect(f.sys.fd_fdstat_get(3, 256)).toBe(Errno.SUCCESS);
+    const base = v.getBigUint64(256 + 8, true);
+    const inheriting = v.getBigUint64(256 + 16, true);
+    const open = (oflags: number, rights: bigint, inherit: bigint): number => {
+      const [ptr, len] = f.str('.');
+      return f.sys.path_open(3, 0, ptr, len, oflags, rights, inherit, 0, 512);
+    };
+    expect(open(0, base, inheriting)).toBe(Errno.SUCCESS);
+    expect(open(0, 0n, 0n)).toBe(Errno.SUCCESS);
+    expect(open(Oflags.DIRECTORY, 0n, 0n)).toBe(Errno.SUCCESS);
+    expect(open(Oflags.DIRECTORY, BigInt(Rights.FD_READ), 0n)).toBe(Errno.SUCCESS);
+    expect(open(Oflags.DIRECTORY, BigInt(Rights.FD_READ | Rights.FD_WRITE), 0n)).toBe(Errno.ISDIR);
+    // The rights the suite requires of a preopened directory.
+    for (const r of ['PATH_CREATE_DIRECTORY', 'PATH_CREATE_FILE', 'PATH_LINK_SOURCE', 'PATH_LINK_TARGET', 'PATH_OPEN', 'FD_READDIR',
+      'PATH_READLINK', 'PATH_RENAME_SOURCE', 'PATH_RENAME_TARGET', 'PATH_SYMLINK', 'PATH_REMOVE_DIRECTORY', 'PATH_UNLINK_FILE',
+      'PATH_FILESTAT_GET', 'PATH_FILESTAT_SET_TIMES', 'FD_FILESTAT_GET', 'FD_FILESTAT_SET_TIMES'] as const) {
+      expect([r, (base & BigInt(Rights[r])) !== 0n]).toEqual([r, true]);
+    }
+  });
+});
+
 describe('poll_oneoff on stdin at end of input sets FD_READWRITE_HANGUP', () => {
   function pollStdin(stdin: Stream): { count: number; error: number; type: number; nbytes: bigint; flags: number } {
     const f = fixture([], stdin);

@@ -43,7 +43,7 @@ const BUILD_SCRIPT = `
 const fs = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
-const { entry, out, alias, external } = JSON.parse(process.argv[1]);
+const { entry, out, alias, external, esm } = JSON.parse(process.argv[1]);
 const paths = {
   name: 'source-paths',
   setup(build) {
@@ -51,19 +51,21 @@ const paths = {
     build.onResolve({ filter: /^@vos\\/[a-z-]+(\\/.*)?$/ }, (args) =>
       alias[args.path] !== undefined ? { path: alias[args.path] } : { path: args.path, external: true });
     build.onLoad({ filter: /\\.ts$/ }, (args) => {
-      if (args.path.includes('node_modules')) return undefined;
+      if (args.path.includes('node_modules') && !args.path.includes('.cache')) return undefined;
       const head = 'const __filename = ' + JSON.stringify(args.path) + '; const __dirname = ' + JSON.stringify(path.dirname(args.path)) + ';\\n';
       return { contents: head + fs.readFileSync(args.path, 'utf8'), loader: 'ts' };
     });
   },
 };
 esbuild.build({
-  entryPoints: [entry], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+  entryPoints: [entry], outfile: out, bundle: true, platform: 'node', format: esm ? 'esm' : 'cjs', target: 'node20',
+  // An ES module (top-level await) still \`require\`s npm packages and node builtins at run time.
+  banner: esm ? { js: "import { createRequire as __vosCreateRequire } from 'node:module'; const require = __vosCreateRequire(import.meta.url);" } : {},
   external, logLevel: 'error', sourcemap: 'inline', plugins: [paths], keepNames: true,
 }).catch((err) => { console.error(err); process.exit(1); });
 `;
 
-function workDir(): string {
+export function workDir(): string {
   if (bundleDir === null) {
     // Inside the repo, so the bundle's `require`s of npm packages resolve to the repo's node_modules.
     const cache = path.join(ROOT, 'node_modules', '.cache');
@@ -106,8 +108,8 @@ function externals(): string[] {
   return [...names];
 }
 
-/** The child entry bundled to one CommonJS file (once per process). */
-export function bundle(entry: string): string {
+/** The child entry bundled to one CommonJS file (once per process); `esm` makes an ES module (top-level await). */
+export function bundle(entry: string, esm = false): string {
   const abs = path.resolve(entry);
   let out = bundles.get(abs);
   if (out !== undefined) return out;
@@ -116,10 +118,10 @@ export function bundle(entry: string): string {
     const src = path.join(ROOT, 'packages', d, 'src', 'index.ts');
     if (fs.existsSync(src)) alias[`@vos/${d}`] = src;
   }
-  out = path.join(workDir(), `${path.basename(abs, '.ts')}-${bundles.size}.js`);
+  out = path.join(workDir(), `${path.basename(abs, '.ts')}-${bundles.size}.${esm ? 'mjs' : 'js'}`);
   // esbuild's synchronous API takes no plugins, and the plugin is what keeps `__dirname`/`__filename` true to
   // each source file (test code finds its fixtures with them): the build runs in a short node process.
-  execFileSync(process.execPath, ['-e', BUILD_SCRIPT, JSON.stringify({ entry: abs, out, alias, external: externals() })], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, ['-e', BUILD_SCRIPT, JSON.stringify({ entry: abs, out, alias, external: externals(), esm })], { cwd: ROOT, stdio: 'pipe' });
   bundles.set(abs, out);
   return out;
 }

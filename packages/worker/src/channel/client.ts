@@ -13,11 +13,12 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * How long the client polls the state word before it sleeps in `Atomics.wait`, in ms. Most calls are served in
- * a few µs (a sync provider on a host thread that is spinning for the next call), and waking from a futex costs
- * more than that; past this, the client sleeps and uses no CPU.
+ * How long the client polls the state word before it sleeps in `Atomics.wait`, in ms. Default 0: measured on
+ * the shared 2-core machines here (bench/worker.js), polling made a round-trip ~10x slower (the polling thread
+ * takes the core the other side needs), while a plain futex wake-up each way costs 11-15 µs. On a machine with
+ * idle cores a short poll (0.02) can halve that.
  */
-const DEFAULT_SPIN_MS = 0.02;
+const DEFAULT_SPIN_MS = 0;
 
 /**
  * The blocking side of the channel: the thread that runs the guest (or any synchronous caller, such as a test

@@ -29,8 +29,9 @@ export interface ServedWorld {
 export interface ChannelServerOptions {
   /**
    * After answering a call, keep polling for the next one this long (ms) before going back to the event loop:
-   * syscalls come in bursts, and a poll answers in a couple of µs where a wake-up through the event loop costs
-   * ~15 µs. 0 disables it. The poll blocks this thread for at most that long per call.
+   * syscalls come in bursts, and on a machine with idle cores a poll answers in a couple of µs where a wake-up
+   * through the event loop costs ~15 µs. Default 0 (no polling): on a loaded machine polling steals the core the
+   * guest needs (bench/worker.js). The poll blocks this thread for at most that long per call.
    */
   readonly spinMs?: number;
   /** Most handles the client may hold at once (EMFILE past it). */
@@ -80,7 +81,7 @@ export class ChannelServer {
 
   constructor(sab: SharedArrayBuffer, private readonly world: ServedWorld, options: ChannelServerOptions = {}) {
     this.v = new ChannelViews(sab);
-    this.spinMs = options.spinMs ?? 0.05;
+    this.spinMs = options.spinMs ?? 0;
     this.maxHandles = options.maxHandles ?? 65536;
   }
 

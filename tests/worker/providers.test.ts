@@ -1,0 +1,61 @@
+/**
+ * What the guest sees in a worker comes from the host's providers: a fake clock and a seeded random source
+ * served from this thread make the same bytes as on-thread; a trap reports its message and wasm stack; an
+ * asynchronous stream and clock (answering with promises) are served like synchronous ones.
+ */
+import { readFileSync } from 'node:fs';
+import { FakeClock } from '@vos/clock';
+import { SeededRandom } from '@vos/random';
+import { CollectorSink, NullStream } from '@vos/stdio';
+import { Errno, type AsyncStream, type FileStat } from '@vos/core';
+import { runInWorker } from '@vos/worker';
+import { runWith } from '../helpers/run-with-providers';
+import { wasmPath } from '../helpers/run-wasi';
+
+test('a fake clock and a seeded random source served to the worker give the on-thread bytes', async () => {
+  const onThread = new CollectorSink();
+  await runWith('deterministic', {
+    clock: new FakeClock({ start: '2000-01-01T00:00:00Z' }), random: new SeededRandom(7n),
+    stdio: { stdin: new NullStream(), stdout: onThread, stderr: onThread },
+  });
+  const offThread = new CollectorSink();
+  const clock = new FakeClock({ start: '2000-01-01T00:00:00Z' });
+  const result = await runInWorker(readFileSync(wasmPath('deterministic')), {
+    args: ['deterministic'], clock, random: new SeededRandom(7n), stdin: 'null', stdout: offThread, stderr: offThread,
+  });
+  expect(result).toMatchObject({ status: 'exited', code: 0 });
+  expect(offThread.text()).toBe(onThread.text());
+  expect(offThread.text()).toContain('realtime after 1.5 s: 946684801500000000\n');
+  // The guest's sleeps advanced the host's clock object itself.
+  expect(clock.now(1)).toBeGreaterThan(0n);
+});
+
+test('a trap reports the message and the wasm stack', async () => {
+  const result = await runInWorker(readFileSync(`${__dirname}/../cli/fixtures/trap.wasm`), { stdout: 'null' });
+  expect(result.status).toBe('trapped');
+  const r = result as { message: string; stack: string };
+  expect(r.message).toBe('unreachable');
+  expect(r.stack).toMatch(/wasm:\/\/|wasm-function/);
+});
+
+test('an asynchronous stdout (every write answered by a promise) gets every byte in order', async () => {
+  const chunks: string[] = [];
+  const stdout: AsyncStream = {
+    filetype: 0,
+    read: () => -Errno.BADF,
+    write: (buf, off, len) => {
+      const text = new TextDecoder().decode(buf.slice(off, off + len));
+      return new Promise((resolve) => setTimeout(() => {
+        chunks.push(text);
+        resolve(len);
+      }, 1));
+    },
+    stat: (out: FileStat) => {
+      out.filetype = 0;
+      return Errno.SUCCESS;
+    },
+  };
+  const result = await runInWorker(readFileSync(wasmPath('args')), { args: ['args', 'x'], stdout });
+  expect(result).toMatchObject({ status: 'exited', code: 0 });
+  expect(chunks.join('')).toContain('argv[1] (1 bytes): "x"');
+});
