@@ -310,14 +310,13 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  if (only.length === 0) {
-    try {
-      trainCodeCache();
-    } catch (err) {
-      process.stderr.write(`bundle: ${err.message}\n`);
-      process.exitCode = 1;
-      return;
-    }
+  // Also after a partial build (the CLI's tests rebuild the command): the rebuilt files' caches were deleted.
+  try {
+    trainCodeCache();
+  } catch (err) {
+    process.stderr.write(`bundle: ${err.message}\n`);
+    process.exitCode = 1;
+    return;
   }
   process.stderr.write(`bundle: ${jobs.length} file(s) for ${dirs.length} package(s) in ${Date.now() - started} ms\n`);
 }

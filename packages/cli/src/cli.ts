@@ -4,9 +4,7 @@ import { HELP } from './help';
 import { processIo, writeText, type CliIo } from './io';
 import { ModuleError } from './module';
 import { runCommand } from './run';
-import { runCommandInWorker } from './run-worker';
 import { resolve } from 'node:path';
-import { writeManifest } from '@vos/fs-http';
 
 /** Exit status for a command-line mistake (as getopt-based tools and wasmtime do). */
 export const USAGE_EXIT = 2;
@@ -35,7 +33,7 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number |
         const o = command.options;
         // A limit or an HTTP mount runs the guest in a worker thread (asynchronously: the status is a promise).
         if (o.timeoutMs !== undefined || o.maxMemory !== undefined || o.httpDirs.length > 0) {
-          return runCommandInWorker(o, io).catch((err: unknown) => failed(err, io));
+          return workerRunner().runCommandInWorker(o, io).catch((err: unknown) => failed(err, io));
         }
         return runCommand(o, io);
       }
@@ -43,6 +41,17 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number |
   } catch (err) {
     return failed(err, io);
   }
+}
+
+/**
+ * The worker path and the manifest command, loaded when used: @vos/worker brings node:worker_threads and the
+ * channel, which a plain `vos run` does not need (cold start, see docs/decisions.md).
+ */
+function workerRunner(): typeof import('./run-worker') {
+  return require('./run-worker') as typeof import('./run-worker');
+}
+function httpFileSystems(): typeof import('@vos/fs-http') {
+  return require('@vos/fs-http') as typeof import('@vos/fs-http');
 }
 
 function failed(err: unknown, io: CliIo): number {
@@ -62,7 +71,7 @@ function failed(err: unknown, io: CliIo): number {
 function manifest(dir: string, io: CliIo): number {
   let text: string;
   try {
-    text = JSON.stringify(writeManifest(resolve(io.cwd, dir)));
+    text = JSON.stringify(httpFileSystems().writeManifest(resolve(io.cwd, dir)));
   } catch (err) {
     throw new UsageError(`vos manifest ${dir}: ${(err as Error).message}`);
   }

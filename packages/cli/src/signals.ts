@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * SIGTERM for a run that has reports to print (`--diff`, `--trace-summary`, `--trace=FILE`).
@@ -16,7 +16,10 @@ export class SigtermRelay {
   private readonly worker: Worker;
 
   constructor() {
-    this.worker = new Worker(RELAY_SOURCE, { eval: true, workerData: this.received });
+    // node:worker_threads is loaded here, for the runs that need the relay: loading it (and node:stream with it)
+    // costs every `vos run` a couple of ms (cold start, see docs/decisions.md).
+    const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+    this.worker = new WorkerThread(RELAY_SOURCE, { eval: true, workerData: this.received });
     this.worker.unref();
   }
 
