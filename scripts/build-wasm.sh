@@ -8,6 +8,7 @@
 #   examples/NAME/X.c    -> examples/NAME/X.wasm
 #   examples/playground/programs/X.c -> examples/playground/programs/X.wasm
 #   tests/cli/fixtures/X.{c,wat} -> tests/cli/fixtures/X.wasm
+#   tests/adversarial/src/X.{c,wat} -> tests/adversarial/bin/X.wasm   (the adversarial suite's guests)
 #
 # Output is deterministic: no timestamps, debug info stripped (it embeds build paths), names kept for traps.
 set -euo pipefail
@@ -39,6 +40,7 @@ build_dir() {
 }
 
 build_dir tests/wasm/src tests/wasm/bin
+build_dir tests/adversarial/src tests/adversarial/bin
 build_dir bench/wasm/src bench/wasm/bin
 for d in examples/*/; do build_dir "${d%/}" "${d%/}"; done
 # The playground's sample programs (also used by the browser tests).

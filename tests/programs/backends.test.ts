@@ -30,9 +30,11 @@ describe.each(Object.keys(COMBINATIONS))('wasm programs with /sandbox on %s', (c
   const readOnly = make('/').capabilities.readOnly;
   const cases = CASES.filter((c) => !readOnly || READ_ONLY_SAFE.has(c.program));
   it.each(cases.map((c) => [c.golden, c] as const))('%s', async (_name, c) => {
+    // Only host directories refuse outside symlinks; the backends here answer with wasmtime's golden.
+    const goldenName = c.golden === 'symlinks.fs-node' ? 'symlinks' : c.golden;
     const result = await runProgram(WASI, wasmPath(c.program), { ...c.options, sandboxFs: make });
     expect(result.error).toBeUndefined();
-    expect(result.stdout).toBe(golden(c.golden));
+    expect(result.stdout).toBe(golden(goldenName));
     expect(result.exitCode).toBe(c.exitCode);
   });
 });

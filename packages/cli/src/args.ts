@@ -45,6 +45,10 @@ export interface RunOptions {
   readonly traceSummary: boolean;
   readonly diff: boolean;
   readonly invoke?: string;
+  /** `--limit NAME=N`, by limit name (see `LIMITS`). */
+  readonly limits: Readonly<Record<string, number>>;
+  /** `--allow-outside-symlinks`: guest symlinks on host directories may point outside them. */
+  readonly allowOutsideSymlinks: boolean;
   /** `--timeout`: wall-clock deadline in ms (the run then goes to a worker thread). */
   readonly timeoutMs?: number;
   /** `--max-memory`: cap on the guest's linear memory in bytes (worker thread). */
@@ -52,6 +56,21 @@ export interface RunOptions {
   /** `--http-dir URL::GUEST`: read-only trees over HTTP(S), mounted at GUEST (worker thread). */
   readonly httpDirs: readonly { readonly url: string; readonly guest: string; readonly written: string }[];
 }
+
+/**
+ * The budgets `--limit NAME=N` sets: core limits (`limits` option of WASI) and the quota of every in-memory
+ * filesystem the command makes (the default /, --mem-dir, the upper layer of --overlay). docs/security.md.
+ */
+export const LIMITS = {
+  fds: 'maxFds',
+  symlinks: 'maxSymlinks',
+  'path-components': 'maxPathComponents',
+  'listing-bytes': 'maxListingBytes',
+  'mem-bytes': 'maxBytes',
+  'mem-inodes': 'maxInodes',
+  'mem-file-size': 'maxFileSize',
+} as const;
+export type LimitName = keyof typeof LIMITS;
 
 export type Command =
   | { readonly kind: 'help' }
@@ -95,6 +114,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: '--fake-clock', arity: 'optional', arg: '[=TIME]', section: 'Time and randomness', help: 'virtual time from TIME (ISO 8601 or ns; default 2000-01-01T00:00:00Z); sleeps are instant' },
   { name: '--seed', arity: 'value', arg: 'N', section: 'Time and randomness', help: 'random_get from a seeded generator (not cryptographic)' },
   { name: '--deterministic', arity: 'flag', arg: '', section: 'Time and randomness', help: '--fake-clock plus --seed 0 (each can still be given)' },
+  { name: '--limit', arity: 'value', arg: 'NAME=N', section: 'Budgets (docs/security.md)', help: 'set a budget (repeatable): fds, symlinks, path-components, listing-bytes, mem-*' },
+  { name: '--allow-outside-symlinks', arity: 'flag', arg: '', section: 'Budgets (docs/security.md)', help: 'guest symlinks on --dir may point outside it (default EPERM)' },
   { name: '--trace', arity: 'optional', arg: '[=FILE]', section: 'Tracing', help: 'one line per syscall, with the values it wrote back (to stderr, or to FILE)' },
   { name: '--trace-summary', arity: 'flag', arg: '', section: 'Tracing', help: 'a table of calls, errors and time per syscall at the end' },
   { name: '--help', arity: 'flag', arg: '', section: 'Help', help: 'this help (also -h)' },
@@ -190,10 +211,15 @@ interface Builder {
   traceSummary: boolean;
   diff: boolean;
   invoke?: string;
+  limits: Record<string, number>;
+  allowOutsideSymlinks: boolean;
 }
 
 function parseRun(argv: readonly string[]): Command {
-  const b: Builder = { httpDirs: [], mounts: [], env: [], inheritEnv: false, noRoot: false, deterministic: false, traceSummary: false, diff: false };
+  const b: Builder = {
+    httpDirs: [], mounts: [], env: [], inheritEnv: false, noRoot: false, deterministic: false, traceSummary: false, diff: false,
+    limits: {}, allowOutsideSymlinks: false,
+  };
   let i = 0;
   for (; i < argv.length; i++) {
     const arg = argv[i];
@@ -299,7 +325,26 @@ function apply(b: Builder, name: string, value: string | undefined): void {
       if (value === '') throw new UsageError("option '--invoke' needs a function name");
       b.invoke = value!;
       return;
+    case '--limit': {
+      const [key, n] = parseLimit(value!);
+      b.limits[key] = n;
+      return;
+    }
+    case '--allow-outside-symlinks':
+      b.allowOutsideSymlinks = true;
+      return;
   }
+}
+
+/** `NAME=N`: a known limit and a positive integer, with an optional binary K, M or G suffix. */
+function parseLimit(value: string): [LimitName, number] {
+  const m = /^([a-z-]+)=(\d+)([KMG]?)$/.exec(value);
+  const names = Object.keys(LIMITS).join(', ');
+  if (m === null) throw new UsageError(`option '--limit ${value}': expected NAME=N (N an integer, optionally K, M or G; NAME one of ${names})`);
+  if (!(m[1] in LIMITS)) throw new UsageError(`option '--limit ${value}': unknown limit '${m[1]}' (one of ${names})`);
+  const n = Number(m[2]) * { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[3] as '' | 'K' | 'M' | 'G'];
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`option '--limit ${value}': must be a positive integer`);
+  return [m[1] as LimitName, n];
 }
 
 /** `5s`, `500ms`, `2m`, `1h`, `1.5s`; a bare number is seconds. Returns ms. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { escapeText } from '@vos/core';
 import { parseCommand, UsageError } from './args';
 import { HELP } from './help';
 import { processIo, writeText, type CliIo } from './io';
@@ -56,11 +57,11 @@ function httpFileSystems(): typeof import('@vos/fs-http') {
 
 function failed(err: unknown, io: CliIo): number {
   if (err instanceof UsageError) {
-    writeText(io.stderr, `vos: ${err.message}\n(see vos --help)\n`);
+    writeText(io.stderr, `vos: ${escapeText(err.message)}\n(see vos --help)\n`);
     return USAGE_EXIT;
   }
   if (err instanceof ModuleError) {
-    writeText(io.stderr, `vos: ${err.message}\n`);
+    writeText(io.stderr, `vos: ${escapeText(err.message)}\n`);
     return MODULE_EXIT;
   }
   writeText(io.stderr, formatInternalError(err));

@@ -1,15 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ContainerModule } from 'inversify';
-import { TOKENS, type Clock, type FileSystem } from '@vos/core';
+import { TOKENS, type Clock, type CoreLimits, type FileSystem } from '@vos/core';
 import { FakeClock } from '@vos/clock';
 import { SeededRandom } from '@vos/random';
 import { createStdio, type StdinSpec } from '@vos/stdio';
 import { createNodeFileSystem } from '@vos/fs-node';
-import { MemoryFileSystem } from '@vos/fs-memory';
+import { MemoryFileSystem, type MemoryQuota } from '@vos/fs-memory';
 import { OverlayFileSystem, ReadOnlyFileSystem } from '@vos/fs-overlay';
 import type { MountSource } from '@vos/wasi';
-import { UsageError, type MountSpec, type RunOptions } from './args';
+import { LIMITS, UsageError, type LimitName, type MountSpec, type RunOptions } from './args';
 import type { CliIo } from './io';
 
 /** An `--overlay` mount, kept so `--diff` can ask it what changed (`fs` is set when the WASI composes it). */
@@ -31,6 +31,26 @@ export interface World {
   readonly preopens: string[];
   readonly modules: ContainerModule[];
   readonly overlays: OverlayMount[];
+  /** The core budgets from `--limit` (WASI's `limits` option). */
+  readonly limits: Partial<CoreLimits>;
+}
+
+/** What the world's filesystems need from the options: the memory quota and the symlink policy. */
+interface FsPolicy {
+  readonly quota: MemoryQuota;
+  readonly allowOutsideSymlinks: boolean;
+}
+
+/** Splits `--limit` values into core limits and the memory quota. */
+function splitLimits(limits: Readonly<Record<string, number>>): { core: Partial<CoreLimits>; quota: MemoryQuota } {
+  const core: Record<string, number> = {};
+  const quota: Record<string, number> = {};
+  for (const [name, n] of Object.entries(limits)) {
+    const key = LIMITS[name as LimitName];
+    if (name.startsWith('mem-')) quota[key] = n;
+    else core[key] = n;
+  }
+  return { core, quota };
 }
 
 /**
@@ -41,12 +61,14 @@ export interface World {
 export function composeWorld(o: RunOptions, io: CliIo): World {
   const mounts: Record<string, MountSource> = {};
   const overlays: OverlayMount[] = [];
+  const { core, quota } = splitLimits(o.limits);
+  const policy: FsPolicy = { quota, allowOutsideSymlinks: o.allowOutsideSymlinks };
   const hasRoot = o.mounts.some((m) => m.guest === '/');
-  if (!hasRoot && !o.noRoot) mounts['/'] = memoryMount;
+  if (!hasRoot && !o.noRoot) mounts['/'] = memoryMount(quota);
   for (const m of o.mounts) {
     const overlay: OverlayMount | null = m.kind === 'overlay' ? { guest: m.guest, fs: null } : null;
     if (overlay !== null) overlays.push(overlay);
-    mounts[m.guest] = openMount(m, io.cwd, overlay);
+    mounts[m.guest] = openMount(m, io.cwd, overlay, policy);
   }
   // With --no-root the namespace still has a root (the walker needs one) but the guest gets no fd for it.
   const preopens = o.noRoot && !hasRoot ? o.mounts.map((m) => m.guest) : ['/'];
@@ -73,28 +95,31 @@ export function composeWorld(o: RunOptions, io: CliIo): World {
     }));
   }
 
-  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, preopens, modules, overlays };
+  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, preopens, modules, overlays, limits: core };
 }
 
-/** A fresh in-memory directory stamped by the instance's clock. */
-const memoryMount = ({ clock }: { readonly clock: Clock }): FileSystem => new MemoryFileSystem({ clock });
+/** A fresh in-memory directory stamped by the instance's clock, with the run's quota. */
+function memoryMount(quota: MemoryQuota): (env: { readonly clock: Clock }) => FileSystem {
+  return ({ clock }) => new MemoryFileSystem({ clock, quota });
+}
 
-function openMount(m: MountSpec, cwd: string, overlay: OverlayMount | null): MountSource {
-  if (m.host === undefined) return memoryMount;
+function openMount(m: MountSpec, cwd: string, overlay: OverlayMount | null, policy: FsPolicy): MountSource {
+  const { quota } = policy;
+  if (m.host === undefined) return memoryMount(quota);
   const host = resolve(cwd, m.host);
   checkDirectory(m, host);
   switch (m.kind) {
     case 'dir':
-      return createNodeFileSystem(host);
+      return createNodeFileSystem(host, { allowOutsideSymlinks: policy.allowOutsideSymlinks });
     case 'ro-dir':
       return new ReadOnlyFileSystem(createNodeFileSystem(host));
     case 'mem-dir':
       // A copy: the guest's changes stay in memory and the host directory is only read, once, when composed.
-      return ({ clock }) => MemoryFileSystem.fromHostDirectory(host, { clock });
+      return ({ clock }) => MemoryFileSystem.fromHostDirectory(host, { clock, quota });
     case 'overlay':
       // The lower is wrapped read-only as well: the overlay never writes it, and this makes that checkable.
       return ({ clock }) => {
-        const fs = new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(host)), new MemoryFileSystem({ clock }));
+        const fs = new OverlayFileSystem(new ReadOnlyFileSystem(createNodeFileSystem(host)), new MemoryFileSystem({ clock, quota }));
         overlay!.fs = fs;
         return fs;
       };

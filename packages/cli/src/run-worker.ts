@@ -81,6 +81,7 @@ export async function runCommandInWorker(o: RunOptions, io: CliIo): Promise<numb
       random: seed === undefined ? undefined : new SeededRandom(seed),
       timeout: o.timeoutMs,
       maxMemory: o.maxMemory,
+      maxFds: world.limits.maxFds,
       signal: ac.signal,
       invoke: o.invoke === undefined ? undefined : { name: o.invoke, args: o.guestArgs.map(Number) },
     });
@@ -90,6 +91,7 @@ export async function runCommandInWorker(o: RunOptions, io: CliIo): Promise<numb
   }
   const code = report(result, io, signal);
   if (o.diff) writeText(io.stderr, formatDiff(world.overlays));
+  for (const { fs } of world.overlays) fs?.dispose(); // the overlays' layer roots (host fds)
   return code;
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { ProcExit, WASI } from '@vos/wasi';
+import { escapeText } from '@vos/core';
 import { UsageError, type RunOptions } from './args';
 import { composeWorld, hostErrorText } from './compose';
 import { formatDiff } from './diff';
@@ -52,8 +53,9 @@ function runWith(o: RunOptions, io: CliIo, relay: SigtermRelay | null): number {
   const world = composeWorld(o, io);
   const trace = openTrace(o, io);
   relay?.waitReady(2000);
+  let wasi: WASI | undefined;
   try {
-    const wasi = new WASI({
+    wasi = new WASI({
       version: checked.importModule === 'wasi_unstable' ? 'unstable' : 'preview1',
       args: world.args,
       env: world.env,
@@ -61,13 +63,15 @@ function runWith(o: RunOptions, io: CliIo, relay: SigtermRelay | null): number {
       mountPreopens: world.preopens,
       modules: world.modules,
       trace: trace.option,
+      limits: world.limits,
     });
+    const instanceWasi = wasi;
     let code: number;
     // V8 keeps 10 frames by default; a trap report wants more of the wasm stack.
     const savedLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 100;
     try {
-      code = interruptible(() => execute(wasi, checked, o, io));
+      code = interruptible(() => execute(instanceWasi, checked, o, io));
       code = checkExitCode(code, io);
     } catch (err) {
       if (err instanceof ModuleError) throw err;
@@ -87,6 +91,10 @@ function runWith(o: RunOptions, io: CliIo, relay: SigtermRelay | null): number {
     if (o.diff) writeText(io.stderr, formatDiff(world.overlays));
     return code;
   } finally {
+    // Every host resource opened for the guest goes now (start() already closed the guest's own fds; an
+    // --invoke run, an interrupted one and the overlays' layer roots are closed here).
+    wasi?.close();
+    for (const { fs } of world.overlays) fs?.dispose();
     trace.finish();
   }
 }
@@ -179,8 +187,8 @@ export function formatTrap(err: unknown): string {
   const e = err instanceof Error ? err : new Error(String(err));
   const kind = e.name === 'RuntimeError' ? 'wasm trap' : `trap (${e.name})`;
   const frames = (e.stack ?? '').split('\n').filter((l) => /wasm:\/\/|wasm-function/.test(l)).map((l) => l.trim());
-  let out = `vos: ${kind}: ${e.message}\n`;
-  for (const f of frames.slice(0, MAX_FRAMES)) out += `    ${f}\n`;
+  let out = `vos: ${kind}: ${escapeText(e.message)}\n`;
+  for (const f of frames.slice(0, MAX_FRAMES)) out += `    ${escapeText(f)}\n`;
   if (frames.length > MAX_FRAMES) out += `    ... ${frames.length - MAX_FRAMES} more wasm frames\n`;
   if (frames.length === 0) out += '    (no wasm frames)\n';
   return out;

@@ -7,6 +7,15 @@ const REALTIME = 0;
 const MONOTONIC = 1;
 const PROCESS_CPUTIME_ID = 2;
 const THREAD_CPUTIME_ID = 3;
+/**
+ * The largest value a WASI timestamp (u64 ns) holds. Every clock here saturates at it instead of growing past it:
+ * written to the guest a larger value would wrap, and monotonic time would be seen going backwards.
+ */
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
+
+function sat(t: bigint): bigint {
+  return t > U64_MAX ? U64_MAX : t;
+}
 
 export interface FakeClockOptions {
   /** Realtime at the start. Default: 2000-01-01T00:00:00Z (`DEFAULT_EPOCH_NS`). */
@@ -43,7 +52,7 @@ export class FakeClock implements Clock {
   constructor(options: FakeClockOptions | TimeInput = {}) {
     const o: FakeClockOptions = isTimeInput(options) ? { start: options } : options;
     this.mono = o.monotonicStart ?? 0n;
-    if (this.mono < 0n) throw new RangeError('vos: FakeClock monotonicStart must be >= 0');
+    if (this.mono < 0n || this.mono > U64_MAX) throw new RangeError('vos: FakeClock monotonicStart must be in [0, 2^64-1]');
     this.realtimeOffset = (o.start === undefined ? DEFAULT_EPOCH_NS : toEpochNs(o.start)) - this.mono;
     this.step = o.autoAdvance ?? 0n;
     if (this.step < 0n) throw new RangeError('vos: FakeClock autoAdvance must be >= 0');
@@ -54,7 +63,7 @@ export class FakeClock implements Clock {
     let t: bigint;
     switch (id) {
       case REALTIME:
-        t = this.mono + this.realtimeOffset;
+        t = this.realtimeNs;
         break;
       case MONOTONIC:
         t = this.mono;
@@ -67,8 +76,8 @@ export class FakeClock implements Clock {
         return 0n;
     }
     if (this.step !== 0n) {
-      this.mono += this.step;
-      this.cpu += this.step;
+      this.mono = sat(this.mono + this.step);
+      this.cpu = sat(this.cpu + this.step);
     }
     return t;
   }
@@ -79,15 +88,15 @@ export class FakeClock implements Clock {
 
   /** Never blocks: a deadline in the future becomes now; one in the past changes nothing. */
   sleepUntil(deadline: bigint): void {
-    if (deadline > this.mono) this.mono = deadline;
+    if (deadline > this.mono) this.mono = sat(deadline);
   }
 
   /** Moves all clocks forward by `ns` (>= 0; time never runs backwards here, use `set` to change realtime). */
   advance(ns: bigint | number): void {
     const d = BigInt(ns);
     if (d < 0n) throw new RangeError('vos: FakeClock.advance takes ns >= 0 (use set() to move realtime back)');
-    this.mono += d;
-    this.cpu += d;
+    this.mono = sat(this.mono + d);
+    this.cpu = sat(this.cpu + d);
   }
 
   /** Sets realtime (forward or back); monotonic and CPU time are untouched. */
@@ -97,7 +106,8 @@ export class FakeClock implements Clock {
 
   /** Current realtime in ns, without applying the auto-advance step (for assertions). */
   get realtimeNs(): bigint {
-    return this.mono + this.realtimeOffset;
+    const t = this.mono + this.realtimeOffset;
+    return t < 0n ? 0n : sat(t);
   }
 
   /** Current monotonic time in ns, without applying the auto-advance step. */

@@ -4,6 +4,7 @@ import type { AdapterOptions } from './adapter';
 import { FdTable } from './fdtable';
 import { GuestMemory, utf8Encoder } from './memory';
 import { PathWalker, Resolution } from './walker';
+import { PATH_MAX, resolveLimits, type CoreLimits } from './limits';
 import { newFileStat, type FileStat, type FsHandle, type Ref, type FileSystem } from './providers/fs';
 import type { Clock } from './providers/clock';
 import type { RandomSource } from './providers/random';
@@ -27,8 +28,10 @@ export interface WasiCoreConfig {
     readonly mounts: readonly { readonly path: string; readonly fs: FileSystem }[];
     readonly preopens?: readonly string[];
   };
-  /** Cap on open fds (EMFILE past it). */
+  /** Cap on open fds (EMFILE past it); `limits.maxFds` says the same. */
   readonly maxFds?: number;
+  /** Budgets of this world (see `CoreLimits`); each unset one keeps its default. */
+  readonly limits?: Partial<CoreLimits>;
   /** How the import objects are built (tests force the interpreted adapter with `{ interpretOnly: true }`). */
   readonly adapter?: AdapterOptions;
 }
@@ -62,6 +65,8 @@ const EMPTY_BLOCK = new StringBlock([]);
 export class SyscallContext {
   readonly mem: GuestMemory;
   readonly fds: FdTable;
+  /** The budgets of this world (`DEFAULT_LIMITS` itself unless the host set some). */
+  readonly limits: CoreLimits;
   readonly stat = newFileStat();
   // The path machinery is made on first use: a guest that never touches a path (and a live idle sandbox) does
   // not carry it. Each is one object for the life of the instance, so nothing is allocated per call.
@@ -70,7 +75,7 @@ export class SyscallContext {
   #resB: Resolution | null = null;
   #stat2: FileStat | null = null;
   get walker(): PathWalker {
-    return (this.#walker ??= new PathWalker());
+    return (this.#walker ??= new PathWalker(this.limits));
   }
   /** Two resolutions: path_link and path_rename hold two paths at once. */
   get resA(): Resolution {
@@ -103,8 +108,9 @@ export class SyscallContext {
     /** Another context of the same instance (the other ABI) whose memory view and fd table this one shares. */
     shareWith?: SyscallContext,
   ) {
+    this.limits = shareWith?.limits ?? resolveLimits(config.maxFds === undefined ? config.limits : { ...config.limits, maxFds: config.maxFds });
     this.mem = shareWith?.mem ?? new GuestMemory();
-    this.fds = shareWith?.fds ?? new FdTable(config.maxFds);
+    this.fds = shareWith?.fds ?? new FdTable(this.limits.maxFds, this.limits.maxListingBytes);
     this.args = config.args.length === 0 ? EMPTY_BLOCK : new StringBlock(config.args);
     this.env = config.env.length === 0 ? EMPTY_BLOCK : new StringBlock(config.env);
     this.clock = config.clock;
@@ -117,10 +123,14 @@ export class SyscallContext {
     this.mem.refresh();
   }
 
-  /** Reads a guest path: EFAULT out of bounds, EILSEQ invalid UTF-8, EINVAL with a NUL byte. */
+  /**
+   * Reads a guest path: EFAULT out of bounds, ENAMETOOLONG over PATH_MAX bytes (before decoding anything),
+   * EILSEQ invalid UTF-8, EINVAL with a NUL byte.
+   */
   readPath(ptr: number, len: number): string | Errno {
     const mem = this.mem;
     if (!mem.fits(ptr, len)) return Errno.FAULT;
+    if (len > PATH_MAX) return Errno.NAMETOOLONG;
     const s = mem.readUtf8(ptr, len);
     if (s === null) return Errno.ILSEQ;
     if (s.indexOf('\0') !== -1) return Errno.INVAL;

@@ -1,4 +1,4 @@
-import { Rights, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, RIGHTS_TTY } from './abi/constants';
+import { Filetype, Rights, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, RIGHTS_TTY } from './abi/constants';
 import { Errno, errnoName } from './abi/errno';
 import { PREVIEW1_LAYOUT, UNSTABLE_LAYOUT } from './abi/layouts';
 import type { Preview1Syscalls, UnstableSyscalls } from './abi/functions';
@@ -49,6 +49,16 @@ export class WasiCore {
     fds.insert(streamEntry(config.stdio.stdin, Rights.FD_READ));
     fds.insert(streamEntry(config.stdio.stdout, Rights.FD_WRITE));
     fds.insert(streamEntry(config.stdio.stderr, Rights.FD_WRITE));
+    try {
+      this.openPreopens(config);
+    } catch (err) {
+      this.dispose(); // a host error part-way must not leave the directories opened so far (host fds) behind
+      throw err;
+    }
+  }
+
+  private openPreopens(config: WasiCoreConfig): void {
+    const fds = this.p1Ctx.fds;
     const ref = this.p1Ctx.handleRef;
     if (config.namespace !== undefined) this.openNamespace(config.namespace);
     for (const { guestPath, fs } of config.preopens) {
@@ -56,7 +66,10 @@ export class WasiCore {
       if (errno !== Errno.SUCCESS) throw new Error(`vos: cannot open preopen ${JSON.stringify(guestPath)}: ${errnoName(errno)}`);
       const handle = ref.value as FsHandle;
       ref.value = null;
-      fds.insert(directoryFd(RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, fs, handle, guestPath));
+      if (fds.insert(directoryFd(RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, fs, handle, guestPath)) < 0) {
+        fs.close(handle);
+        throw new Error(`vos: more preopens than the fd limit (${fds.maxFds}) allows`);
+      }
     }
   }
 
@@ -76,8 +89,14 @@ export class WasiCore {
       for (let i = 1; i < parts.length; i++) {
         const prefix = parts.slice(0, i).join('/');
         let errno = ctx.walker.resolve(root.fs, root.root, prefix, res, ns, '/');
-        if (errno === Errno.SUCCESS && !res.atMount && res.fs.statAt(res.dir, res.name, ctx.stat) === Errno.NOENT) {
-          errno = res.fs.mkdirAt(res.dir, res.name);
+        if (errno === Errno.SUCCESS && !res.atMount) {
+          const st = res.fs.statAt(res.dir, res.name, ctx.stat);
+          if (st === Errno.NOENT) errno = res.fs.mkdirAt(res.dir, res.name);
+          else if (st !== Errno.SUCCESS) errno = st;
+          else if (ctx.stat.filetype !== Filetype.DIRECTORY) {
+            res.release();
+            throw new Error(`vos: cannot attach the mount at ${mount.path}: /${prefix} is not a directory`);
+          }
         }
         res.release();
         if (errno !== Errno.SUCCESS) {
@@ -143,5 +162,6 @@ export class WasiCore {
   dispose(): void {
     this.p1Ctx.fds.closeAll();
     if (this.namespace !== null) for (const m of this.namespace.all()) m.fs.close(m.root);
+    this.namespace = null;
   }
 }

@@ -3,6 +3,7 @@ import { Filetype, Rights } from './abi/constants';
 import type { DirEntry, FileSystem, FsHandle } from './providers/fs';
 import type { Stream } from './providers/stdio';
 import type { Namespace } from './namespace';
+import { LISTING_ENTRY_COST } from './limits';
 
 /** What an fd refers to. Files and directories are distinct kinds (STYLE habit 7). */
 export const FdKind = { File: 1, Directory: 2, Stream: 3 } as const;
@@ -33,6 +34,11 @@ class FdRecord {
   nsPath = '/';
   /** Snapshot of a directory listing for `fd_readdir` cookies, taken when a read starts at cookie 0. */
   listing: DirEntry[] | null = null;
+  /** Bytes of `listing` counted against the table's listing budget (see `FdTable.holdListing`). */
+  listingBytes = 0;
+  /** Neighbours in the table's least-recently-read list of held listings. */
+  listingPrev: FdEntry | null = null;
+  listingNext: FdEntry | null = null;
 
   constructor(
     readonly kind: FdKind,
@@ -47,14 +53,32 @@ class FdRecord {
     readonly preopenPath: string | null = null,
   ) {}
 
-  /** A readable name: the preopen's guest path, or `<dir>/<path as opened>`; streams by their role. */
+  /**
+   * A readable name: the preopen's guest path, or `<dir>/<path as opened>`; streams by their role. Iterative (a
+   * guest decides how long the chain of `openedFrom` is) and cut to its last DESCRIBE_MAX characters.
+   */
   describe(): string {
-    if (this.preopenPath !== null) return this.preopenPath;
-    if (this.openedFrom !== null) {
-      const dir = this.openedFrom.describe();
-      return dir.endsWith('/') ? dir + this.openedPath : `${dir}/${this.openedPath}`;
+    let out = '';
+    for (let e: FdEntry | null = this as unknown as FdEntry; e !== null; e = e.openedFrom) {
+      if (e.preopenPath !== null) return join(e.preopenPath, out);
+      if (e.openedFrom === null) return e === (this as unknown) ? '' : join(e.openedPath, out);
+      out = out === '' ? e.openedPath : join(e.openedPath, out);
+      if (out.length > DESCRIBE_MAX) return '…' + out.slice(out.length - DESCRIBE_MAX);
     }
-    return '';
+    return out;
+  }
+
+  /**
+   * Called once the fd is closed: its description is frozen into `openedPath` and its links to other entries and
+   * its listing are dropped, so a closed fd that a still-open child names costs one bounded string, and the
+   * chain of entries kept alive never grows with the number of fds closed.
+   */
+  retire(): void {
+    if (this.openedFrom !== null) {
+      this.openedPath = this.describe();
+      this.openedFrom = null;
+    }
+    this.listing = null;
   }
 
   close(): void {
@@ -100,6 +124,13 @@ export function streamFd(stream: Stream, rightsBase: number): StreamFd {
 }
 
 const MODE_RIGHTS = Rights.FD_READ | Rights.FD_WRITE;
+/** Longest description kept for an fd (characters); longer ones keep their end, after an ellipsis. */
+const DESCRIBE_MAX = 8192;
+
+function join(dir: string, rest: string): string {
+  if (rest === '') return dir;
+  return dir.endsWith('/') ? dir + rest : `${dir}/${rest}`;
+}
 
 /**
  * A dense fd table with a free list and a cap. `get` checks range, liveness and rights in one place (as
@@ -110,7 +141,56 @@ export class FdTable {
   /** Freed slots, reused lowest-first so fd numbers stay small and deterministic. */
   private readonly free: number[] = [];
 
-  constructor(readonly maxFds: number = 16384) {}
+  /** Held listings, least recently read first (a doubly linked list through the entries: no per-call allocation). */
+  private listingHead: FdEntry | null = null;
+  private listingTail: FdEntry | null = null;
+  /** Bytes of all held listings (as `holdListing` counts them). */
+  private listingTotal = 0;
+
+  constructor(
+    readonly maxFds: number = 16384,
+    /** Budget of bytes held in listings over all fds (see `CoreLimits.maxListingBytes`). */
+    readonly maxListingBytes: number = 64 * 1024 * 1024,
+  ) {}
+
+  /** Bytes currently held in `fd_readdir` listings, over all fds. */
+  get heldListingBytes(): number {
+    return this.listingTotal;
+  }
+
+  /**
+   * Records that `entry` now holds `listing` (most recently read), and drops the least recently read listings of
+   * other fds while the total is over budget; their next read past cookie 0 takes a fresh snapshot. One listing
+   * larger than the whole budget is still served, alone.
+   */
+  holdListing(entry: FdEntry, listing: DirEntry[]): void {
+    this.dropListing(entry);
+    entry.listing = listing;
+    let bytes = listing.length * LISTING_ENTRY_COST;
+    for (let i = 0; i < listing.length; i++) bytes += listing[i].name.length;
+    entry.listingBytes = bytes;
+    this.listingTotal += bytes;
+    entry.listingPrev = this.listingTail;
+    entry.listingNext = null;
+    if (this.listingTail !== null) this.listingTail.listingNext = entry;
+    else this.listingHead = entry;
+    this.listingTail = entry;
+    while (this.listingTotal > this.maxListingBytes && this.listingHead !== entry) this.dropListing(this.listingHead as FdEntry);
+  }
+
+  /** Releases the listing `entry` holds (the guest read to its end, closed the fd, or the budget needs room). */
+  dropListing(entry: FdEntry): void {
+    if (entry.listing === null) return;
+    this.listingTotal -= entry.listingBytes;
+    const { listingPrev: prev, listingNext: next } = entry;
+    if (prev !== null) prev.listingNext = next;
+    else if (this.listingHead === entry) this.listingHead = next;
+    if (next !== null) next.listingPrev = prev;
+    else if (this.listingTail === entry) this.listingTail = prev;
+    entry.listing = null;
+    entry.listingBytes = 0;
+    entry.listingPrev = entry.listingNext = null;
+  }
 
   get size(): number {
     return this.entries.length - this.free.length;
@@ -167,10 +247,18 @@ export class FdTable {
     return this.entries.length - 1;
   }
 
-  /** Removes `fd` (the caller closes the entry). */
+  /** Removes `fd` (the caller closes the entry); its listing is released and its links to other entries cut. */
   remove(fd: number): FdEntry | undefined {
     const entry = this.entries[fd];
     if (entry === undefined) return undefined;
+    this.dropListing(entry);
+    entry.retire();
+    this.removeSlot(fd);
+    return entry;
+  }
+
+  /** Frees slot `fd` (which holds an entry). */
+  private removeSlot(fd: number): void {
     if (fd === this.entries.length - 1) {
       this.entries.pop();
       // Trailing free slots shrink the dense array instead of sitting on the free list.
@@ -187,7 +275,6 @@ export class FdTable {
       this.entries[fd] = undefined;
       this.free.push(fd);
     }
-    return entry;
   }
 
   /** `fd_renumber`: moves `from` onto `to` (both must be open), closing what was at `to`. */
@@ -196,14 +283,21 @@ export class FdTable {
     const target = this.entries[to];
     if (source === undefined || target === undefined) return Errno.BADF;
     if (from === to) return Errno.SUCCESS;
+    this.dropListing(target);
+    target.retire();
     target.close();
     this.entries[to] = source;
-    this.remove(from);
+    this.removeSlot(from);
     return Errno.SUCCESS;
   }
 
   closeAll(): void {
-    for (const e of this.entries) e?.close();
+    for (const e of this.entries) {
+      if (e === undefined) continue;
+      this.dropListing(e);
+      e.retire();
+      e.close();
+    }
     this.entries.length = 0;
     this.free.length = 0;
   }

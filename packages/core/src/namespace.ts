@@ -1,4 +1,5 @@
 import { Errno, errnoName } from './abi/errno';
+import { Filetype } from './abi/constants';
 import type { FileSystem, FsHandle, Ref } from './providers/fs';
 
 /** A filesystem mounted at an absolute guest path, with its root handle (opened once, never closed by walks). */
@@ -46,7 +47,15 @@ export class Namespace {
       const path = normalizeMountPath(m.path);
       if (this.byPath.has(path)) throw new Error(`vos: two filesystems mounted at ${path}`);
       const errno = m.fs.openRoot(ref);
-      if (errno !== Errno.SUCCESS) throw new Error(`vos: cannot open the filesystem mounted at ${path}: ${errnoName(errno)}`);
+      if (errno !== Errno.SUCCESS) {
+        this.closeRoots(); // a host error must not leave the roots opened so far (host fds) behind
+        throw new Error(`vos: cannot open the filesystem mounted at ${path}: ${errnoName(errno)}`);
+      }
+      if (m.fs.typeOf(ref.value as FsHandle) !== Filetype.DIRECTORY) {
+        m.fs.close(ref.value as FsHandle);
+        this.closeRoots();
+        throw new Error(`vos: the filesystem mounted at ${path} has a root that is not a directory`);
+      }
       this.byPath.set(path, { path, fs: m.fs, root: ref.value as FsHandle });
       ref.value = null;
       this.paths.push(path);
@@ -65,6 +74,12 @@ export class Namespace {
 
   get root(): Mount {
     return this.byPath.get('/') as Mount;
+  }
+
+  /** Closes the roots opened so far (construction failed). */
+  private closeRoots(): void {
+    for (const m of this.byPath.values()) m.fs.close(m.root);
+    this.byPath.clear();
   }
 
   mountAt(path: string): Mount | undefined {

@@ -1,3 +1,4 @@
+import { escapeBracketed, quoteText } from './escape';
 import { Fdflags, Filetype, Preopentype, Rights, RIGHTS_ALL } from './abi/constants';
 import { errnoName } from './abi/errno';
 import { PREVIEW1_LAYOUT, UNSTABLE_LAYOUT } from './abi/layouts';
@@ -271,7 +272,7 @@ function hex(n: number): string {
 
 function formatFd(target: TraceTarget, fd: number): string {
   const what = target.describeFd(fd);
-  return what === '' ? String(fd) : `${fd}<${what}>`;
+  return what === '' ? String(fd) : `${fd}<${escapeBracketed(what)}>`; // a guest names its files
 }
 
 function formatEnum(table: Readonly<Record<string, number>>, v: number): string {
@@ -321,7 +322,7 @@ function readString(mem: GuestMemory, ptr: number, len: number): string {
 /** Valid UTF-8 is shown as text (JSON-escaped); anything else byte by byte, with `\xNN` for what is not ASCII. */
 function quote(mem: GuestMemory, ptr: number, len: number): string {
   const text = mem.readUtf8(ptr, len);
-  if (text !== null) return JSON.stringify(text);
+  if (text !== null) return quoteText(text); // JSON, with C1, bidi and invisible characters escaped too
   let s = '"';
   for (let i = 0; i < len; i++) {
     const b = mem.u8[ptr + i];

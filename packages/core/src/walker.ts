@@ -2,9 +2,11 @@ import { Errno } from './abi/errno';
 import { DECLINED, OpenFlags, type FileSystem, type FsHandle, type Ref } from './providers/fs';
 import { joinNsPath, type Namespace } from './namespace';
 import { checkName, isPlainPath, nameTooLong } from './names';
+import { utf8Length } from './memory';
+import { DEFAULT_LIMITS, SYMLINK_TARGET_MAX, type CoreLimits } from './limits';
 
-/** Symlinks followed in one resolution before ELOOP (Linux's MAXSYMLINKS). */
-export const SYMLINK_BUDGET = 40;
+/** Symlinks followed in one resolution before ELOOP (Linux's MAXSYMLINKS), unless the limits say otherwise. */
+export const SYMLINK_BUDGET = DEFAULT_LIMITS.maxSymlinks;
 
 export { NAME_MAX } from './names';
 
@@ -28,6 +30,8 @@ export class Resolution {
   readonly pending: string[] = [];
   ns: Namespace | null = null;
   budget = SYMLINK_BUDGET;
+  /** Components this resolution may still visit (links' targets included); ELOOP when it runs out. */
+  steps = 0;
   /** The final component: a plain name, or `.` for the directory `dir` itself. */
   name = '';
   /** The path ended with `/` (or a followed link's target did): the final component must be a directory. */
@@ -84,6 +88,13 @@ export class PathWalker {
   private readonly link: Ref<string> = { value: '' };
   private readonly opened: Ref<FsHandle | null> = { value: null };
   private readonly names: string[] = [];
+  private readonly maxSymlinks: number;
+  private readonly maxSteps: number;
+
+  constructor(limits: CoreLimits = DEFAULT_LIMITS) {
+    this.maxSymlinks = limits.maxSymlinks;
+    this.maxSteps = limits.maxPathComponents;
+  }
 
   /**
    * Resolves `path` from `start` up to its final component, which is left unresolved in `out.name` (the caller
@@ -95,7 +106,8 @@ export class PathWalker {
     out.release();
     out.ns = ns;
     out.push(fs, start, false, startNsPath);
-    out.budget = SYMLINK_BUDGET;
+    out.budget = this.maxSymlinks;
+    out.steps = this.maxSteps;
     out.mustBeDir = false;
     out.atMount = false;
     if (path.length === 0) return Errno.NOENT;
@@ -158,6 +170,11 @@ export class PathWalker {
     while (pending.length > 0) {
       const c = pending.pop() as string;
       const last = pending.length === 0;
+      // Bounded work per syscall: a PATH_MAX path alone cannot spend this, only link chains can.
+      if (--out.steps < 0) {
+        out.release();
+        return Errno.LOOP;
+      }
       if (c === '.') {
         if (last) {
           out.name = '.';
@@ -228,6 +245,8 @@ export class PathWalker {
     if (errno !== Errno.SUCCESS) return errno === Errno.INVAL ? Errno.NOTDIR : errno;
     const target = this.link.value;
     if (target.length === 0) return Errno.NOENT;
+    // A target planted by the host may be longer than any the guest can make: refuse it as Linux would.
+    if (target.length > SYMLINK_TARGET_MAX / 3 && utf8Length(target) > SYMLINK_TARGET_MAX) return Errno.NAMETOOLONG;
     if (target.charCodeAt(0) === 0x2f) return Errno.NOTCAPABLE;
     const wasLast = out.pending.length === 0;
     const before = out.pending.length;

@@ -38,6 +38,23 @@ export class TreeBuilder {
     }
   }
 
+  /** Creates the empty file `name` in `dir` and returns a handle open for writing (close it with `close`). */
+  create(dir: FsHandle, name: string, path: string): FsHandle {
+    this.check(this.fs.openAt(dir, name, WRITE | CREATE | EXCL, this.ref), path);
+    return this.ref.value as FsHandle;
+  }
+
+  /** Sets the size of an open file (EFBIG past the backend's limit, a bigint so huge host sizes stay exact). */
+  truncate(h: FsHandle, size: bigint, path: string): void {
+    if (size > BigInt(Number.MAX_SAFE_INTEGER)) this.check(Errno.FBIG, path);
+    this.check(this.fs.truncate(h, Number(size)), path);
+  }
+
+  write(h: FsHandle, bytes: Uint8Array, position: number, path: string): void {
+    const n = this.fs.write(h, bytes, 0, bytes.length, position);
+    if (n < 0) this.check(-n, path);
+  }
+
   symlink(dir: FsHandle, name: string, target: string, path: string): void {
     this.check(this.fs.symlinkAt(target, dir, name), path);
   }

@@ -1,5 +1,7 @@
 export {
   MemoryFileSystem,
+  DEFAULT_MEMORY_QUOTA,
+  ENTRY_COST,
   type MemoryFileSystemOptions,
   type MemoryQuota,
   type MemoryUsage,

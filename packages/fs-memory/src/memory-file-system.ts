@@ -30,12 +30,32 @@ const CAPABILITIES: FsCapabilities = Object.freeze({
 const MAX_FILE_SIZE = 2 ** 32;
 /** As ext4: a file with this many names refuses another (EMLINK). */
 const MAX_LINKS = 65000;
+/** What one directory entry costs against `maxBytes` besides its name's bytes (roughly its share of a `Map`). */
+export const ENTRY_COST = 64;
 
-/** Limits answered with ENOSPC (bytes, inodes) or EFBIG (one file's size); checked before anything changes. */
+export const DEFAULT_MEMORY_QUOTA: Required<MemoryQuota> = Object.freeze({
+  maxBytes: 512 * 1024 * 1024,
+  maxInodes: 262_144,
+  maxFileSize: MAX_FILE_SIZE,
+});
+
+function entryCost(name: string): number {
+  return ENTRY_COST + (name.length < 0x80 ? name.length : utf8Length(name));
+}
+
+/**
+ * Limits answered with ENOSPC (bytes, inodes) or EFBIG (one file's size); checked before anything changes. Every
+ * `MemoryFileSystem` has one: the defaults (`DEFAULT_MEMORY_QUOTA`) keep a guest from filling the host's memory;
+ * `Infinity` lifts a limit.
+ */
 export interface MemoryQuota {
-  /** Total bytes of regular-file data (sizes, sparse gaps included: memory holds them as zeros). */
+  /**
+   * Total bytes stored: regular-file data (sizes, sparse gaps included: memory holds them as zeros), plus every
+   * directory entry (its name's bytes and `ENTRY_COST`; a hard link is an entry) and every symlink's target.
+   * Default 512 MiB.
+   */
   readonly maxBytes?: number;
-  /** Live inodes, the root included; an unlinked file still open counts until its last handle closes. */
+  /** Live inodes, the root included; an unlinked file still open counts until its last handle closes. Default 262,144. */
   readonly maxInodes?: number;
   /** Largest size of one file. */
   readonly maxFileSize?: number;
@@ -59,6 +79,8 @@ export interface MemoryFileSystemOptions {
 export interface MemoryUsage {
   /** Bytes of regular-file data stored (sum of file sizes). */
   bytes: number;
+  /** Bytes charged for directory entries and symlink targets (also counted against `maxBytes`). */
+  metadataBytes: number;
   /** Live inodes (files, directories, symlinks; open-but-unlinked files included). */
   inodes: number;
   /** Capacity of the buffers behind those bytes (growth slack included; buffers shared with clones in full). */
@@ -90,14 +112,17 @@ export class MemoryFileSystem implements FileSystem {
   private nextIno = 1n;
   private inodeCount = 0;
   private usedBytes = 0;
+  private metaBytes = 0;
 
   constructor(options: MemoryFileSystemOptions) {
     this.options = options;
     this.clock = options.clock;
     this.dev = options.dev ?? 1n;
-    this.maxBytes = options.quota?.maxBytes ?? Infinity;
-    this.maxInodes = options.quota?.maxInodes ?? Infinity;
-    this.maxFileSize = Math.min(options.quota?.maxFileSize ?? MAX_FILE_SIZE, MAX_FILE_SIZE);
+    const quota = options.quota;
+    if (quota !== undefined && (quota === null || typeof quota !== 'object')) throw new TypeError('vos: MemoryFileSystem options.quota must be an object');
+    this.maxBytes = quotaValue(quota, 'maxBytes');
+    this.maxInodes = quotaValue(quota, 'maxInodes');
+    this.maxFileSize = Math.min(quotaValue(quota, 'maxFileSize'), MAX_FILE_SIZE);
     this.root = new DirInode(this.newIno(), this.now(), null);
     this.inodeCount = 1;
   }
@@ -136,7 +161,7 @@ export class MemoryFileSystem implements FileSystem {
     const node = d.entries.get(name);
     if (node !== undefined) return this.openExisting(node, flags, out);
     if (!(flags & CREATE) || !d.alive) return Errno.NOENT;
-    if (this.inodeCount >= this.maxInodes) return Errno.NOSPC;
+    if (this.inodeCount >= this.maxInodes || !this.fits(entryCost(name))) return Errno.NOSPC;
     const now = this.now();
     const file = new FileInode(this.newIno(), now, new FileData(this.counters));
     this.inodeCount++;
@@ -200,7 +225,7 @@ export class MemoryFileSystem implements FileSystem {
     const d = (dir as MemoryDirHandle).inode;
     if (name === '.' || d.entries.has(name)) return Errno.EXIST;
     if (!d.alive) return Errno.NOENT;
-    if (this.inodeCount >= this.maxInodes) return Errno.NOSPC;
+    if (this.inodeCount >= this.maxInodes || !this.fits(entryCost(name))) return Errno.NOSPC;
     const now = this.now();
     this.inodeCount++;
     this.addEntry(d, name, new DirInode(this.newIno(), now, d), now);
@@ -218,9 +243,11 @@ export class MemoryFileSystem implements FileSystem {
     if (name === '.' || d.entries.has(name)) return Errno.EXIST;
     if (!d.alive || target.length === 0) return Errno.NOENT;
     if (target.includes('\0')) return Errno.INVAL;
-    if (this.inodeCount >= this.maxInodes) return Errno.NOSPC;
+    const targetBytes = utf8Length(target);
+    if (this.inodeCount >= this.maxInodes || !this.fits(entryCost(name) + targetBytes)) return Errno.NOSPC;
     const now = this.now();
     this.inodeCount++;
+    this.metaBytes += targetBytes;
     this.addEntry(d, name, new SymlinkInode(this.newIno(), now, target), now);
     return Errno.SUCCESS;
   }
@@ -277,8 +304,11 @@ export class MemoryFileSystem implements FileSystem {
     } else if (target instanceof DirInode) {
       return Errno.ISDIR;
     }
+    const growth = target === undefined ? entryCost(newName) - entryCost(oldName) : -entryCost(oldName);
+    if (growth > 0 && !this.fits(growth)) return Errno.NOSPC;
 
     const now = this.now();
+    this.metaBytes += growth;
     from.entries.delete(oldName);
     if (target !== undefined) this.detach(to, target, now); // its name is reused in place just below
     to.entries.set(newName, node);
@@ -305,6 +335,7 @@ export class MemoryFileSystem implements FileSystem {
     if (newName === '.' || to.entries.has(newName)) return Errno.EXIST;
     if (!to.alive) return Errno.NOENT;
     if (node.nlink >= MAX_LINKS) return Errno.MLINK;
+    if (!this.fits(entryCost(newName))) return Errno.NOSPC;
     const now = this.now();
     this.addEntry(to, newName, node, now);
     node.ctim = now;
@@ -374,7 +405,7 @@ export class MemoryFileSystem implements FileSystem {
     const end = position + len;
     if (end > this.maxFileSize) return -Errno.FBIG;
     const growth = end > data.size ? end - data.size : 0;
-    if (growth > 0 && this.usedBytes + growth > this.maxBytes) return -Errno.NOSPC;
+    if (growth > 0 && !this.fits(growth)) return -Errno.NOSPC;
     if (!data.write(position, buf, off, len)) return -Errno.NOSPC;
     this.usedBytes += growth;
     file.mtim = file.ctim = this.now();
@@ -460,6 +491,7 @@ export class MemoryFileSystem implements FileSystem {
       const dst = seen.get(src) as DirInode;
       for (const [name, node] of src.entries) {
         let twin = seen.get(node);
+        copy.metaBytes += entryCost(name);
         if (twin === undefined) {
           twin = copy.copyInode(node, dst, seen);
           if (node instanceof DirInode) stack.push(node);
@@ -474,7 +506,7 @@ export class MemoryFileSystem implements FileSystem {
 
   /** Stored bytes and live inodes, for quotas and memory reports. */
   usage(): MemoryUsage {
-    return { bytes: this.usedBytes, inodes: this.inodeCount, allocatedBytes: this.counters.allocatedBytes };
+    return { bytes: this.usedBytes, metadataBytes: this.metaBytes, inodes: this.inodeCount, allocatedBytes: this.counters.allocatedBytes };
   }
 
   /** @internal The root inode, for the exporters in `tree.ts` (which read without touching atime). */
@@ -503,6 +535,7 @@ export class MemoryFileSystem implements FileSystem {
       this.usedBytes += node.data.size;
     } else {
       twin = new SymlinkInode(node.ino, node.ctim, (node as SymlinkInode).target);
+      this.metaBytes += utf8Length((node as SymlinkInode).target);
     }
     twin.nlink = node.nlink;
     twin.atim = node.atim;
@@ -545,14 +578,20 @@ export class MemoryFileSystem implements FileSystem {
   private resize(file: FileInode, size: number): Errno {
     if (size > this.maxFileSize) return Errno.FBIG;
     const growth = size - file.data.size;
-    if (growth > 0 && this.usedBytes + growth > this.maxBytes) return Errno.NOSPC;
+    if (growth > 0 && !this.fits(growth)) return Errno.NOSPC;
     if (!file.data.resize(size)) return Errno.NOSPC;
     this.usedBytes += growth;
     file.mtim = file.ctim = this.now();
     return Errno.SUCCESS;
   }
 
+  /** Whether `bytes` more fit in the byte quota (file data and metadata share it). */
+  private fits(bytes: number): boolean {
+    return this.usedBytes + this.metaBytes + bytes <= this.maxBytes;
+  }
+
   private addEntry(d: DirInode, name: string, node: Inode, now: bigint): void {
+    this.metaBytes += entryCost(name);
     d.entries.set(name, node);
     if (node instanceof DirInode) d.subdirs++;
     else node.nlink++;
@@ -560,6 +599,7 @@ export class MemoryFileSystem implements FileSystem {
   }
 
   private removeEntry(d: DirInode, name: string, node: Inode, now: bigint): void {
+    this.metaBytes -= entryCost(name);
     d.entries.delete(name);
     this.detach(d, node, now);
   }
@@ -585,6 +625,8 @@ export class MemoryFileSystem implements FileSystem {
     if (node instanceof FileInode) {
       this.usedBytes -= node.data.size;
       node.data.release();
+    } else if (node instanceof SymlinkInode) {
+      this.metaBytes -= utf8Length(node.target);
     }
   }
 
@@ -636,3 +678,10 @@ function lookup(d: DirInode, name: string): Inode | undefined {
   return name === '.' ? d : d.entries.get(name);
 }
 
+/** One quota value: its default when absent, else a positive number (Infinity lifts it); throws naming it. */
+function quotaValue(quota: MemoryQuota | undefined, key: keyof MemoryQuota): number {
+  const v = quota?.[key];
+  if (v === undefined) return DEFAULT_MEMORY_QUOTA[key];
+  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new RangeError(`vos: MemoryFileSystem quota.${key} must be a number >= 0, got ${String(v)}`);
+  return v;
+}

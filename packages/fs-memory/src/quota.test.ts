@@ -1,12 +1,15 @@
 import { Errno, newFileStat } from '@vos/core';
-import { MemoryFileSystem } from './index';
+import { DEFAULT_MEMORY_QUOTA, ENTRY_COST, MemoryFileSystem } from './index';
+
+/** What a one-letter name costs against maxBytes. */
+const E = ENTRY_COST + 1;
 import { APPEND, CREATE, READ, WRITE, expectErrno, Kit } from './testing/kit';
 import { SystemClock } from '@vos/clock';
 
 // Quotas are checked before anything changes: a refused call leaves size, contents and usage as they were.
 describe('quotas', () => {
   test('maxBytes: a write that would not fit is ENOSPC and writes nothing', () => {
-    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 + 2 * E } });
     const k = new Kit(fs);
     k.write('a', '123456');
     const h = k.open(k.root, 'b', READ | WRITE | CREATE);
@@ -23,7 +26,7 @@ describe('quotas', () => {
   });
 
   test('maxBytes: freed bytes (truncate, unlink) can be used again; sparse holes count', () => {
-    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 + 2 * E } });
     const k = new Kit(fs);
     const h = k.open(k.root, 'a', WRITE | CREATE);
     expect(fs.write(h, new Uint8Array(1), 0, 1, 9)).toBe(1);
@@ -38,7 +41,7 @@ describe('quotas', () => {
   });
 
   test('maxBytes: an unlinked file still open keeps its bytes until closed', () => {
-    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 } });
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 10 + E } });
     const k = new Kit(fs);
     k.write('a', '0123456789');
     const h = k.open(k.root, 'a', READ);
@@ -49,7 +52,7 @@ describe('quotas', () => {
     expect(fs.write(w, new Uint8Array(1), 0, 1, 0)).toBe(1);
   });
 
-  test('maxInodes: creating past the limit is ENOSPC (the root counts); hard links are free', () => {
+  test('maxInodes: creating past the limit is ENOSPC (the root counts); hard links take no inode', () => {
     const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxInodes: 3 } });
     const k = new Kit(fs);
     expectErrno(fs.mkdirAt(k.root, 'd'), Errno.SUCCESS);
@@ -88,8 +91,41 @@ describe('quotas', () => {
   });
 
   test('fromObject beyond a quota throws, naming the path and errno', () => {
-    expect(() => MemoryFileSystem.fromObject({ a: '12345', b: '67890' }, { clock: new SystemClock(), quota: { maxBytes: 8 } })).toThrow(
+    expect(() => MemoryFileSystem.fromObject({ a: '12345', b: '67890' }, { clock: new SystemClock(), quota: { maxBytes: 2 * E + 8 } })).toThrow(
       'fromObject: b: NOSPC',
     );
+  });
+
+  test('directory entries, hard links and symlink targets count against maxBytes', () => {
+    const fs = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 3 * E + 10 } });
+    const k = new Kit(fs);
+    k.write('f', '');
+    expectErrno(fs.linkAt(k.root, 'f', k.root, 'g'), Errno.SUCCESS);
+    expectErrno(fs.mkdirAt(k.root, 'd'), Errno.SUCCESS);
+    expect(fs.usage().metadataBytes).toBe(3 * E);
+    expectErrno(fs.linkAt(k.root, 'f', k.root, 'h'), Errno.NOSPC);
+    expectErrno(fs.mkdirAt(k.root, 'e'), Errno.NOSPC);
+    expectErrno(fs.unlinkAt(k.root, 'g'), Errno.SUCCESS);
+    expectErrno(fs.symlinkAt('x'.repeat(11), k.root, 'l'), Errno.NOSPC); // the target's bytes count
+    expectErrno(fs.symlinkAt('x'.repeat(10), k.root, 'l'), Errno.SUCCESS);
+    expect(fs.usage().metadataBytes).toBe(3 * E + 10);
+    expectErrno(fs.renameAt(k.root, 'l', k.root, 'longer'), Errno.NOSPC); // a longer name costs more
+    expectErrno(fs.renameAt(k.root, 'l', k.root, 'f'), Errno.SUCCESS); // over an existing name: frees one entry
+    expect(fs.usage().metadataBytes).toBe(2 * E + 10);
+    expectErrno(fs.unlinkAt(k.root, 'f'), Errno.SUCCESS); // the symlink: its target is given back too
+    expect(fs.usage().metadataBytes).toBe(E);
+    expect(fs.clone().usage().metadataBytes).toBe(E);
+  });
+
+  test('every filesystem has the default quota; Infinity lifts it; bad values throw naming the key', () => {
+    const fs = new MemoryFileSystem({ clock: new SystemClock() });
+    const k = new Kit(fs);
+    const h = k.open(k.root, 'f', WRITE | CREATE);
+    expect(fs.write(h, new Uint8Array(1), 0, 1, DEFAULT_MEMORY_QUOTA.maxBytes)).toBe(-Errno.NOSPC);
+    expect(fs['maxInodes']).toBe(262_144);
+    const big = new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: Infinity } });
+    expect(big['maxBytes']).toBe(Infinity);
+    expect(() => new MemoryFileSystem({ clock: new SystemClock(), quota: { maxInodes: -1 } })).toThrow('quota.maxInodes');
+    expect(() => new MemoryFileSystem({ clock: new SystemClock(), quota: { maxBytes: 'x' as never } })).toThrow('quota.maxBytes');
   });
 });

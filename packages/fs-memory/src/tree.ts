@@ -39,53 +39,63 @@ export function isSymlinkEntry(entry: MemoryTreeEntry): entry is MemorySymlink {
   return keys.length === 1 && keys[0] === 'symlink' && typeof (entry as MemorySymlink).symlink === 'string';
 }
 
-/** Adds `tree` to the root of `fs` through the provider contract (so quotas and name rules apply). */
+/**
+ * Adds `tree` to the root of `fs` through the provider contract (so quotas and name rules apply). Depth-first
+ * with an explicit stack: a tree's depth is its author's choice, and a guest's tree may come back here.
+ */
 export function populateFromObject(fs: MemoryFileSystem, tree: MemoryTree): void {
   const build = new TreeBuilder(fs, 'fromObject');
-  const root = build.root();
+  const stack: { dir: FsHandle; tree: MemoryTree; names: string[]; next: number; prefix: string }[] = [];
+  stack.push({ dir: build.root(), tree, names: Object.keys(tree), next: 0, prefix: '' });
   try {
-    addEntries(build, root, tree, '');
-  } finally {
-    build.close(root);
-  }
-}
-
-function addEntries(build: TreeBuilder, dir: FsHandle, tree: MemoryTree, prefix: string): void {
-  for (const name of Object.keys(tree)) {
-    const entry = tree[name];
-    const path = prefix + name;
-    if (typeof entry === 'string') build.file(dir, name, encoder.encode(entry), path);
-    else if (entry instanceof Uint8Array) build.file(dir, name, entry, path);
-    else if (isSymlinkEntry(entry)) build.symlink(dir, name, entry.symlink, path);
-    else if (typeof entry === 'object' && entry !== null) {
-      const sub = build.mkdir(dir, name, path);
-      try {
-        addEntries(build, sub, entry, path + '/');
-      } finally {
-        build.close(sub);
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1];
+      if (f.next >= f.names.length) {
+        stack.pop();
+        build.close(f.dir);
+        continue;
       }
-    } else {
-      throw new TypeError(`fromObject: ${path}: not a string, Uint8Array, { symlink } or directory object`);
+      const name = f.names[f.next++];
+      const entry = f.tree[name];
+      const path = f.prefix + name;
+      if (typeof entry === 'string') build.file(f.dir, name, encoder.encode(entry), path);
+      else if (entry instanceof Uint8Array) build.file(f.dir, name, entry, path);
+      else if (isSymlinkEntry(entry)) build.symlink(f.dir, name, entry.symlink, path);
+      else if (typeof entry === 'object' && entry !== null) {
+        const sub = build.mkdir(f.dir, name, path);
+        stack.push({ dir: sub, tree: entry, names: Object.keys(entry), next: 0, prefix: path + '/' });
+      } else {
+        throw new TypeError(`fromObject: ${path}: not a string, Uint8Array, { symlink } or directory object`);
+      }
     }
+  } finally {
+    for (const f of stack) build.close(f.dir);
   }
 }
 
-/** The tree under `fs`'s root, read straight from the inodes (no atime is touched). */
+/** The tree under `fs`'s root, read straight from the inodes (no atime is touched); iterative over depth. */
 export function exportToObject(fs: MemoryFileSystem, options: ToObjectOptions = {}): MemoryTree {
   const decoder = options.text ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : null;
-  return exportDir(fs.rootInode(), decoder);
-}
-
-function exportDir(dir: DirInode, decoder: Utf8Decoder | null): MemoryTree {
   const out: MemoryTree = {};
-  // The one shape that would read back as a symlink must keep its file as bytes.
-  const onlySymlinkName = dir.entries.size === 1 && dir.entries.has('symlink');
-  for (const [name, node] of dir.entries) out[name] = exportInode(node, onlySymlinkName ? null : decoder);
+  const stack: { dir: DirInode; out: MemoryTree }[] = [{ dir: fs.rootInode(), out }];
+  while (stack.length > 0) {
+    const { dir, out: into } = stack.pop() as { dir: DirInode; out: MemoryTree };
+    // The one shape that would read back as a symlink must keep its file as bytes.
+    const onlySymlinkName = dir.entries.size === 1 && dir.entries.has('symlink');
+    for (const [name, node] of dir.entries) {
+      if (node instanceof DirInode) {
+        const sub: MemoryTree = {};
+        into[name] = sub;
+        stack.push({ dir: node, out: sub });
+      } else {
+        into[name] = exportLeaf(node, onlySymlinkName ? null : decoder);
+      }
+    }
+  }
   return out;
 }
 
-function exportInode(node: Inode, decoder: Utf8Decoder | null): MemoryTreeEntry {
-  if (node instanceof DirInode) return exportDir(node, decoder);
+function exportLeaf(node: Inode, decoder: Utf8Decoder | null): MemoryTreeEntry {
   if (node instanceof SymlinkInode) return { symlink: node.target };
   const bytes = (node as FileInode).data.view().slice();
   if (decoder !== null) {

@@ -499,11 +499,12 @@ describe.each(nodeFsPaths())('NodeFileSystem (%s)', (mode, options) => {
     test('mkdirAt, symlinkAt, linkAt, renameAt, unlinkAt, rmdirAt, readlinkAt', () => {
       expectErrno(fs.mkdirAt(root, 'd'), Errno.SUCCESS);
       expect(hostFs.statSync(host('d')).isDirectory()).toBe(true);
-      expectErrno(fs.symlinkAt('../d/x', root, 'l'), Errno.SUCCESS);
-      expect(hostFs.readlinkSync(host('l'))).toBe('../d/x');
+      expectErrno(fs.symlinkAt('../d/x', root, 'l'), Errno.PERM); // would point outside the root
+      expectErrno(fs.symlinkAt('./d/x', root, 'l'), Errno.SUCCESS);
+      expect(hostFs.readlinkSync(host('l'))).toBe('./d/x');
       const out: Ref<string> = { value: '' };
       expectErrno(fs.readlinkAt(root, 'l', out), Errno.SUCCESS);
-      expect(out.value).toBe('../d/x');
+      expect(out.value).toBe('./d/x');
       expectErrno(fs.readlinkAt(root, '.', out), Errno.INVAL);
       hostFs.writeFileSync(host('f'), 'data');
       const d = open(root, 'd', READ | DIRECTORY);
@@ -579,5 +580,33 @@ describe.each(nodeFsPaths())('NodeFileSystem (%s)', (mode, options) => {
       fs.close(closed);
       expect(fs.openDirPath(closed, ['b'], 1, out)).toBe(DECLINED);
     });
+  });
+});
+
+describe('guest symlinks that point outside the root', () => {
+  test('refused (EPERM) by default; allowOutsideSymlinks lets them be made', () => {
+    const dir = hostFs.mkdtempSync(join(tmpdir(), 'vos-outside-'));
+    try {
+      hostFs.mkdirSync(join(dir, 'root', 'sub'), { recursive: true });
+      const strict = new NodeFileSystem(join(dir, 'root'));
+      const loose = new NodeFileSystem(join(dir, 'root'), { allowOutsideSymlinks: true });
+      for (const [fs, expected] of [[strict, Errno.PERM], [loose, Errno.SUCCESS]] as const) {
+        const ref: Ref<FsHandle | null> = { value: null };
+        expectErrno(fs.openRoot(ref), Errno.SUCCESS);
+        const r = ref.value as FsHandle;
+        expectErrno(fs.openAt(r, 'sub', READ | DIRECTORY, ref), Errno.SUCCESS);
+        const sub = ref.value as FsHandle;
+        const tag = expected === Errno.PERM ? 's' : 'l';
+        expectErrno(fs.symlinkAt('../../x', sub, `${tag}1`), expected);
+        expectErrno(fs.symlinkAt('a/../..', r, `${tag}2`), expected);
+        expectErrno(fs.symlinkAt('../sibling', sub, `${tag}3`), Errno.SUCCESS); // inside
+        expectErrno(fs.symlinkAt('deeper/./x', r, `${tag}4`), Errno.SUCCESS);
+        fs.close(sub);
+        fs.close(r);
+      }
+      expect(hostFs.readdirSync(join(dir, 'root')).sort()).toEqual(['l2', 'l4', 's4', 'sub']);
+    } finally {
+      hostFs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -61,6 +61,13 @@ export interface NodeFileSystemOptions {
    * has openat2. `accelerator` tells which path an instance took.
    */
   readonly native?: boolean;
+  /**
+   * Let the guest create symlinks whose targets point outside this directory (default false). Such a link is
+   * harmless to the guest (the walker never follows it out) but not to the host's own users and tools, which
+   * would: by default creating one is EPERM, and so is moving or linking a symlink to where its target would
+   * point outside. Absolute targets are refused by the core (ENOTCAPABLE) either way.
+   */
+  readonly allowOutsideSymlinks?: boolean;
 }
 
 /** Which path a `NodeFileSystem` takes: the native accelerator, or pure JavaScript over `node:fs`. */
@@ -126,6 +133,7 @@ export class NodeFileSystem implements FileSystem {
   private readonly exactTimes = new ExactTimes();
   /** Bumped by every operation that can change a directory's entries (invalidates cached listings). */
   private generation = 0;
+  private readonly allowOutsideSymlinks: boolean;
   private readonly listings = new Map<string, { generation: number; ctimeNs: bigint; entries: DirEntry[] }>();
 
   constructor(hostPath: string, options: NodeFileSystemOptions = {}) {
@@ -142,6 +150,7 @@ export class NodeFileSystem implements FileSystem {
     const binding = chooseNative(options.native);
     this.nat = binding === null ? null : new NativeHost(binding);
     this.accelerator = this.nat === null ? 'js' : 'native';
+    this.allowOutsideSymlinks = options.allowOutsideSymlinks === true;
   }
 
   /** ENOENT/ENOTDIR/EACCES when the root cannot be opened (the errno of resolving it at construction first). */
@@ -371,6 +380,7 @@ export class NodeFileSystem implements FileSystem {
     if (bad) return bad;
     if (name === '.') return Errno.EXIST;
     if (target.includes('\0')) return Errno.INVAL;
+    if (!this.allowOutsideSymlinks && this.pointsOutside(target, dir as NodeDirHandle)) return Errno.PERM;
     if (this.nat !== null) return this.nat.symlinkAt(target, (dir as NodeDirHandle).fd, name);
     try {
       fs.symlinkSync(target, (dir as NodeDirHandle).base + name);
@@ -445,6 +455,12 @@ export class NodeFileSystem implements FileSystem {
     const bad = this.dirErrno(oldDir) || checkName(oldName) || peerDirErrno(newDir) || checkName(newName);
     if (bad) return bad;
     if (dotErrno !== Errno.SUCCESS) return dotErrno;
+    // A symlink moved or linked higher up the tree could point outside from there (one that already did, the
+    // host planted: moving it adds nothing).
+    if (!this.allowOutsideSymlinks && newDir instanceof NodeDirHandle && newDir.owner instanceof NodeFileSystem) {
+      const bad2 = this.symlinkWouldLeave(oldDir as NodeDirHandle, oldName, newDir, newDir.owner);
+      if (bad2 !== Errno.SUCCESS) return bad2;
+    }
     if (this.nat !== null) {
       const from = (oldDir as NodeDirHandle).fd;
       const to = (newDir as NodeDirHandle).fd;
@@ -456,6 +472,39 @@ export class NodeFileSystem implements FileSystem {
     } catch (err) {
       return errnoFromHostError(err);
     }
+  }
+
+  /** EPERM when `oldName` in `oldDir` is a symlink that would point outside from `newDir` (and did not before). */
+  private symlinkWouldLeave(oldDir: NodeDirHandle, oldName: string, newDir: NodeDirHandle, newOwner: NodeFileSystem): Errno {
+    // readlinkAt works on both paths (native and JS); not a symlink (EINVAL), missing and the like: the rename
+    // or link itself answers.
+    const link: Ref<string> = { value: '' };
+    if (this.readlinkAt(oldDir, oldName, link) !== Errno.SUCCESS) return Errno.SUCCESS;
+    const target = link.value;
+    return newOwner.pointsOutside(target, newDir) && !this.pointsOutside(target, oldDir) ? Errno.PERM : Errno.SUCCESS;
+  }
+
+  /**
+   * Whether a symlink in `dir` with this target could lead outside the root: absolute, climbing (`..`) above the
+   * root from where `dir` is, or climbing after a name (`a/..`: if `a` is, or later becomes, a link, `..` climbs
+   * from wherever it points). Judged on the text, as the host's tools will read it.
+   */
+  private pointsOutside(target: string, dir: NodeDirHandle): boolean {
+    if (target.charCodeAt(0) === 0x2f) return true;
+    if (!target.includes('..')) return false;
+    const root = this.rootPath as string;
+    let depth = 0;
+    if (dir.path !== root) {
+      const below = dir.path.slice(root === '/' ? 1 : root.length + 1);
+      depth = below.split('/').length;
+    }
+    let named = false;
+    for (const c of target.split('/')) {
+      if (c === '' || c === '.') continue;
+      if (c !== '..') named = true;
+      else if (named || --depth < 0) return true;
+    }
+    return false;
   }
 
   /**
@@ -714,8 +763,8 @@ export class NodeFileSystem implements FileSystem {
   }
 }
 
-export function createNodeFileSystem(hostPath: string): FileSystem {
-  return new NodeFileSystem(hostPath);
+export function createNodeFileSystem(hostPath: string, options?: NodeFileSystemOptions): FileSystem {
+  return new NodeFileSystem(hostPath, options);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Errno, Filetype, newFileStat, OpenFlags } from '@vos/core';
+import { assertFileSystem, Errno, Filetype, newFileStat, OpenFlags } from '@vos/core';
 import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Ref } from '@vos/core';
 import { collectChanges, type OverlayChanges } from './overlay-changes';
 import { OvHandle, OvNode } from './overlay-node';
@@ -65,12 +65,15 @@ export class OverlayFileSystem implements FileSystem {
   private inLower = false;
   private found: OvNode | null = null;
   private copyBuf: Uint8Array | null = null;
+  private disposed = false;
 
   constructor(
     readonly lower: FileSystem,
     readonly upper: FileSystem,
     options: OverlayOptions = {},
   ) {
+    assertFileSystem(lower, 'OverlayFileSystem lower');
+    assertFileSystem(upper, 'OverlayFileSystem upper');
     const lc = lower.capabilities;
     const uc = upper.capabilities;
     this.capabilities = Object.freeze({
@@ -104,14 +107,28 @@ export class OverlayFileSystem implements FileSystem {
     this.root = root;
   }
 
+  /**
+   * Closes the overlay's own handles on both layers' roots (host fds when a layer is a host directory). Call it
+   * when no guest uses the overlay any more; `changes()` still answers from the state kept in memory, but the
+   * overlay can no longer be opened. Idempotent.
+   */
+  dispose(): void {
+    const root = this.root;
+    if (root === null || this.disposed) return;
+    this.disposed = true;
+    this.release(root);
+  }
+
   /** What the guest changed, relative to the lower layer (see `collectChanges`). */
-  changes(): OverlayChanges {
+  changes(options: { readonly maxPathBytes?: number } = {}): OverlayChanges {
     if (this.root === null) return { created: [], modified: [], deleted: [] };
-    return collectChanges(this.lower, this.upper, this.root);
+    if (this.disposed) throw new Error('vos: OverlayFileSystem.changes() after dispose()');
+    return collectChanges(this.lower, this.upper, this.root, options.maxPathBytes);
   }
 
   openRoot(out: Ref<FsHandle | null>): Errno {
     if (this.root === null) return this.rootErrno;
+    if (this.disposed) return Errno.BADF;
     this.root.refs++;
     out.value = new OvHandle(this, this.root, false);
     return Errno.SUCCESS;
@@ -454,13 +471,30 @@ export class OverlayFileSystem implements FileSystem {
 
   // ---- pinning: layer handles are open while a node is referenced ----
 
+  /**
+   * Pins `node`, opening its layer handles if it had none: through its parent's, which are opened the same way
+   * (and released once the child is open). Iterative: how deep a tree is, is the guest's choice. The root is
+   * pinned for the overlay's life, so the climb always ends.
+   */
   private acquire(node: OvNode): Errno {
     if (node.refs++ > 0 || (node.type !== Filetype.DIRECTORY && node.type !== Filetype.REGULAR_FILE)) return Errno.SUCCESS;
-    const parent = node.parent as OvNode;
-    let errno = this.acquire(parent);
-    if (errno === Errno.SUCCESS) errno = this.openLayers(node, parent);
-    this.release(parent);
-    if (errno !== Errno.SUCCESS) node.refs--;
+    node.refs--;
+    const chain: OvNode[] = [];
+    for (let n: OvNode = node; n.refs === 0; n = n.parent as OvNode) chain.push(n);
+    let errno: Errno = Errno.SUCCESS;
+    let opened = chain.length; // chain[opened..] are pinned by this call
+    while (opened > 0) {
+      const n = chain[opened - 1];
+      n.refs++;
+      errno = this.openLayers(n, n.parent as OvNode);
+      if (errno !== Errno.SUCCESS) {
+        n.refs--;
+        break;
+      }
+      opened--;
+    }
+    // Keep only `node` pinned; its ancestors were pinned just long enough to open it.
+    for (let i = Math.max(opened, 1); i < chain.length; i++) this.release(chain[i]);
     return errno;
   }
 
@@ -498,17 +532,30 @@ export class OverlayFileSystem implements FileSystem {
 
   // ---- copy-up ----
 
-  /** Makes sure directory `node` (pinned) exists in the upper, copying up its parents first. */
+  /**
+   * Makes sure directory `node` (pinned) exists in the upper, copying up its missing ancestors first, top down,
+   * each pinned while its child is made (iterative: the depth is the guest's choice).
+   */
   private ensureUpper(node: OvNode): Errno {
     if (node.upper) return Errno.SUCCESS;
-    if (node.detached) return Errno.NOENT;
-    const parent = node.parent as OvNode;
+    const chain: OvNode[] = [];
+    for (let n: OvNode = node; !n.upper; n = n.parent as OvNode) {
+      if (n.detached) return Errno.NOENT;
+      chain.push(n);
+    }
+    let parent = chain[chain.length - 1].parent as OvNode;
     let errno = this.acquire(parent);
     if (errno !== Errno.SUCCESS) return errno;
-    errno = this.ensureUpper(parent);
-    if (errno === Errno.SUCCESS) errno = this.copyEntryUp(node, parent);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const c = chain[i];
+      errno = this.copyEntryUp(c, parent);
+      if (errno === Errno.SUCCESS) errno = this.acquire(c);
+      this.release(parent);
+      if (errno !== Errno.SUCCESS) return errno;
+      parent = c;
+    }
     this.release(parent);
-    return errno;
+    return Errno.SUCCESS;
   }
 
   /** Copies up a non-directory `node` (pinned); `withData` false for a copy about to be truncated. */
@@ -598,32 +645,58 @@ export class OverlayFileSystem implements FileSystem {
     }
   }
 
-  /** Copies a directory (pinned) and everything below it up, so it can be moved without its lower. */
-  private copyUpTree(node: OvNode): Errno {
-    let errno = this.ensureUpper(node);
+  /**
+   * Copies a directory (pinned) and everything below it up, so it can be moved without its lower. Depth-first
+   * with an explicit stack (no recursion on the guest's depth); each directory on the stack is pinned.
+   */
+  private copyUpTree(top: OvNode): Errno {
+    let errno = this.ensureUpper(top);
     if (errno !== Errno.SUCCESS) return errno;
-    const entries: DirEntry[] = [];
-    errno = this.listMerged(node, entries);
-    for (let i = 0; errno === Errno.SUCCESS && i < entries.length; i++) {
-      errno = this.lookup(node, entries[i].name);
+    const stack: { node: OvNode; entries: DirEntry[]; next: number }[] = [];
+    const enter = (node: OvNode): Errno => {
+      const entries: DirEntry[] = [];
+      const e = this.listMerged(node, entries);
+      if (e === Errno.SUCCESS) stack.push({ node, entries, next: 0 });
+      return e;
+    };
+    errno = enter(top);
+    while (errno === Errno.SUCCESS && stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.next >= frame.entries.length) {
+        stack.pop();
+        if (frame.node !== top) this.release(frame.node);
+        continue;
+      }
+      errno = this.lookup(frame.node, frame.entries[frame.next++].name);
       if (errno !== Errno.SUCCESS) break;
       const child = this.found as OvNode;
       if (!child.lower) continue;
       errno = this.acquire(child);
       if (errno !== Errno.SUCCESS) break;
-      errno = child.type === Filetype.DIRECTORY ? this.copyUpTree(child) : this.copyUp(child, true);
-      this.release(child);
+      if (child.type === Filetype.DIRECTORY) {
+        errno = this.ensureUpper(child);
+        if (errno === Errno.SUCCESS) errno = enter(child); // the frame keeps the pin
+        if (errno !== Errno.SUCCESS) this.release(child);
+      } else {
+        errno = this.copyUp(child, true);
+        this.release(child);
+      }
     }
+    for (const frame of stack) if (frame.node !== top) this.release(frame.node);
     return errno;
   }
 
-  /** After a move, a directory subtree has nothing below it in the lower any more. */
-  private makeOpaque(node: OvNode): void {
-    node.lower = false;
-    node.masked.clear();
-    if (node.lowerH !== null) this.lower.close(node.lowerH);
-    node.lowerH = null;
-    for (const child of node.children.values()) if (child.type === Filetype.DIRECTORY) this.makeOpaque(child);
+  /** After a move, a directory subtree has nothing below it in the lower any more (iterative over its depth). */
+  private makeOpaque(top: OvNode): void {
+    const stack: OvNode[] = [top];
+    while (stack.length > 0) {
+      const node = stack.pop() as OvNode;
+      node.lower = false;
+      node.masked.clear();
+      if (node.lowerH !== null) this.lower.close(node.lowerH);
+      node.lowerH = null;
+      for (const child of node.children.values()) if (child.type === Filetype.DIRECTORY) stack.push(child);
+    }
   }
 
   // ---- helpers ----

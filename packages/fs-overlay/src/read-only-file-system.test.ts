@@ -90,9 +90,25 @@ describe('ReadOnlyFileSystem over a host directory', () => {
   });
 
   test('a backend without fast paths gets none', () => {
-    const bare = { ...inner, capabilities: inner.capabilities } as unknown as NodeFileSystem;
-    const ro = new ReadOnlyFileSystem(Object.assign(Object.create(null), { capabilities: bare.capabilities }));
+    // Every required method, none of the optional fast paths.
+    const bare: Record<string, unknown> = Object.create(null);
+    const proto = Object.getPrototypeOf(inner) as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (typeof proto[name] === 'function' && !['openPath', 'openDirPath', 'revalidate', 'constructor'].includes(name)) bare[name] = proto[name];
+    }
+    bare.capabilities = inner.capabilities;
+    const ro = new ReadOnlyFileSystem(bare as unknown as NodeFileSystem);
     expect(ro.openPath).toBeUndefined();
     expect(ro.openDirPath).toBeUndefined();
+  });
+
+  test('an object missing part of the contract is refused at construction, naming what is missing', () => {
+    const { readdir: _drop, ...partial } = Object.fromEntries(
+      Object.getOwnPropertyNames(Object.getPrototypeOf(inner)).map((n) => [n, (inner as unknown as Record<string, unknown>)[n]]),
+    );
+    expect(() => new ReadOnlyFileSystem({ ...partial, capabilities: inner.capabilities } as never)).toThrow(
+      'ReadOnlyFileSystem inner is not a FileSystem: it has no readdir() method',
+    );
+    expect(() => new ReadOnlyFileSystem(null as never)).toThrow('is not an object');
   });
 });

@@ -1,4 +1,4 @@
-import { DECLINED, Errno, ForwardingFileSystem, MUTATING_OPEN, newFileStat, readOnlyErrno } from '@vos/core';
+import { assertFileSystem, DECLINED, Errno, ForwardingFileSystem, MUTATING_OPEN, newFileStat, readOnlyErrno } from '@vos/core';
 import type { FileStat, FileSystem, FsHandle, Ref } from '@vos/core';
 
 /**
@@ -21,6 +21,7 @@ export class ReadOnlyFileSystem extends ForwardingFileSystem {
   private readonly probe: FileStat = newFileStat();
 
   constructor(inner: FileSystem) {
+    assertFileSystem(inner, 'ReadOnlyFileSystem inner');
     super(inner, Object.freeze({ ...inner.capabilities, readOnly: true }));
     const openPath = inner.openPath;
     if (openPath !== undefined) {

@@ -710,10 +710,10 @@ export function describeFileSystemBehaviour(name: string, make: () => FileSystem
     // ---- symlinks ----
 
     withSymlinks('symlinkAt stores the target text; readlinkAt returns it; stat does not follow', () => {
-      expectErrno(fs.symlinkAt('some/where/../x', root, 'l'), Errno.SUCCESS);
+      expectErrno(fs.symlinkAt('some/./where//x', root, 'l'), Errno.SUCCESS);
       const out: Ref<string> = { value: '' };
       expectErrno(fs.readlinkAt(root, 'l', out), Errno.SUCCESS);
-      expect(out.value).toBe('some/where/../x');
+      expect(out.value).toBe('some/./where//x');
       expect(statOf(root, 'l').filetype).toBe(Filetype.SYMBOLIC_LINK);
       expect(names(root)).toEqual(['l']);
       expect(list(root)[0].filetype).toBe(Filetype.SYMBOLIC_LINK);

@@ -1,5 +1,5 @@
 import { Container, ContainerModule } from 'inversify';
-import { normalizeMountPath, TOKENS, type Clock, type FileSystem, type RandomSource, type Stdio, type Token, type WasiSettings } from '@vos/core';
+import { assertFileSystem, normalizeMountPath, TOKENS, type Clock, type FileSystem, type RandomSource, type Stdio, type Token, type WasiSettings } from '@vos/core';
 import { SystemClock } from '@vos/clock';
 import { CryptoRandom } from '@vos/random';
 import { openHostDirectory, openHostStdio } from './host';
@@ -86,10 +86,11 @@ function composeMounts(
   clock: Clock,
   openDirectory: HostDirectoryFactory,
 ): { path: string; fs: FileSystem }[] {
-  const out = mounts.map(([path, source]) => ({
-    path,
-    fs: typeof source === 'string' ? openDirectory(source) : typeof source === 'function' ? source({ clock }) : source,
-  }));
+  const out = mounts.map(([path, source]) => {
+    const fs = typeof source === 'string' ? openDirectory(source) : typeof source === 'function' ? source({ clock }) : source;
+    if (typeof source === 'function') assertFileSystem(fs, `what the factory of options.mounts['${path}'] returned`);
+    return { path, fs };
+  });
   if (!out.some((m) => normalizeMountPath(m.path) === '/')) out.unshift({ path: '/', fs: newMemoryRoot(clock) });
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Container, ContainerModule } from 'inversify';
-import type { Clock, FileSystem } from '@vos/core';
+import { fileSystemContractError, resolveLimits, type Clock, type CoreLimits, type FileSystem } from '@vos/core';
 import type { StdioSpec } from '@vos/stdio';
 import type { DeterministicOptions } from './deterministic';
 import type { TraceOption } from './trace-option';
@@ -51,6 +51,12 @@ export interface WASIOptions {
   stdio?: StdioSpec;
   /** vos: strace-style tracing: a callback given one line per syscall, or `{ line?, summary?, now? }`. */
   trace?: TraceOption;
+  /**
+   * vos: the guest's budgets (fds, symlinks and components per path resolution, held directory listings); each
+   * unset one keeps its default (`DEFAULT_LIMITS`, docs/security.md). In-memory filesystems have their own
+   * quota (`MemoryFileSystem`'s `quota` option).
+   */
+  limits?: Partial<CoreLimits>;
 }
 
 /** What a mount can be given as: a backend, a host directory path, or a factory called with the instance's clock. */
@@ -70,6 +76,7 @@ export interface ParsedOptions {
   /** [guest path, FileSystem or host path] pairs of the mount namespace, or undefined without one. */
   readonly mounts?: readonly (readonly [string, MountSource])[];
   readonly mountPreopens?: readonly string[];
+  readonly limits: CoreLimits;
 }
 
 /**
@@ -96,20 +103,32 @@ export function parseOptions(options: unknown): ParsedOptions {
   if (options.args !== undefined) validateArray(options.args, 'options.args');
   // `map(String)` as Node: numbers, null, objects are stringified; a Symbol becomes 'Symbol(desc)'.
   const args = ((options.args as unknown[] | undefined) || []).map(String);
+  // vos: a NUL would silently cut the string where the guest's C library reads it (node:wasi passes it on).
+  args.forEach((a, i) => refuseNul(a, `options.args[${i}]`));
 
   const env: string[] = [];
   if (options.env !== undefined) {
     validateObject(options.env, 'options.env');
     for (const [key, value] of Object.entries(options.env)) {
       // A template literal, as Node: `null` gives 'K=null', a Symbol value throws Node's own TypeError.
-      if (value !== undefined) env.push(`${key}=${value as string}`);
+      if (value !== undefined) {
+        const entry = `${key}=${value as string}`;
+        refuseNul(key, `options.env key '${printable(key)}'`);
+        refuseNul(entry, `options.env['${printable(key)}']`);
+        env.push(entry);
+      }
     }
   }
 
   const preopens: (readonly [string, string])[] = [];
   if (options.preopens !== undefined) {
     validateObject(options.preopens, 'options.preopens');
-    for (const [key, value] of Object.entries(options.preopens)) preopens.push([String(key), String(value)]);
+    for (const [key, value] of Object.entries(options.preopens)) {
+      const pair = [String(key), String(value)] as const;
+      refuseNul(pair[0], `options.preopens key '${printable(pair[0])}'`);
+      refuseNul(pair[1], `options.preopens['${printable(pair[0])}']`);
+      preopens.push(pair);
+    }
   }
 
   const { stdin = 0, stdout = 1, stderr = 2 } = options;
@@ -117,12 +136,18 @@ export function parseOptions(options: unknown): ParsedOptions {
   validateInt32(stdout, 'options.stdout', 0);
   validateInt32(stderr, 'options.stderr', 0);
 
-  return { importModule, args, env, preopens, stdin, stdout, stderr, ...parseMounts(options) };
+  const limits = resolveLimits(options.limits as Partial<CoreLimits> | undefined, 'options.limits');
+  return { importModule, args, env, preopens, stdin, stdout, stderr, ...parseMounts(options), limits };
 }
 
-/** `true` for anything that implements the FileSystem contract's entry point (duck-typed: any backend). */
-function isFileSystem(value: unknown): value is FileSystem {
-  return typeof value === 'object' && value !== null && typeof (value as FileSystem).openRoot === 'function';
+/** Host strings are checked as strictly as a guest's: a NUL byte is refused, naming the option. */
+function refuseNul(value: string, name: string): void {
+  if (value.includes('\0')) throw errInvalidArgValue(name, value, 'must not contain a NUL byte');
+}
+
+/** A key as it can be shown in a message (control characters escaped). */
+function printable(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
 }
 
 /** The vos-only `mounts` and `mountPreopens` options (node:wasi has neither, so nothing to stay compatible with). */
@@ -138,15 +163,25 @@ export function parseMounts(options: Record<string, unknown>): Pick<ParsedOption
   validateObject(mounts, 'options.mounts');
   const pairs: (readonly [string, MountSource])[] = [];
   for (const [guestPath, value] of Object.entries(mounts)) {
-    if (!guestPath.startsWith('/')) throw errInvalidArgValue(`options.mounts['${guestPath}']`, guestPath, 'must be an absolute guest path');
-    if (typeof value !== 'string' && typeof value !== 'function' && !isFileSystem(value)) {
-      throw errInvalidArgValue(`options.mounts['${guestPath}']`, value, 'must be a FileSystem, a factory or a host directory path');
+    const name = `options.mounts['${printable(guestPath)}']`;
+    refuseNul(guestPath, name);
+    if (!guestPath.startsWith('/')) throw errInvalidArgValue(name, guestPath, 'must be an absolute guest path');
+    if (typeof value === 'string') refuseNul(value, name);
+    else if (typeof value === 'object' && value !== null) {
+      // The whole contract, now: a half-implemented backend must not fail at the guest's first syscall.
+      const why = fileSystemContractError(value);
+      if (why !== null) throw errInvalidArgValue(name, value, `is not a FileSystem: it ${why}`);
+    } else if (typeof value !== 'function') {
+      throw errInvalidArgValue(name, value, 'must be a FileSystem, a factory or a host directory path');
     }
     pairs.push([guestPath, value as MountSource]);
   }
   if (mountPreopens !== undefined) {
     validateArray(mountPreopens, 'options.mountPreopens');
-    for (const p of mountPreopens) validateString(p, 'options.mountPreopens[]');
+    for (const p of mountPreopens) {
+      validateString(p, 'options.mountPreopens[]');
+      refuseNul(p, 'options.mountPreopens[]');
+    }
   }
   return { mounts: pairs, mountPreopens: mountPreopens as string[] | undefined };
 }

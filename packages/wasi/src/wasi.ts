@@ -91,7 +91,7 @@ export class WASI {
     const core = new WasiCore(
       {
         args: settings.args, env: settings.env, preopens: settings.preopens, namespace: settings.namespace,
-        clock, random, stdio, onNotStarted: throwNotStarted,
+        clock, random, stdio, onNotStarted: throwNotStarted, limits: parsed.limits,
       },
       version,
     );
@@ -120,18 +120,33 @@ export class WASI {
   start(instance: object): number {
     if (this.#started) throw errWasiAlreadyStarted();
     this.#started = true;
-    this.#setupInstance(instance);
-    const { _start, _initialize } = (instance as { exports: WasiExports }).exports;
-    validateFunction(_start, 'instance.exports._start');
-    validateUndefined(_initialize, 'instance.exports._initialize');
     try {
-      _start();
-    } catch (err) {
-      // With returnOnExit false, proc_exit never throws (the process is gone), so a ProcExit here is ours.
-      if (err instanceof ProcExit) return err.code | 0;
-      throw err;
+      this.#setupInstance(instance);
+      const { _start, _initialize } = (instance as { exports: WasiExports }).exports;
+      validateFunction(_start, 'instance.exports._start');
+      validateUndefined(_initialize, 'instance.exports._initialize');
+      try {
+        _start();
+      } catch (err) {
+        // With returnOnExit false, proc_exit never throws (the process is gone), so a ProcExit here is ours.
+        if (err instanceof ProcExit) return err.code | 0;
+        throw err;
+      }
+      return 0;
+    } finally {
+      // vos: a command is over however it ended (return, proc_exit, trap): every host resource opened for it
+      // (host fds of its open files and directories, listings) is released now, not when GC gets to it.
+      this.#core.dispose();
     }
-    return 0;
+  }
+
+  /**
+   * vos: releases every host resource opened for this guest (its fds, the directories it opened, held listings).
+   * `start` does this itself when the command ends; call it when done with a reactor (`initialize`,
+   * `finalizeBindings`) or when giving up on a guest. Idempotent; the guest's later syscalls see EBADF.
+   */
+  close(): void {
+    this.#core.dispose();
   }
 
   /** Initialises a reactor: `_start` must be absent; `_initialize`, if exported, must be a function and is run. */

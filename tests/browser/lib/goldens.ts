@@ -18,9 +18,9 @@ function compile(program: string): Promise<WebAssembly.Module> {
   return m;
 }
 
-/** The golden stdout a backend that keeps ns timestamps must print (only host directories keep µs). */
+/** The golden stdout an in-memory backend must print (only host directories refuse outside symlinks). */
 export async function expectedStdout(goldenName: string): Promise<string> {
-  const name = goldenName === 'times.fs-node' ? 'times' : goldenName;
+  const name = goldenName === 'symlinks.fs-node' ? 'symlinks' : goldenName;
   const res = await fetch(`/tests/wasm/expected/${name}.stdout`);
   if (!res.ok) throw new Error(`golden ${name}: HTTP ${res.status}`);
   return res.text();

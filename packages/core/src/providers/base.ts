@@ -1,3 +1,4 @@
+import { assertFileSystem } from './fs-contract';
 import { Errno } from '../abi/errno';
 import { Filetype } from '../abi/constants';
 import {
@@ -159,8 +160,9 @@ export class ForwardingFileSystem<Inner extends FileSystem = FileSystem> impleme
   openPath?: (dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>) => number;
   revalidate?: (dir: FsHandle) => Errno;
 
-  constructor(readonly inner: Inner, capabilities: FsCapabilities = inner.capabilities) {
-    this.capabilities = capabilities;
+  constructor(readonly inner: Inner, capabilities?: FsCapabilities) {
+    assertFileSystem(inner, `${new.target.name} inner`); // the whole contract, now, not at the first syscall
+    this.capabilities = capabilities ?? inner.capabilities;
     const { openDirPath, openPath, revalidate } = inner;
     if (openDirPath !== undefined) this.openDirPath = openDirPath.bind(inner);
     if (openPath !== undefined) this.openPath = openPath.bind(inner);

@@ -300,11 +300,14 @@ export function fd_readdir(ctx: SyscallContext, entry: DirectoryFd, buf: number,
   if (cookie === 0n || entry.listing === null) {
     const listing = entry.listing ?? [];
     const errno = fs.readdir(handle, listing);
-    if (errno !== Errno.SUCCESS) return errno;
+    if (errno !== Errno.SUCCESS) {
+      ctx.fds.dropListing(entry);
+      return errno;
+    }
     if (entry.ns !== null) addMountPoints(ctx, entry, listing);
-    entry.listing = listing;
+    ctx.fds.holdListing(entry, listing); // counted against the listing budget of all fds
   }
-  const listing = entry.listing;
+  const listing = entry.listing as DirEntry[];
   const count = listing.length + 2;
   let used = 0;
   if (cookie < BigInt(count)) {
@@ -344,6 +347,9 @@ export function fd_readdir(ctx: SyscallContext, entry: DirectoryFd, buf: number,
       }
     }
   }
+  // A short buffer means the guest has read to the end: the snapshot is no longer needed (a read past cookie 0
+  // without one takes a fresh snapshot), so what stays held is only what is being read.
+  if (used < bufLen) ctx.fds.dropListing(entry);
   ctx.mem.view.setUint32(out, used, true);
   return Errno.SUCCESS;
 }

@@ -4,11 +4,12 @@ import {
 } from '../abi/constants';
 import type { SyscallContext } from '../context';
 import { directoryFd, fileFd, type DirectoryFd, type FdEntry } from '../fdtable';
-import { utf8Encoder } from '../memory';
+import { utf8Encoder, utf8Length } from '../memory';
 import { OpenFlags, type FileSystem, type FsHandle, type Ref } from '../providers/fs';
 import type { Resolution } from '../walker';
 import type { Namespace } from '../namespace';
 import { resolveTimes, writeFilestat } from './common';
+import { SYMLINK_TARGET_MAX } from '../limits';
 
 /**
  * Common prologue of every path call (the adapter has checked the directory fd and decoded the path): the
@@ -235,6 +236,8 @@ export function path_readlink(ctx: SyscallContext, dir: DirectoryFd, path: strin
  * follow them, and on a host directory they would point the host's own tools outside the sandbox.
  */
 export function path_symlink(ctx: SyscallContext, target: string, dir: DirectoryFd, path: string): Errno {
+  // The adapter bounded the text at PATH_MAX; a link target is one byte shorter (Linux).
+  if (target.length > SYMLINK_TARGET_MAX / 3 && utf8Length(target) > SYMLINK_TARGET_MAX) return Errno.NAMETOOLONG;
   const res = ctx.resA;
   let errno = begin(ctx, dir, path, res);
   if (errno !== Errno.SUCCESS) return errno;

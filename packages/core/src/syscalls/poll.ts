@@ -6,6 +6,8 @@ import { READABLE_EOF, type Stream } from '../providers/stdio';
 
 /** Slice of real time given to each not-ready stream in turn when several are waited for at once. */
 const MULTI_STREAM_SLICE_NS = 10_000_000n;
+/** Largest time a WASI timestamp (u64 ns) can hold: deadlines saturate here. */
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
 /**
  * poll_oneoff (errors of the call: EINVAL for zero subscriptions, an undefined tag, clock flag or clock id, or a
@@ -99,11 +101,15 @@ function clockDeadline(ctx: SyscallContext, sub: number, now: bigint, realtimeOf
   const S = ctx.layout.subscription;
   const view = ctx.mem.view;
   const timeout = view.getBigUint64(sub + S.timeout, true);
-  if ((view.getUint16(sub + S.flags, true) & Subclockflags.SUBSCRIPTION_CLOCK_ABSTIME) === 0) return now + timeout;
+  // Saturating: a relative timeout of 2^64-1 is "never", not a deadline that wraps past the clock's range.
+  if ((view.getUint16(sub + S.flags, true) & Subclockflags.SUBSCRIPTION_CLOCK_ABSTIME) === 0) {
+    const deadline = now + timeout;
+    return deadline > U64_MAX ? U64_MAX : deadline;
+  }
   if (view.getUint32(sub + S.clockId, true) === Clockid.MONOTONIC) return timeout;
   // A realtime deadline long past can land before monotonic 0: clamp, it is due either way (and -1n means none).
   const deadline = timeout - realtimeOffset;
-  return deadline > 0n ? deadline : 0n;
+  return deadline > 0n ? (deadline > U64_MAX ? U64_MAX : deadline) : 0n;
 }
 
 /**
