@@ -1,6 +1,8 @@
 import { Errno } from './abi/errno';
 import { rightsFromWire } from './abi/constants';
-import { NEEDS_NO_MEMORY, type ArraySpec, type EnumSpec, type FdSpec, type FlagsSpec, type OutSpec, type Param } from './abi/functions';
+import {
+  NEEDS_NO_MEMORY, type ArraySpec, type EnumSpec, type FdSpec, type FlagsSpec, type HintSpec, type OutSpec, type Param,
+} from './abi/functions';
 import type { AbiLayout } from './abi/layouts';
 import type { SyscallContext } from './context';
 
@@ -117,7 +119,7 @@ function plan(name: string, params: readonly Param[], layout: AbiLayout): Plan {
     else i32.push(i);
     switch (kind) {
       case 'u64':
-        u64.push(i);
+        if (spec === undefined || !(spec as HintSpec).hint) u64.push(i);
         args.push({ from: 'a', i });
         break;
       case 'rights':

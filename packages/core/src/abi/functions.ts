@@ -65,7 +65,14 @@ export interface ArraySpec {
 export interface BufSpec {
   readonly out: 'text';
 }
-export type ParamSpec = FdSpec | FlagsSpec | EnumSpec | OutSpec | ArraySpec | BufSpec;
+/**
+ * A `u64` that is only a hint the implementation ignores (clock_time_get's `precision`): its type is checked,
+ * its value passed as it came, which keeps a bigint comparison off the hottest call.
+ */
+export interface HintSpec {
+  readonly hint: true;
+}
+export type ParamSpec = FdSpec | FlagsSpec | EnumSpec | OutSpec | ArraySpec | BufSpec | HintSpec;
 export type Param = readonly [name: string, kind: ParamKind, spec?: ParamSpec];
 
 /** `ParamType` is the old name of `ParamKind`. */
@@ -86,7 +93,7 @@ export const PREVIEW1_FUNCTIONS = {
   environ_get: [['environ', 'ptr'], ['environ_buf', 'ptr']],
   environ_sizes_get: [['count_out', 'out', OUT_U32], ['buf_size_out', 'out', OUT_U32]],
   clock_res_get: [['id', 'enum', CLOCK_ID], ['resolution_out', 'out', OUT_U64]],
-  clock_time_get: [['id', 'enum', CLOCK_ID], ['precision', 'u64'], ['time_out', 'out', OUT_U64]],
+  clock_time_get: [['id', 'enum', CLOCK_ID], ['precision', 'u64', { hint: true }], ['time_out', 'out', OUT_U64]],
   fd_advise: [['fd', 'fd', fd('file', R.FD_ADVISE)], ['offset', 'u64'], ['len', 'u64'], ['advice', 'enum', { max: 5, names: Advice }]],
   fd_allocate: [['fd', 'fd', fd('file', R.FD_ALLOCATE)], ['offset', 'u64'], ['len', 'u64']],
   fd_close: [['fd', 'fd', fd('none', 0)]],

@@ -3,6 +3,8 @@
  * different filestat (32-bit nlink) and subscription (clock subscriptions carry an `identifier`).
  */
 export interface AbiLayout {
+  /** A guest pointer (wasm32): what `args_get`/`environ_get` store in their arrays. */
+  readonly pointer: { readonly size: 4 };
   readonly iovec: { readonly size: 8; readonly buf: 0; readonly len: 4 };
   readonly fdstat: {
     readonly size: 24; readonly filetype: 0; readonly flags: 2; readonly rightsBase: 8; readonly rightsInheriting: 16;
@@ -25,6 +27,7 @@ export interface AbiLayout {
 }
 
 export const PREVIEW1_LAYOUT: AbiLayout = {
+  pointer: { size: 4 },
   iovec: { size: 8, buf: 0, len: 4 },
   fdstat: { size: 24, filetype: 0, flags: 2, rightsBase: 8, rightsInheriting: 16 },
   filestat: { size: 64, dev: 0, ino: 8, filetype: 16, nlink: 24, nlinkBytes: 8, filesize: 32, atim: 40, mtim: 48, ctim: 56 },

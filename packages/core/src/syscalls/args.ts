@@ -8,8 +8,9 @@ import type { StringBlock, SyscallContext } from '../context';
 function copyOut(ctx: SyscallContext, block: StringBlock, list: number, buf: number): Errno {
   const mem = ctx.mem;
   const n = block.offsets.length;
-  if (!mem.fits(list, n * 4) || !mem.fits(buf, block.bytes.length)) return Errno.FAULT;
-  for (let i = 0; i < n; i++) mem.view.setUint32(list + i * 4, (buf + block.offsets[i]) >>> 0, true);
+  const P = ctx.layout.pointer.size;
+  if (!mem.fits(list, n * P) || !mem.fits(buf, block.bytes.length)) return Errno.FAULT;
+  for (let i = 0; i < n; i++) mem.view.setUint32(list + i * P, (buf + block.offsets[i]) >>> 0, true);
   mem.u8.set(block.bytes, buf);
   return Errno.SUCCESS;
 }

@@ -1,5 +1,6 @@
 import { Errno } from '../abi/errno';
 import { Fdflags, Filetype, RIGHTS_MUTATING, Rights, rightsToWire, Whence } from '../abi/constants';
+import { PREVIEW1_LAYOUT } from '../abi/layouts';
 import type { SyscallContext } from '../context';
 import { FdKind, type DirectoryFd, type FdEntry, type FileFd, type NonDirectoryFd } from '../fdtable';
 import { utf8Encoder, utf8Length } from '../memory';
@@ -7,6 +8,9 @@ import type { DirEntry } from '../providers/fs';
 import type { Stream } from '../providers/stdio';
 import { joinNsPath, type Namespace } from '../namespace';
 import { filetypeOfEntry, MAX_OFFSET_BIG, resolveTimes, writeFilestat } from './common';
+
+/** The iovec layout (the same in both ABIs), as constants the compiler can fold into the I/O loops. */
+const I = PREVIEW1_LAYOUT.iovec;
 
 /** A file's cursor, resolving "at the end" (-1, left by an append) with fstat. */
 function cursor(ctx: SyscallContext, entry: FileFd): number {
@@ -20,7 +24,6 @@ function cursor(ctx: SyscallContext, entry: FileFd): number {
 function readFile(ctx: SyscallContext, entry: FileFd, iovs: number, count: number, pos: number): number {
   const { fs, handle } = entry;
   const { u8, view } = ctx.mem;
-  const I = ctx.layout.iovec;
   let total = 0;
   for (let i = 0; i < count; i++) {
     const at = iovs + i * I.size;
@@ -38,7 +41,6 @@ function readFile(ctx: SyscallContext, entry: FileFd, iovs: number, count: numbe
 function writeFile(ctx: SyscallContext, entry: FileFd, iovs: number, count: number, pos: number): number {
   const { fs, handle } = entry;
   const { u8, view } = ctx.mem;
-  const I = ctx.layout.iovec;
   let total = 0;
   for (let i = 0; i < count; i++) {
     const at = iovs + i * I.size;
@@ -59,7 +61,6 @@ function writeFile(ctx: SyscallContext, entry: FileFd, iovs: number, count: numb
 function streamIo(ctx: SyscallContext, stream: Stream, iovs: number, count: number, write: boolean): number {
   const total = ctx.iovTotal;
   const { u8, view } = ctx.mem;
-  const I = ctx.layout.iovec;
   let single = -1;
   let nonEmpty = 0;
   for (let i = 0; i < count; i++) {
@@ -327,11 +328,10 @@ export function fd_readdir(ctx: SyscallContext, entry: DirectoryFd, buf: number,
       const ino = i < 2 ? dirIno : listing[i - 2].ino;
       const type = i < 2 ? Filetype.DIRECTORY : listing[i - 2].filetype;
       const nameLen = i < 2 ? i + 1 : utf8Length(name);
-      header.fill(0, 0, D.size);
       hv.setBigUint64(D.next, BigInt(i + 1), true);
       hv.setBigUint64(D.ino, BigInt.asUintN(64, ino), true);
       hv.setUint32(D.namlen, nameLen, true);
-      hv.setUint8(D.type, type);
+      hv.setUint32(D.type, type, true); // d_type and the 3 bytes of padding that end the header
       const headerBytes = Math.min(D.size, bufLen - used);
       u8.set(header.subarray(0, headerBytes), buf + used);
       used += headerBytes;
