@@ -202,6 +202,13 @@ test.each(PROGRAMS.map((p) => [p.name, p] as const))('%s runs', (_n, p) => {
     fs.writeFileSync(`${base}.ts`, `${p.jest ? JEST_SHIM : ''}\n${p.code}\nexport {};\n`);
     argv = [bundle(`${base}.ts`, true)];
   }
-  const r = spawnSync(process.execPath, ['--no-warnings', ...argv], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  // Its own TMPDIR, removed afterwards: the fixtures (and the blocks, as a reader's program would) make
+  // temporary directories and leave them.
+  const tmp = fs.mkdtempSync(`${base}.tmp-`);
+  try {
+    const r = spawnSync(process.execPath, ['--no-warnings', ...argv], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TMPDIR: tmp } });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }, 90_000);
