@@ -43,6 +43,19 @@ test('every example file gives at least one command', () => {
   expect(COMMANDS.some(([, c]) => c.startsWith('npx vos'))).toBe(true);
 });
 
+test("the README's front door: what follows `npm ci &&` runs a program in the in-memory sandbox", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const first = /```sh\n(npm ci && (.+))\n```/.exec(readme);
+  expect(first).not.toBeNull();
+  const r = spawnSync('bash', ['-c', first![2]], {
+    cwd: ROOT, encoding: 'utf8', timeout: 60_000,
+    env: { ...process.env, PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}` },
+  });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(r.stdout).toMatch(/^hello from /);
+  expect(r.stdout).toMatch(/from the guest: refused/);
+}, 70_000);
+
 test.each(COMMANDS)('%s: `%s` works from the repo root', (_file, command) => {
   if (command.startsWith('npx jest ')) {
     // A test file of the main run (jest inside jest would only repeat it): it must exist and be a test.
