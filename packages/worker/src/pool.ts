@@ -1,12 +1,9 @@
 import type { Piscina } from 'piscina';
-import { createChannelBuffer } from './channel/layout';
-import { ChannelServer } from './channel/server';
-import type { GuestReport, GuestStart, Limit } from './protocol';
+import type { GuestReport, Limit } from './protocol';
 import {
-  ABORT_MESSAGE, checkLimits, packageFile, prepareFor, stopped, timeoutMessage,
+  ABORT_MESSAGE, checkLimits, openRun, packageFile, prepareFor, stopped, timeoutMessage,
   type ModuleSource, type PreparedModule, type RunOptions, type RunResult,
 } from './sandbox';
-import { composeWorld } from './world';
 
 /** The pooled worker's task file, next to the dedicated worker's entry. */
 export const POOL_ENTRY = packageFile('pool-entry.js');
@@ -87,18 +84,7 @@ export class SandboxPool {
   }
 
   private async runNow(prepared: PreparedModule, options: RunOptions): Promise<RunResult> {
-    const world = await composeWorld(options);
-    // A fresh buffer per run: reusing the last run's measured slower (1.0 vs 0.34 ms per hello-world run).
-    const sab = createChannelBuffer(options.channelBytes);
-    const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs });
-    const start: GuestStart = {
-      ...world.start,
-      sab,
-      module: prepared.module,
-      maxMemory: prepared.maxMemory,
-      invoke: options.invoke === undefined ? undefined : { name: options.invoke.name, args: [...(options.invoke.args ?? [])] },
-      spinMs: options.clientSpinMs,
-    };
+    const { server, start } = await openRun(prepared, options);
     // One controller per run: the deadline and the host's signal both abort it; `reason` says which fired.
     const ac = new AbortController();
     let reason: { limit: Limit; message: string } | undefined;

@@ -120,6 +120,25 @@ export function timeoutMessage(ms: number): string {
 export const ABORT_MESSAGE = 'aborted: the host aborted the run';
 
 /**
+ * One run's channel and start message: the world composed for `options`, a fresh channel buffer (reusing the last
+ * run's measured slower: 1.0 against 0.34 ms per hello-world run) and the server that answers on it.
+ */
+export async function openRun(prepared: PreparedModule, options: RunOptions): Promise<{ server: ChannelServer; start: GuestStart }> {
+  const world = await composeWorld(options);
+  const sab = createChannelBuffer(options.channelBytes);
+  const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs });
+  const start: GuestStart = {
+    ...world.start,
+    sab,
+    module: prepared.module,
+    maxMemory: prepared.maxMemory,
+    invoke: options.invoke === undefined ? undefined : { name: options.invoke.name, args: [...(options.invoke.args ?? [])] },
+    spinMs: options.clientSpinMs,
+  };
+  return { server, start };
+}
+
+/**
  * Runs a WASI command in a fresh `worker_threads` worker while its world stays on this thread: every provider
  * in `options` is the object the guest reads and writes (an in-memory filesystem passed in is the one to
  * inspect afterwards), served through a SharedArrayBuffer channel, asynchronously if it answers with promises.
@@ -132,17 +151,7 @@ export async function runInWorker(source: ModuleSource | PreparedModule, options
   if (options.signal?.aborted) return { ...stopped('aborted', ABORT_MESSAGE), calls: 0 };
   const prepared = prepareFor(source, options.maxMemory);
   if ('status' in prepared) return { ...prepared, calls: 0 };
-  const world = await composeWorld(options);
-  const sab = createChannelBuffer(options.channelBytes);
-  const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs });
-  const start: GuestStart = {
-    ...world.start,
-    sab,
-    module: prepared.module,
-    maxMemory: prepared.maxMemory,
-    invoke: options.invoke === undefined ? undefined : { name: options.invoke.name, args: [...(options.invoke.args ?? [])] },
-    spinMs: options.clientSpinMs,
-  };
+  const { server, start } = await openRun(prepared, options);
   server.start();
   const worker = new Worker(WORKER_ENTRY);
   let timer: ReturnType<typeof setTimeout> | undefined;
