@@ -10,8 +10,8 @@ import { UsageError, type RunOptions } from './args';
 import { composeWorld, hostErrorText } from './compose';
 import { formatDiff } from './diff';
 import { writeText, type CliIo } from './io';
-import { checkModule, ModuleError } from './module';
-import { checkEntry, checkExitCode, formatTrap, SIGINT_EXIT, SIGTERM_EXIT, TRAP_EXIT } from './run';
+import { ModuleError } from './module';
+import { checkExitCode, loadModule, formatTrap, SIGINT_EXIT, SIGTERM_EXIT, TRAP_EXIT } from './run';
 
 /** Exit status when `--timeout` stopped the guest: 128 + SIGALRM, as `timeout -s ALRM` (and out of the guest's 0..125). */
 export const TIMEOUT_EXIT = 142;
@@ -24,14 +24,7 @@ export const MEMORY_EXIT = 137;
  * a stop by a limit prints one line (`vos: stopped: timeout: ...`) and exits 142 (timeout) or 137 (memory).
  */
 export async function runCommandInWorker(o: RunOptions, io: CliIo): Promise<number> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(resolve(io.cwd, o.module));
-  } catch (err) {
-    throw new UsageError(`cannot read module '${o.module}': ${hostErrorText(err)}`);
-  }
-  const checked = checkModule(bytes, o.module);
-  checkEntry(checked, o);
+  const { bytes } = loadModule(o, io);
   const world = composeWorld(o, io);
 
   // The clock and random source the in-process run gets through its container modules.

@@ -41,14 +41,7 @@ export function runCommand(o: RunOptions, io: CliIo): number {
 }
 
 function runWith(o: RunOptions, io: CliIo, relay: SigtermRelay | null): number {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(resolve(io.cwd, o.module));
-  } catch (err) {
-    throw new UsageError(`cannot read module '${o.module}': ${hostErrorText(err)}`);
-  }
-  const checked = checkModule(bytes, o.module);
-  checkEntry(checked, o);
+  const { checked } = loadModule(o, io);
 
   const world = composeWorld(o, io);
   const trace = openTrace(o, io);
@@ -138,7 +131,20 @@ export function checkExitCode(code: number, io: CliIo): number {
 }
 
 /** A command needs `_start`; `--invoke` needs the named export. Both need an exported memory. */
-export function checkEntry(m: CheckedModule, o: RunOptions): void {
+/** Reads `o.module` (a usage error naming it if it cannot be read) and checks it can run as `o` asks. */
+export function loadModule(o: RunOptions, io: CliIo): { bytes: Uint8Array; checked: CheckedModule } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(resolve(io.cwd, o.module));
+  } catch (err) {
+    throw new UsageError(`cannot read module '${o.module}': ${hostErrorText(err)}`);
+  }
+  const checked = checkModule(bytes, o.module);
+  checkEntry(checked, o);
+  return { bytes, checked };
+}
+
+function checkEntry(m: CheckedModule, o: RunOptions): void {
   if (o.invoke !== undefined) {
     if (!m.exports.has(o.invoke)) throw new ModuleError(`${o.module} exports no '${o.invoke}' to --invoke`);
   } else if (!m.exports.has('_start')) {
