@@ -74,7 +74,7 @@ export async function runCommandInWorker(o: RunOptions, io: CliIo): Promise<numb
       random: seed === undefined ? undefined : new SeededRandom(seed),
       timeout: o.timeoutMs,
       maxMemory: o.maxMemory,
-      maxFds: world.limits.maxFds,
+      limits: world.limits,
       signal: ac.signal,
       invoke: o.invoke === undefined ? undefined : { name: o.invoke, args: o.guestArgs.map(Number) },
     });

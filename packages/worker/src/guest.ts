@@ -68,6 +68,7 @@ export function runGuest(start: GuestStart, platform: WorkerPlatform): GuestRepo
       random: start.random.kind === 'system' ? platform.systemRandom() : new ChannelRandom(client),
       stdio: { stdin: stream(start.stdio[0]), stdout: stream(start.stdio[1]), stderr: stream(start.stdio[2]) },
       maxFds: start.maxFds,
+      limits: start.limits,
     });
     const imports: Record<string, object> = {};
     for (const imp of Wasm.Module.imports(start.module)) {

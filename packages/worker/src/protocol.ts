@@ -1,4 +1,4 @@
-import type { FsCapabilities, Filetype } from '@vos/core';
+import type { CoreLimits, FsCapabilities, Filetype } from '@vos/core';
 
 /**
  * What the host sends a worker to start one guest, and what comes back. Plain structured-cloneable data:
@@ -34,6 +34,8 @@ export interface GuestStart {
   readonly clock: { readonly kind: 'system' } | { readonly kind: 'served'; readonly resolutions: readonly bigint[] };
   readonly random: { readonly kind: 'system' } | { readonly kind: 'served' };
   readonly maxFds?: number;
+  /** The core's budgets (checked on the host thread by `composeWorld`); the worker's `WasiCore` enforces them. */
+  readonly limits?: Partial<CoreLimits>;
   /** Linear-memory cap in bytes (the module was rewritten for it on the host; see limits.ts). */
   readonly maxMemory?: number;
   /** Call this export instead of `_start` (a reactor is `_initialize`d first); numbers as arguments. */

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import {
-  normalizeMountPath,
-  type AsyncClock, type AsyncFileSystem, type AsyncRandomSource, type AsyncStream, type Clockid,
+  normalizeMountPath, resolveLimits,
+  type AsyncClock, type AsyncFileSystem, type AsyncRandomSource, type AsyncStream, type Clockid, type CoreLimits,
 } from '@vos/core';
 import { SystemClock } from '@vos/clock';
 import { CryptoRandom } from '@vos/random';
@@ -44,8 +44,10 @@ export interface WorldOptions {
   readonly clock?: AsyncClock;
   /** Default: the system CSPRNG inside the worker. Any other source (a `SeededRandom`) is served from here. */
   readonly random?: AsyncRandomSource;
-  /** Cap on the guest's open fds. */
+  /** Cap on the guest's open fds (`limits.maxFds` says the same; this one wins). */
   readonly maxFds?: number;
+  /** The guest's budgets, as `@vos/wasi`'s `limits` option (docs/security.md); enforced inside the worker. */
+  readonly limits?: Partial<CoreLimits>;
 }
 
 /** A composed world: what the worker is told, and what the host serves. */
@@ -58,6 +60,8 @@ const CLOCK_IDS: readonly Clockid[] = [0, 1, 2, 3] as Clockid[];
 
 /** Builds the descriptors and the served tables for `o` (checks host paths and fds now: host errors name the option). */
 export async function composeWorld(o: WorldOptions): Promise<ComposedWorld> {
+  // Checked here, so a bad value is the host's error naming the key, not a failed start in the worker.
+  if (o.limits !== undefined) resolveLimits(o.limits);
   const filesystems: AsyncFileSystem[] = [];
   const fsIds = new Map<AsyncFileSystem, number>();
   const describe = (source: FileSystemSource, option: string): FsDescriptor => {
@@ -140,6 +144,7 @@ export async function composeWorld(o: WorldOptions): Promise<ComposedWorld> {
       clock,
       random,
       maxFds: o.maxFds,
+      limits: o.limits === undefined ? undefined : { ...o.limits },
     },
     served: { filesystems, streams, clock: servedClock, random: servedRandom },
   };

@@ -198,6 +198,35 @@ static void symout(void) {
   printf("symlink inside: %s\n", err(symlink("./inside", "in1") ? errno : 0));
 }
 
+/** A chain of n symlinks ch0 -> ch1 -> ... -> chain.end, opened through its head (the symlinks budget). */
+static void chain(long n) {
+  int fd = open("chain.end", O_WRONLY | O_CREAT, 0644);
+  if (fd >= 0) close(fd);
+  char name[32], target[32];
+  for (long i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "ch%ld", i);
+    if (i + 1 == n) snprintf(target, sizeof target, "chain.end");
+    else snprintf(target, sizeof target, "ch%ld", i + 1);
+    symlink(target, name);
+  }
+  fd = open("ch0", O_RDONLY);
+  printf("open through %ld links: %s\n", n, err(fd < 0 ? errno : 0));
+  if (fd >= 0) close(fd);
+}
+
+/**
+ * Links that point inside when made, then the directory holding them moved to the top: `a/b/two -> ../../x`
+ * would point outside from `b/two` (refused on host directories: it climbs twice), `a/b/one -> ../y` stays
+ * inside wherever `a/b` goes (issue 9).
+ */
+static void climb(void) {
+  mkdir("a", 0755);
+  mkdir("a/b", 0755);
+  printf("symlink a/b/two -> ../../x: %s\n", err(symlink("../../x", "a/b/two") ? errno : 0));
+  printf("symlink a/b/one -> ../y: %s\n", err(symlink("../y", "a/b/one") ? errno : 0));
+  printf("rename a/b -> b: %s\n", err(rename("a/b", "b") ? errno : 0));
+}
+
 int main(int argc, char **argv) {
   const char *end = "return";
   for (int i = 1; i < argc; i++) {
@@ -215,6 +244,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "pollmax")) pollmax();
     else if (!strcmp(c, "forge")) forge();
     else if (!strcmp(c, "symout")) symout();
+    else if (!strncmp(c, "chain=", 6)) chain(atol(c + 6));
+    else if (!strcmp(c, "climb")) climb();
     else { printf("unknown command %s\n", c); return 2; }
     fflush(stdout);
   }
