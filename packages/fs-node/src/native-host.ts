@@ -163,6 +163,18 @@ export class NativeHost {
     return n < 0 ? -errnoOf(n) : n;
   }
 
+  /** preadv of wasm32 iovecs in `mem` (see `NativeBinding.preadv`); a negative position reads at the fd's offset. */
+  readv(fd: number, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    const n = this.b.preadv(fd, mem, iovs, count, position);
+    return n < 0 ? -errnoOf(n) : n;
+  }
+
+  /** pwritev of wasm32 iovecs in `mem`; a negative position writes at the fd's offset (appends with O_APPEND). */
+  writev(fd: number, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    const n = this.b.pwritev(fd, mem, iovs, count, position);
+    return n < 0 ? -errnoOf(n) : n;
+  }
+
   close(fd: number): void {
     this.b.close(fd); // the fd is released even when close reports an error
   }

@@ -605,6 +605,55 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
+  /**
+   * preadv straight into guest memory: on the native path one preadv(2) over the whole iovec array (the addon
+   * reads the array and checks every buffer against `mem`: EFAULT); on the JavaScript path one `readSync` for a
+   * single iovec, else `fs.readvSync` over views of the buffers (an array and a view per iovec: Node's readv takes
+   * nothing else).
+   */
+  readv(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    if (this.nat !== null) return this.nat.readv(h.fd, mem, iovs, count, position < 0 ? -1 : position);
+    try {
+      if (count === 1) {
+        const buf = iovU32(mem, iovs);
+        const len = iovU32(mem, iovs + 4);
+        if (buf + len > mem.length) return -Errno.FAULT;
+        return fs.readSync(h.fd, mem, buf, len, position < 0 ? null : position);
+      }
+      const views = iovViews(mem, iovs, count);
+      return views === null ? -Errno.FAULT : fs.readvSync(h.fd, views, position < 0 ? undefined : position);
+    } catch (err) {
+      return -errnoFromHostError(err);
+    }
+  }
+
+  /** pwritev straight from guest memory, as `readv` reads; position -1 appends, as `write`. */
+  writev(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    if (this.nat !== null) {
+      if (position < 0 && !h.append) {
+        position = this.nat.sizeOf(h.fd);
+        if (position < 0) return -errnoOf(position);
+      }
+      return this.nat.writev(h.fd, mem, iovs, count, position < 0 ? -1 : position);
+    }
+    try {
+      if (position < 0 && !h.append) position = fs.fstatSync(h.fd).size;
+      const at = position < 0 ? null : position;
+      if (count === 1) {
+        const buf = iovU32(mem, iovs);
+        const len = iovU32(mem, iovs + 4);
+        if (buf + len > mem.length) return -Errno.FAULT;
+        return fs.writeSync(h.fd, mem, buf, len, at);
+      }
+      const views = iovViews(mem, iovs, count);
+      return views === null ? -Errno.FAULT : fs.writevSync(h.fd, views, at ?? undefined);
+    } catch (err) {
+      return -errnoFromHostError(err);
+    }
+  }
+
   /** EINVAL for a negative size (or a file not open for writing), EISDIR for a directory. */
   truncate(h: FsHandle, size: number): Errno {
     if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return this.notFileErrno(h);
@@ -821,4 +870,21 @@ function closeQuietly(fd: number): void {
 function peerDirErrno(h: FsHandle): Errno {
   if (!(h instanceof NodeHandle) || !(h.owner instanceof NodeFileSystem) || h.fd < 0) return Errno.BADF;
   return h instanceof NodeDirHandle ? Errno.SUCCESS : Errno.NOTDIR;
+}
+
+/** The little-endian u32 at `at` of guest memory (an iovec's buffer offset or length). */
+function iovU32(mem: Uint8Array, at: number): number {
+  return (mem[at] | (mem[at + 1] << 8) | (mem[at + 2] << 16) | (mem[at + 3] << 24)) >>> 0;
+}
+
+/** Views of the non-empty buffers of `count` wasm32 iovecs at `iovs`, or null if one lies outside `mem`. */
+function iovViews(mem: Uint8Array, iovs: number, count: number): Uint8Array[] | null {
+  const views: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const buf = iovU32(mem, iovs + i * 8);
+    const len = iovU32(mem, iovs + i * 8 + 4);
+    if (buf + len > mem.length) return null;
+    if (len !== 0) views.push(mem.subarray(buf, buf + len));
+  }
+  return views;
 }
