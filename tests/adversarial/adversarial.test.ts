@@ -56,6 +56,27 @@ function snapshot(dir: string): string[] {
   return out;
 }
 
+/**
+ * Every symlink under `dir` whose target, read as the host's own tools read it (from the link's directory, by
+ * the kernel), leads outside `dir`: a guest must not leave one on a host directory (unless allowed).
+ */
+function linksLeaving(dir: string): string[] {
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop() as string;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isSymbolicLink()) {
+        const to = path.resolve(d, fs.readlinkSync(p));
+        if (to !== dir && !to.startsWith(dir + path.sep)) out.push(path.relative(dir, p));
+      }
+    }
+  }
+  return out.sort();
+}
+
 /** The mount option and the guest's working directory for a backend. */
 function mountArgs(backend: Backend): { opts: string[]; cd: string } {
   const w = path.join(tmp, 'w');
@@ -98,15 +119,29 @@ function attack(backend: Backend, commands: string[], extra: string[] = []): Run
   expect(snapshot(path.join(tmp, 'outside'))).toEqual(beforeOutside);
   expect(fs.readdirSync(tmp).sort()).toEqual(tmpNames);
   if (backend !== 'host') expect(snapshot(w)).toEqual(beforeW);
+  else if (!extra.includes('--allow-outside-symlinks')) expect(linksLeaving(w)).toEqual([]);
   expect(fs.readFileSync(path.join(w, 'keep.txt'), 'utf8')).toBe('host data');
   return run;
 }
 
 const writable = (b: Backend): boolean => b !== 'read-only';
 
+/**
+ * `climb`: links that point inside when made, then their directory moved to the top (`a/b` -> `b`). On a host
+ * directory the one whose target climbs twice is refused, since the move would take it outside; the one that
+ * climbs once stays inside wherever its directory goes. Memory trees keep wasmtime's answer (the walker never
+ * follows a link out, and no host tool sees them).
+ */
+const CLIMB: Record<Backend, string[]> = {
+  host: ['symlink a/b/two -> ../../x: EPERM', 'symlink a/b/one -> ../y: ok', 'rename a/b -> b: ok'],
+  memory: ['symlink a/b/two -> ../../x: ok', 'symlink a/b/one -> ../y: ok', 'rename a/b -> b: ok'],
+  overlay: ['symlink a/b/two -> ../../x: ok', 'symlink a/b/one -> ../y: ok', 'rename a/b -> b: ok'],
+  'read-only': ['symlink a/b/two -> ../../x: ENOENT', 'symlink a/b/one -> ../y: ENOENT', 'rename a/b -> b: ENOENT'],
+};
+
 describe.each(BACKENDS)('vos run on %s', (backend) => {
   test('names, paths, link targets and link chains over their budgets; poll at 2^64-1; symlinks out', () => {
-    const r = attack(backend, ['names', 'pollmax', 'symout'], ['--fake-clock']);
+    const r = attack(backend, ['names', 'pollmax', 'symout', 'climb'], ['--fake-clock']);
     // On host and read-only directories the chain's links (`d/../...`) are never made (EPERM, EROFS).
     const chain = backend === 'memory' || backend === 'overlay' ? 'ELOOP' : 'ENOENT';
     const out = { host: 'EPERM', 'read-only': 'EROFS', memory: 'ok', overlay: 'ok' }[backend];
@@ -120,6 +155,7 @@ describe.each(BACKENDS)('vos run on %s', (backend) => {
       `symlink ../escape: ${out}`,
       `symlink a/../..: ${out}`,
       `symlink inside: ${writable(backend) ? 'ok' : 'EROFS'}`,
+      ...CLIMB[backend],
     ]);
     expect(r.code).toBe(0);
     if (backend === 'host') {
@@ -203,9 +239,14 @@ describe.each(['memory', 'overlay', 'read-only'] as Backend[])('vos run: in-memo
 });
 
 test('--allow-outside-symlinks lets a host directory hold links that point outside', () => {
-  const r = attack('host', ['symout'], ['--allow-outside-symlinks']);
-  expect(r.stdout).toEqual(['symlink ../escape: ok', 'symlink a/../..: ok', 'symlink inside: ok']);
+  const r = attack('host', ['symout', 'climb'], ['--allow-outside-symlinks']);
+  expect(r.stdout).toEqual([
+    'symlink ../escape: ok', 'symlink a/../..: ok', 'symlink inside: ok',
+    'symlink a/b/two -> ../../x: ok', 'symlink a/b/one -> ../y: ok', 'rename a/b -> b: ok',
+  ]);
   expect(fs.readlinkSync(path.join(tmp, 'w', 'out1'))).toBe('../escape');
+  // What the default refuses: the moved link now leads out of the directory, for the host's tools.
+  expect(linksLeaving(path.join(tmp, 'w'))).toEqual(['b/two', 'out1', 'out2']);
 });
 
 test('bad --limit values are usage errors naming the option', () => {
@@ -239,10 +280,12 @@ describe('through the API', () => {
         memory: ['symlink ../escape: ok', 'symlink a/../..: ok', 'symlink inside: ok'],
         overlay: ['symlink ../escape: ok', 'symlink a/../..: ok', 'symlink inside: ok'],
       }[backend],
+      climb: CLIMB[backend],
     };
     for (const result of results) expect([result.commands, result.stdout]).toEqual([result.commands, expected[result.commands]]);
-    expect(results.map((x) => x.code)).toEqual([0, 'trap', 0, 0, 0]);
+    expect(results.map((x) => x.code)).toEqual([0, 'trap', 0, 0, 0, 0]);
     expect(fs.readFileSync(path.join(tmp, 'w', 'keep.txt'), 'utf8')).toBe('host data');
+    if (backend === 'host') expect(linksLeaving(path.join(tmp, 'w'))).toEqual([]);
     expect(fs.readdirSync(path.join(tmp, 'outside'))).toEqual(['secret']);
     if (backend !== 'host') expect(fs.readdirSync(path.join(tmp, 'w'))).toEqual(['keep.txt']);
   }, 120_000);

@@ -26,7 +26,7 @@ function mount() {
 }
 
 const results = [];
-for (const commands of ['names', 'fds end=trap', 'fill', 'deep=2000', 'symout']) {
+for (const commands of ['names', 'fds end=trap', 'fill', 'deep=2000', 'symout', 'climb']) {
   if (commands === 'fill' && backend === 'host') {
     results.push({ commands, code: 0, stdout: ['skipped'] }); // a host directory has no quota but the disk
     continue;

@@ -35,3 +35,4 @@ export { adaptImports, isI32, type AdapterOptions } from './adapter';
 export { unstableImports } from './unstable';
 export { traceImports, TraceSummary, formatUs, type TraceOptions, type TraceSummaryRow, type TraceTarget } from './trace';
 export { NAME_MAX, checkName, isPlainPath, nameTooLong } from './names';
+export { linkTargetMayLeave } from './link-policy';

@@ -1,7 +1,7 @@
 import * as hostFs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { Errno, errnoName } from '../../core/src/abi/errno';
 import { Filetype } from '../../core/src/abi/constants';
 import { DECLINED, newFileStat, OpenFlags, type DirEntry, type FsHandle, type Ref } from '../../core/src/providers/fs';
@@ -663,14 +663,91 @@ describe('guest symlinks that point outside the root', () => {
         const tag = expected === Errno.PERM ? 's' : 'l';
         expectErrno(fs.symlinkAt('../../x', sub, `${tag}1`), expected);
         expectErrno(fs.symlinkAt('a/../..', r, `${tag}2`), expected);
-        expectErrno(fs.symlinkAt('../sibling', sub, `${tag}3`), Errno.SUCCESS); // inside
+        expectErrno(fs.symlinkAt('../sibling', sub, `${tag}3`), Errno.SUCCESS); // inside, wherever sub goes
         expectErrno(fs.symlinkAt('deeper/./x', r, `${tag}4`), Errno.SUCCESS);
+        expectErrno(fs.symlinkAt('../x', r, `${tag}5`), expected); // from the root: outside
+        expectErrno(fs.symlinkAt('/etc', r, `${tag}6`), expected); // (the core says ENOTCAPABLE first)
+        expectErrno(fs.symlinkAt('x/../y', sub, `${tag}7`), expected); // x may be, or become, a link
         fs.close(sub);
         fs.close(r);
       }
-      expect(hostFs.readdirSync(join(dir, 'root')).sort()).toEqual(['l2', 'l4', 's4', 'sub']);
+      expect(hostFs.readdirSync(join(dir, 'root')).sort()).toEqual(['l2', 'l4', 'l5', 'l6', 's4', 'sub']);
+      expect(hostFs.readdirSync(join(dir, 'root', 'sub')).sort()).toEqual(['l1', 'l3', 'l7', 's3']);
+    } finally {
+      hostFs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Regression (issue 9): `a/b/two -> ../../x` lands inside when made, but moving `a/b` to the top made it point
+  // outside. Two climbs are refused now even where they land inside; one climb from a subdirectory stays inside
+  // wherever the directory goes (only the root cannot move, and every other directory has a parent inside).
+  test('a link made inside cannot be made to point outside by moving its directory up', () => {
+    const dir = hostFs.mkdtempSync(join(tmpdir(), 'vos-outside-'));
+    try {
+      hostFs.mkdirSync(join(dir, 'root', 'a', 'b', 'c'), { recursive: true });
+      const fs = new NodeFileSystem(join(dir, 'root'));
+      const ref: Ref<FsHandle | null> = { value: null };
+      expectErrno(fs.openRoot(ref), Errno.SUCCESS);
+      const r = ref.value as FsHandle;
+      expectErrno(fs.openAt(r, 'a', READ | DIRECTORY, ref), Errno.SUCCESS);
+      const a = ref.value as FsHandle;
+      expectErrno(fs.openAt(a, 'b', READ | DIRECTORY, ref), Errno.SUCCESS);
+      const b = ref.value as FsHandle;
+      expectErrno(fs.openAt(b, 'c', READ | DIRECTORY, ref), Errno.SUCCESS);
+      const c = ref.value as FsHandle;
+      expectErrno(fs.symlinkAt('../../x', b, 'two'), Errno.PERM);
+      expectErrno(fs.symlinkAt('../../../x', c, 'three'), Errno.PERM);
+      expectErrno(fs.symlinkAt('./../../x', b, 'two'), Errno.PERM);
+      expectErrno(fs.symlinkAt('../y', b, 'one'), Errno.SUCCESS);
+      expectErrno(fs.symlinkAt('../z', c, 'one'), Errno.SUCCESS);
+      // Every directory moved as high as it goes, and the links with them.
+      expectErrno(fs.renameAt(a, 'b', r, 'b'), Errno.SUCCESS);
+      expectErrno(fs.renameAt(b, 'c', r, 'c'), Errno.SUCCESS);
+      for (const h of [c, b, a, r]) fs.close(h);
+      expect(linksLeaving(join(dir, 'root'))).toEqual([]);
+      expect(hostFs.readlinkSync(join(dir, 'root', 'b', 'one'))).toBe('../y');
+      expect(hostFs.readlinkSync(join(dir, 'root', 'c', 'one'))).toBe('../z');
+    } finally {
+      hostFs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('moving or linking a link to the root, where its one climb leads out, is EPERM', () => {
+    const dir = hostFs.mkdtempSync(join(tmpdir(), 'vos-outside-'));
+    try {
+      hostFs.mkdirSync(join(dir, 'root', 'sub'), { recursive: true });
+      const fs = new NodeFileSystem(join(dir, 'root'));
+      const ref: Ref<FsHandle | null> = { value: null };
+      expectErrno(fs.openRoot(ref), Errno.SUCCESS);
+      const r = ref.value as FsHandle;
+      expectErrno(fs.openAt(r, 'sub', READ | DIRECTORY, ref), Errno.SUCCESS);
+      const sub = ref.value as FsHandle;
+      expectErrno(fs.symlinkAt('../y', sub, 'up'), Errno.SUCCESS);
+      expectErrno(fs.renameAt(sub, 'up', r, 'up'), Errno.PERM);
+      expectErrno(fs.linkAt(sub, 'up', r, 'up'), Errno.PERM);
+      fs.close(sub);
+      fs.close(r);
+      expect(linksLeaving(join(dir, 'root'))).toEqual([]);
     } finally {
       hostFs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
+
+/** Every symlink under `root` whose target, read as the host's tools read it (from the link's directory), leaves `root`. */
+function linksLeaving(root: string): string[] {
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const d = stack.pop() as string;
+    for (const e of hostFs.readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isSymbolicLink()) {
+        const to = resolve(d, hostFs.readlinkSync(p));
+        if (to !== root && !to.startsWith(root + sep)) out.push(relative(root, p));
+      }
+    }
+  }
+  return out;
+}

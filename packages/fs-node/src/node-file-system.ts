@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { checkName } from '@vos/core'; // the one name check (walker and backends alike)
+import { checkName, linkTargetMayLeave } from '@vos/core'; // the one name check (walker and backends alike), the link rule
 import {
   DECLINED,
   Errno,
@@ -62,10 +62,12 @@ export interface NodeFileSystemOptions {
    */
   readonly native?: boolean;
   /**
-   * Let the guest create symlinks whose targets point outside this directory (default false). Such a link is
-   * harmless to the guest (the walker never follows it out) but not to the host's own users and tools, which
-   * would: by default creating one is EPERM, and so is moving or linking a symlink to where its target would
-   * point outside. Absolute targets are refused by the core (ENOTCAPABLE) either way.
+   * Let the guest create symlinks whose targets could point outside this directory (default false). Such a
+   * link is harmless to the guest (the walker never follows it out) but not to the host's own users and tools,
+   * which would: by default creating one is EPERM (`linkTargetMayLeave` in `@vos/core`: no `..` in a link in
+   * the root, at most one leading `..` in a subdirectory, none after a name, so no later rename of a directory
+   * can take it out), and so is moving or linking a symlink to where its target would point outside. Absolute
+   * targets are refused by the core (ENOTCAPABLE) either way.
    */
   readonly allowOutsideSymlinks?: boolean;
 }
@@ -380,7 +382,7 @@ export class NodeFileSystem implements FileSystem {
     if (bad) return bad;
     if (name === '.') return Errno.EXIST;
     if (target.includes('\0')) return Errno.INVAL;
-    if (!this.allowOutsideSymlinks && this.pointsOutside(target, dir as NodeDirHandle)) return Errno.PERM;
+    if (!this.allowOutsideSymlinks && linkTargetMayLeave(target, (dir as NodeDirHandle).path === this.rootPath)) return Errno.PERM;
     if (this.nat !== null) return this.nat.symlinkAt(target, (dir as NodeDirHandle).fd, name);
     try {
       fs.symlinkSync(target, (dir as NodeDirHandle).base + name);
@@ -485,9 +487,11 @@ export class NodeFileSystem implements FileSystem {
   }
 
   /**
-   * Whether a symlink in `dir` with this target could lead outside the root: absolute, climbing (`..`) above the
-   * root from where `dir` is, or climbing after a name (`a/..`: if `a` is, or later becomes, a link, `..` climbs
-   * from wherever it points). Judged on the text, as the host's tools will read it.
+   * Whether a symlink in `dir` with this target leads outside the root from there: absolute, climbing (`..`)
+   * above the root from where `dir` is, or climbing after a name (`a/..`: if `a` is, or later becomes, a link,
+   * `..` climbs from wherever it points). Judged on the text, as the host's tools will read it. Used when a link
+   * is moved or linked (one the host planted may climb further than a guest's may); a new link is judged by the
+   * stricter `linkTargetMayLeave`, which also holds after any later rename of a directory above it.
    */
   private pointsOutside(target: string, dir: NodeDirHandle): boolean {
     if (target.charCodeAt(0) === 0x2f) return true;
