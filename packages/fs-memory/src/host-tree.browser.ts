@@ -10,6 +10,6 @@ export function populateFromHost(_fs: MemoryFileSystem, _hostPath: string): void
   noHost('fromHostDirectory');
 }
 
-export function exportToHost(_fs: MemoryFileSystem, _hostPath: string): void {
+export function exportToHost(_fs: MemoryFileSystem, _hostPath: string, _allowOutsideSymlinks: boolean): void {
   noHost('exportToHost');
 }

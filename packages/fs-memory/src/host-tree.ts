@@ -12,7 +12,7 @@
  */
 import * as hostFs from 'node:fs';
 import { join } from 'node:path';
-import type { FsHandle } from '@vos/core';
+import { escapeText, linkTargetMayLeave, quoteText, type FsHandle } from '@vos/core';
 import { TreeBuilder } from './builder';
 import { DirInode, FileInode, SymlinkInode, type Inode } from './inode';
 import type { MemoryFileSystem } from './memory-file-system';
@@ -176,8 +176,24 @@ function copyFileIn(build: TreeBuilder, dir: FsHandle, name: string, hostPath: s
  * throw EEXIST rather than be overwritten). Read straight from the inodes: no atime in `fs` is touched.
  * Host times are set with µs precision (Node takes seconds as a double). On failure what was written is removed
  * again and the error says so; if even that fails, the error names what was left behind.
+ *
+ * Unless `allowOutsideSymlinks`, a symlink whose target could lead outside `hostPath` (`linkTargetMayLeave`, the
+ * rule for a guest's links on a host directory) makes it throw (code EPERM) before anything is written.
  */
-export function exportToHost(fs: MemoryFileSystem, hostPath: string): void {
+export function exportToHost(fs: MemoryFileSystem, hostPath: string, allowOutsideSymlinks: boolean): void {
+  if (!allowOutsideSymlinks) {
+    const bad = linkLeaving(fs.rootInode());
+    if (bad !== null) {
+      throw Object.assign(
+        new Error(
+          `toHostDirectory: ${escapeText(bad.path)}: symlink target ${quoteText(bad.target)} could lead outside ${hostPath}` +
+          ` (absolute, or climbing with '..' further than a later move of its directory keeps inside); nothing was` +
+          ` written (allowOutsideSymlinks: true writes such links)`,
+        ),
+        { code: 'EPERM' },
+      );
+    }
+  }
   const madeRoot = !hostFs.existsSync(hostPath);
   hostFs.mkdirSync(hostPath, { recursive: true });
   const written: string[] = []; // top-level names created, for the cleanup
@@ -197,6 +213,21 @@ export function exportToHost(fs: MemoryFileSystem, hostPath: string): void {
       { code: (err as { code?: string }).code, cause: err },
     );
   }
+}
+
+/** The first symlink (depth first) whose target could lead outside the tree once written to a host directory. */
+function linkLeaving(root: DirInode): { path: string; target: string } | null {
+  const stack: { dir: DirInode; prefix: string }[] = [{ dir: root, prefix: '' }];
+  while (stack.length > 0) {
+    const { dir, prefix } = stack.pop() as { dir: DirInode; prefix: string };
+    for (const [name, node] of dir.entries) {
+      if (node instanceof DirInode) stack.push({ dir: node, prefix: `${prefix}${name}/` });
+      else if (node instanceof SymlinkInode && linkTargetMayLeave(node.target, dir === root)) {
+        return { path: prefix + name, target: node.target };
+      }
+    }
+  }
+  return null;
 }
 
 function copyOut(root: DirInode, cursor: HostCursor, written: string[], at: (path: string) => void): void {

@@ -3,6 +3,7 @@ export {
   DEFAULT_MEMORY_QUOTA,
   ENTRY_COST,
   type MemoryFileSystemOptions,
+  type ToHostDirectoryOptions,
   type MemoryQuota,
   type MemoryUsage,
 } from './memory-file-system';

@@ -61,6 +61,11 @@ export interface MemoryQuota {
   readonly maxFileSize?: number;
 }
 
+export interface ToHostDirectoryOptions {
+  /** Write symlinks whose targets could lead outside the export directory (default false: throw, EPERM). */
+  readonly allowOutsideSymlinks?: boolean;
+}
+
 export interface MemoryFileSystemOptions {
   /**
    * Source of every timestamp the filesystem stamps: the core's Clock fits (only realtime, id 0, is read).
@@ -471,9 +476,20 @@ export class MemoryFileSystem implements FileSystem {
     return exportToObject(this, options);
   }
 
-  /** Writes the tree into host directory `hostPath` (created if missing; refuses to overwrite existing names). */
-  toHostDirectory(hostPath: string): void {
-    exportToHost(this, hostPath);
+  /**
+   * Writes the tree into host directory `hostPath` (created if missing; refuses to overwrite existing names).
+   * The host's users will follow the symlinks it writes without vos's walker, so by default a symlink whose
+   * target could lead outside `hostPath` (absolute; `..` after a name; any `..` at the top of the tree; more
+   * than one below it: the rule for a guest's links on a host directory, docs/security.md) makes it throw
+   * before anything is written, naming the link; `{ allowOutsideSymlinks: true }` writes them.
+   */
+  toHostDirectory(hostPath: string, options: ToHostDirectoryOptions = {}): void {
+    if (options === null || typeof options !== 'object') throw new TypeError('vos: toHostDirectory options must be an object');
+    const allow = options.allowOutsideSymlinks;
+    if (allow !== undefined && typeof allow !== 'boolean') {
+      throw new TypeError(`vos: toHostDirectory options.allowOutsideSymlinks must be a boolean, got ${typeof allow}`);
+    }
+    exportToHost(this, hostPath, allow === true);
   }
 
   /**
