@@ -22,14 +22,19 @@ import type { SyscallContext } from './context';
  *
  * The adapter of each ABI layout is generated once per process as JavaScript source (one specialised function
  * per syscall, with the checks inlined and no per-call allocation) and instantiated per instance by one call
- * that creates the closures. Where code generation is forbidden (a Content-Security-Policy without
+ * that creates the import functions. What is the same for every instance (the implementations, the helpers)
+ * is bound once, in the generated module's scope; an instance's functions share one small scope holding its
+ * context, memory view and fd table, and are methods (no `prototype` object each), so a live sandbox carries
+ * little besides its 46 functions. Where code generation is forbidden (a Content-Security-Policy without
  * 'unsafe-eval'), the same plan is interpreted instead: identical results, slower.
  */
 
 /** A syscall implementation: the context, then the checked arguments. */
 export type Impl = (ctx: SyscallContext, ...args: never[]) => number;
 export type ImportObject = Record<string, (...args: unknown[]) => number>;
-type Factory = (ctx: SyscallContext, impls: Readonly<Record<string, Impl>>, helpers: Helpers) => ImportObject;
+/** Makes one instance's import object (the implementations and helpers are already bound). */
+type Factory = (ctx: SyscallContext) => ImportObject;
+type Impls = Readonly<Record<string, Impl>>;
 
 interface Helpers {
   readonly checkIovecs: (ctx: SyscallContext, iovs: number, count: number) => number;
@@ -220,31 +225,39 @@ function emit(p: Plan): string {
     }
   }
   body.push(`return impl_${p.name}(${['ctx', ...p.args.map((a) => `${a.from}${a.i}`)].join(', ')});`);
-  return `${p.name}: function ${p.name}(${params.join(', ')}) {\n    ${body.join('\n    ')}\n  }`;
+  return `    ${p.name}(${params.join(', ')}) {\n      ${body.join('\n      ')}\n    }`;
 }
 
-function generate(plans: readonly Plan[]): Factory | null {
+/**
+ * The generated module: the implementations and helpers in its scope, once per process, and the per-instance
+ * factory that returns an object literal of methods (one shape for every instance of a layout).
+ */
+function generate(plans: readonly Plan[], impls: Impls): Factory | null {
   const source = [
     '"use strict";',
-    'const mem = ctx.mem;',
-    'const fds = ctx.fds;',
     ...plans.map((p) => `const impl_${p.name} = impls.${p.name};`),
-    `return {\n  ${plans.map(emit).join(',\n  ')}\n};`,
+    'return function imports(ctx) {',
+    '  const mem = ctx.mem;',
+    '  const fds = ctx.fds;',
+    `  return {\n${plans.map(emit).join(',\n')}\n  };`,
+    '};',
   ].join('\n');
+  let module: (impls: Impls, h: Helpers) => Factory;
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function('ctx', 'impls', 'h', source) as Factory;
+    module = new Function('impls', 'h', source) as typeof module;
   } catch {
     return null; // code generation is not allowed here: interpret the plan
   }
+  return module(impls, HELPERS);
 }
 
 // ---- the interpreter (same plan, same order) ----
 
-function interpret(plans: readonly Plan[]): Factory {
-  return (ctx, impls, h) => {
+function interpret(plans: readonly Plan[], impls: Impls): Factory {
+  return (ctx) => {
     const out: ImportObject = {};
-    for (const p of plans) out[p.name] = interpreted(p, ctx, impls[p.name], h);
+    for (const p of plans) out[p.name] = interpreted(p, ctx, impls[p.name], HELPERS);
     return out;
   };
 }
@@ -303,10 +316,10 @@ function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...
 // ---- per layout, once per process ----
 
 /**
- * Compiled adapters, per ABI table and layout. This is derived code, not state: it is the same for every
- * instance and never changes once built.
+ * Compiled adapters, per ABI table, implementations and layout. This is derived code, not state: it is the same
+ * for every instance and never changes once built.
  */
-const factories = new WeakMap<object, WeakMap<AbiLayout, Factory>>();
+const factories = new WeakMap<object, WeakMap<Impls, WeakMap<AbiLayout, Factory>>>();
 
 /** Whether adapters are generated as code (false: interpreted). Tests force the interpreter with `interpretOnly`. */
 export interface AdapterOptions {
@@ -319,21 +332,23 @@ export interface AdapterOptions {
  */
 export function adaptImports(
   table: Readonly<Record<string, readonly Param[]>>,
-  impls: Readonly<Record<string, Impl>>,
+  impls: Impls,
   ctx: SyscallContext,
   options: AdapterOptions = {},
 ): ImportObject {
   const layout = ctx.layout;
-  if (options.interpretOnly) return interpret(plansOf(table, layout))(ctx, impls, HELPERS);
-  let byLayout = factories.get(table);
-  if (byLayout === undefined) factories.set(table, (byLayout = new WeakMap()));
+  if (options.interpretOnly) return interpret(plansOf(table, layout), impls)(ctx);
+  let byImpls = factories.get(table);
+  if (byImpls === undefined) factories.set(table, (byImpls = new WeakMap()));
+  let byLayout = byImpls.get(impls);
+  if (byLayout === undefined) byImpls.set(impls, (byLayout = new WeakMap()));
   let factory = byLayout.get(layout);
   if (factory === undefined) {
     const plans = plansOf(table, layout);
-    factory = generate(plans) ?? interpret(plans);
+    factory = generate(plans, impls) ?? interpret(plans, impls);
     byLayout.set(layout, factory);
   }
-  return factory(ctx, impls, HELPERS);
+  return factory(ctx);
 }
 
 function plansOf(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): Plan[] {
