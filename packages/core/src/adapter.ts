@@ -5,6 +5,7 @@ import {
 } from './abi/functions';
 import type { AbiLayout } from './abi/layouts';
 import type { SyscallContext } from './context';
+import { importSpec, lazyImportObject, type ImportMaker, type ImportSpec } from './import-object';
 
 /**
  * The one adapter between wasm and the syscall implementations, derived from the ABI table (`abi/functions.ts`).
@@ -21,20 +22,20 @@ import type { SyscallContext } from './context';
  * The implementation then receives validated values: fd entries of the right kind, unsigned numbers, strings.
  *
  * The adapter of each ABI layout is generated once per process as JavaScript source (one specialised function
- * per syscall, with the checks inlined and no per-call allocation) and instantiated per instance by one call
- * that creates the import functions. What is the same for every instance (the implementations, the helpers)
- * is bound once, in the generated module's scope; an instance's functions share one small scope holding its
- * context, memory view and fd table, and are methods (no `prototype` object each), so a live sandbox carries
- * little besides its 46 functions. Where code generation is forbidden (a Content-Security-Policy without
- * 'unsafe-eval'), the same plan is interpreted instead: identical results, slower.
+ * per syscall, with the checks inlined and no per-call allocation): a maker per syscall that makes an
+ * instance's function for it. What is the same for every instance (the implementations, the helpers) is bound
+ * once, in the generated module's scope; an instance's function closes over its context, memory view and fd
+ * table only, and is an arrow function (no `prototype` object). The import object makes each function on first
+ * use (`import-object.ts`), so a live sandbox carries only the functions its module imports. Where code
+ * generation is forbidden (a Content-Security-Policy without 'unsafe-eval'), the same plan is interpreted
+ * instead: identical results, slower.
  */
 
 /** A syscall implementation: the context, then the checked arguments. */
 export type Impl = (ctx: SyscallContext, ...args: never[]) => number;
 export type ImportObject = Record<string, (...args: unknown[]) => number>;
-/** Makes one instance's import object (the implementations and helpers are already bound). */
-type Factory = (ctx: SyscallContext) => ImportObject;
 type Impls = Readonly<Record<string, Impl>>;
+type Makers = Record<string, ImportMaker>;
 
 interface Helpers {
   readonly checkIovecs: (ctx: SyscallContext, iovs: number, count: number) => number;
@@ -225,24 +226,31 @@ function emit(p: Plan): string {
     }
   }
   body.push(`return impl_${p.name}(${['ctx', ...p.args.map((a) => `${a.from}${a.i}`)].join(', ')});`);
-  return `    ${p.name}(${params.join(', ')}) {\n      ${body.join('\n      ')}\n    }`;
+  const code = body.join('\n      ');
+  const scope = [
+    ...(code.includes('mem.') ? ['    const mem = ctx.mem;'] : []),
+    ...(code.includes('fds.') ? ['    const fds = ctx.fds;'] : []),
+  ];
+  return [
+    `  ${p.name}(ctx) {`,
+    ...scope,
+    `    const ${p.name} = (${params.join(', ')}) => {\n      ${code}\n    };`,
+    `    return ${p.name};`,
+    '  }',
+  ].join('\n');
 }
 
 /**
- * The generated module: the implementations and helpers in its scope, once per process, and the per-instance
- * factory that returns an object literal of methods (one shape for every instance of a layout).
+ * The generated module: the implementations and helpers in its scope, once per process, and a maker per
+ * syscall that makes an instance's function for it.
  */
-function generate(plans: readonly Plan[], impls: Impls): Factory | null {
+function generate(plans: readonly Plan[], impls: Impls): Makers | null {
   const source = [
     '"use strict";',
     ...plans.map((p) => `const impl_${p.name} = impls.${p.name};`),
-    'return function imports(ctx) {',
-    '  const mem = ctx.mem;',
-    '  const fds = ctx.fds;',
-    `  return {\n${plans.map(emit).join(',\n')}\n  };`,
-    '};',
+    `return {\n${plans.map(emit).join(',\n')}\n};`,
   ].join('\n');
-  let module: (impls: Impls, h: Helpers) => Factory;
+  let module: (impls: Impls, h: Helpers) => Makers;
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     module = new Function('impls', 'h', source) as typeof module;
@@ -254,12 +262,10 @@ function generate(plans: readonly Plan[], impls: Impls): Factory | null {
 
 // ---- the interpreter (same plan, same order) ----
 
-function interpret(plans: readonly Plan[], impls: Impls): Factory {
-  return (ctx) => {
-    const out: ImportObject = {};
-    for (const p of plans) out[p.name] = interpreted(p, ctx, impls[p.name], HELPERS);
-    return out;
-  };
+function interpret(plans: readonly Plan[], impls: Impls): Makers {
+  const makers: Makers = {};
+  for (const p of plans) makers[p.name] = (ctx) => interpreted(p, ctx, impls[p.name], HELPERS);
+  return makers;
 }
 
 function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...a: unknown[]) => number {
@@ -319,7 +325,7 @@ function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...
  * Compiled adapters, per ABI table, implementations and layout. This is derived code, not state: it is the same
  * for every instance and never changes once built.
  */
-const factories = new WeakMap<object, WeakMap<Impls, WeakMap<AbiLayout, Factory>>>();
+const specs = new WeakMap<object, WeakMap<Impls, WeakMap<AbiLayout, ImportSpec>>>();
 
 /** Whether adapters are generated as code (false: interpreted). Tests force the interpreter with `interpretOnly`. */
 export interface AdapterOptions {
@@ -327,8 +333,8 @@ export interface AdapterOptions {
 }
 
 /**
- * The import object of one instance: an adapted function per entry of `table`, calling `impls` with `ctx`.
- * `impls` must have an implementation for every function of the table.
+ * The import object of one instance: an adapted function per entry of `table`, calling `impls` with `ctx`, each
+ * made on first use (see `lazyImportObject`). `impls` must have an implementation for every function of the table.
  */
 export function adaptImports(
   table: Readonly<Record<string, readonly Param[]>>,
@@ -337,18 +343,18 @@ export function adaptImports(
   options: AdapterOptions = {},
 ): ImportObject {
   const layout = ctx.layout;
-  if (options.interpretOnly) return interpret(plansOf(table, layout), impls)(ctx);
-  let byImpls = factories.get(table);
-  if (byImpls === undefined) factories.set(table, (byImpls = new WeakMap()));
+  if (options.interpretOnly) return lazyImportObject(importSpec(interpret(plansOf(table, layout), impls)), ctx);
+  let byImpls = specs.get(table);
+  if (byImpls === undefined) specs.set(table, (byImpls = new WeakMap()));
   let byLayout = byImpls.get(impls);
   if (byLayout === undefined) byImpls.set(impls, (byLayout = new WeakMap()));
-  let factory = byLayout.get(layout);
-  if (factory === undefined) {
+  let spec = byLayout.get(layout);
+  if (spec === undefined) {
     const plans = plansOf(table, layout);
-    factory = generate(plans, impls) ?? interpret(plans, impls);
-    byLayout.set(layout, factory);
+    spec = importSpec(generate(plans, impls) ?? interpret(plans, impls));
+    byLayout.set(layout, spec);
   }
-  return factory(ctx);
+  return lazyImportObject(spec, ctx);
 }
 
 function plansOf(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): Plan[] {
