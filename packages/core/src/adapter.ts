@@ -21,8 +21,10 @@ import { importSpec, lazyImportObject, type ImportMaker, type ImportSpec } from 
  *    the buffers they name, struct arrays): EFAULT; paths decoded (EFAULT, EILSEQ, EINVAL for NUL).
  * The implementation then receives validated values: fd entries of the right kind, unsigned numbers, strings.
  *
- * The adapter of each ABI layout is generated once per process as JavaScript source (one specialised function
- * per syscall, with the checks inlined and no per-call allocation): a maker per syscall that makes an
+ * The adapter of each ABI layout is generated as JavaScript source (one specialised function per syscall, with
+ * the checks inlined and no per-call allocation): at build time for preview1 and snapshot 0
+ * (`adapter-modules.generated.ts`, so the first `WASI` compiles nothing and a page needs no 'unsafe-eval'), at
+ * first use, once per process, for any other table. It is a maker per syscall that makes an
  * instance's function for it. What is the same for every instance (the implementations, the helpers) is bound
  * once, in the generated module's scope; an instance's function closes over its context, memory view and fd
  * table only, and is an arrow function (no `prototype` object). The import object makes each function on first
@@ -36,8 +38,15 @@ export type Impl = (ctx: SyscallContext, ...args: never[]) => number;
 export type ImportObject = Record<string, (...args: unknown[]) => number>;
 type Impls = Readonly<Record<string, Impl>>;
 type Makers = Record<string, ImportMaker>;
+/** A generated adapter module: given the implementations and helpers, the makers of every syscall's function. */
+export type AdapterModule = (impls: Impls, h: Helpers) => Makers;
+/** An adapter module generated at build time, and the layout it was generated for. */
+export interface PregeneratedAdapter {
+  readonly layout: AbiLayout;
+  readonly module: AdapterModule;
+}
 
-interface Helpers {
+export interface Helpers {
   readonly checkIovecs: (ctx: SyscallContext, iovs: number, count: number) => number;
   readonly rightsFromWire: (rights: bigint) => number;
 }
@@ -241,19 +250,31 @@ function emit(p: Plan): string {
 }
 
 /**
- * The generated module: the implementations and helpers in its scope, once per process, and a maker per
- * syscall that makes an instance's function for it.
+ * The generated module's source, the body of a function `(impls, h) => makers`: the implementations and helpers
+ * in its scope, once per process, and a maker per syscall that makes an instance's function for it.
  */
-function generate(plans: readonly Plan[], impls: Impls): Makers | null {
-  const source = [
+function moduleSource(plans: readonly Plan[]): string {
+  return [
     '"use strict";',
     ...plans.map((p) => `const impl_${p.name} = impls.${p.name};`),
     `return {\n${plans.map(emit).join(',\n')}\n};`,
   ].join('\n');
-  let module: (impls: Impls, h: Helpers) => Makers;
+}
+
+/**
+ * The source of the adapter module of `table` over `layout` (the body of an `AdapterModule`). preview1 and
+ * snapshot 0 ship theirs generated at build time (`adapter-modules.generated.ts`); any other table is
+ * generated at its first use.
+ */
+export function adapterModuleSource(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): string {
+  return moduleSource(plansOf(table, layout));
+}
+
+function generate(plans: readonly Plan[], impls: Impls): Makers | null {
+  let module: AdapterModule;
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    module = new Function('impls', 'h', source) as typeof module;
+    module = new Function('impls', 'h', moduleSource(plans)) as AdapterModule;
   } catch {
     return null; // code generation is not allowed here: interpret the plan
   }
@@ -341,6 +362,8 @@ export function adaptImports(
   impls: Impls,
   ctx: SyscallContext,
   options: AdapterOptions = {},
+  /** The module generated at build time for `table` (used when the context's layout is the one it was made for). */
+  pregenerated?: PregeneratedAdapter,
 ): ImportObject {
   const layout = ctx.layout;
   if (options.interpretOnly) return lazyImportObject(importSpec(interpret(plansOf(table, layout), impls)), ctx);
@@ -350,8 +373,11 @@ export function adaptImports(
   if (byLayout === undefined) byImpls.set(impls, (byLayout = new WeakMap()));
   let spec = byLayout.get(layout);
   if (spec === undefined) {
-    const plans = plansOf(table, layout);
-    spec = importSpec(generate(plans, impls) ?? interpret(plans, impls));
+    if (pregenerated !== undefined && pregenerated.layout === layout) spec = importSpec(pregenerated.module(impls, HELPERS));
+    else {
+      const plans = plansOf(table, layout);
+      spec = importSpec(generate(plans, impls) ?? interpret(plans, impls));
+    }
     byLayout.set(layout, spec);
   }
   return lazyImportObject(spec, ctx);
