@@ -1,6 +1,6 @@
 // The adversarial suite (issue 9, item 7): the guests in tests/adversarial/src attack each class (budgets,
 // depth, exhaustion, teardown, forged output, symlinks out) on the host, memory, overlay and read-only backends,
-// through `vos run` and through the WASI API. Every run is a child process with a capped heap and a timeout; the
+// through `vos run` (in-process, and in a worker with --timeout) and through the WASI API. Every run is a child process with a capped heap and a timeout; the
 // test asserts the host survived (no signal, no timeout), the errno the guest was answered, and that nothing on
 // the host changed where it must not. The wrong-signature import matrix lives with the import boundary
 // (tests/core, generated from the ABI table).
@@ -238,6 +238,29 @@ describe.each(['memory', 'overlay', 'read-only'] as Backend[])('vos run: in-memo
   });
 });
 
+describe.each(BACKENDS)('vos run in a worker (--timeout) on %s', (backend) => {
+  // The worker path: the core (walker, fd table, budgets) runs next to the guest, the filesystems stay here.
+  test('the same budgets (--limit carried over) and the same symlink policy', () => {
+    const r = attack(backend, ['names', 'symout', 'climb', 'chain=10', 'fds'], ['--timeout', '120s', '--limit', 'symlinks=5', '--limit', 'fds=64']);
+    const chain = backend === 'memory' || backend === 'overlay' ? 'ELOOP' : 'ENOENT';
+    const out = { host: 'EPERM', 'read-only': 'EROFS', memory: 'ok', overlay: 'ok' }[backend];
+    expect(r.stdout).toEqual([
+      'mkdir 256-byte name: ENAMETOOLONG',
+      'open 4097-byte path: ENAMETOOLONG',
+      'symlink 4096-byte target: ENAMETOOLONG',
+      'open 70000-byte path: ENAMETOOLONG',
+      `open through long chains: ${chain}`,
+      `symlink ../escape: ${out}`,
+      `symlink a/../..: ${out}`,
+      `symlink inside: ${writable(backend) ? 'ok' : 'EROFS'}`,
+      ...CLIMB[backend],
+      `open through 10 links: ${writable(backend) ? 'ELOOP' : 'ENOENT'}`,
+      'fds: EMFILE after few',
+    ]);
+    expect(r.code).toBe(0);
+  });
+});
+
 test('--allow-outside-symlinks lets a host directory hold links that point outside', () => {
   const r = attack('host', ['symout', 'climb'], ['--allow-outside-symlinks']);
   expect(r.stdout).toEqual([
@@ -281,9 +304,10 @@ describe('through the API', () => {
         overlay: ['symlink ../escape: ok', 'symlink a/../..: ok', 'symlink inside: ok'],
       }[backend],
       climb: CLIMB[backend],
+      listings: backend === 'host' ? ['skipped'] : [w ? 'listings held: 2000' : 'listings held: ENOENT'],
     };
     for (const result of results) expect([result.commands, result.stdout]).toEqual([result.commands, expected[result.commands]]);
-    expect(results.map((x) => x.code)).toEqual([0, 'trap', 0, 0, 0, 0]);
+    expect(results.map((x) => x.code)).toEqual([0, 'trap', 0, 0, 0, 0, 0]);
     expect(fs.readFileSync(path.join(tmp, 'w', 'keep.txt'), 'utf8')).toBe('host data');
     if (backend === 'host') expect(linksLeaving(path.join(tmp, 'w'))).toEqual([]);
     expect(fs.readdirSync(path.join(tmp, 'outside'))).toEqual(['secret']);

@@ -26,9 +26,13 @@ function mount() {
 }
 
 const results = [];
-for (const commands of ['names', 'fds end=trap', 'fill', 'deep=2000', 'symout', 'climb']) {
+for (const commands of ['names', 'fds end=trap', 'fill', 'deep=2000', 'symout', 'climb', 'listings']) {
   if (commands === 'fill' && backend === 'host') {
     results.push({ commands, code: 0, stdout: ['skipped'] }); // a host directory has no quota but the disk
+    continue;
+  }
+  if (commands === 'listings' && backend === 'host') {
+    results.push({ commands, code: 0, stdout: ['skipped'] }); // 3,000 host files: slow here, run by the vos run tests
     continue;
   }
   const fsys = mount();
