@@ -3,6 +3,12 @@ import type { FileStat } from '@vos/core';
 import { Errno, Filetype, READABLE_EOF } from '@vos/core';
 import { virtualStat } from './virtual-stat';
 
+// One encoder for every instance (stateless): constructing a TextEncoder is a host-object allocation, which a
+// browser makes several times dearer than a small JS object, and a BufferSource is made per guest.
+const encoder = new TextEncoder();
+// Never written: `data` is only read from.
+const EMPTY = new Uint8Array(0);
+
 /** What a host may give as stdin content: text (encoded as UTF-8) or bytes. */
 export type StdinContent = string | Uint8Array;
 
@@ -18,7 +24,7 @@ export class BufferSource implements Stream {
 
   /** The content is copied: later changes to the caller's buffer do not reach the guest. */
   constructor(content: StdinContent) {
-    this.data = typeof content === 'string' ? new TextEncoder().encode(content) : content.slice();
+    this.data = content.length === 0 ? EMPTY : typeof content === 'string' ? encoder.encode(content) : content.slice();
   }
 
   /** Bytes not yet read. */
