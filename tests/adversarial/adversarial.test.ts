@@ -1,8 +1,8 @@
 // The adversarial suite (issue 9, item 7): the guests in tests/adversarial/src attack each class (budgets,
 // depth, exhaustion, teardown, forged output, symlinks out) on the host, memory, overlay and read-only backends,
-// through `vos run` (in-process, and in a worker with --timeout) and through the WASI API. Every run is a child process with a capped heap and a timeout; the
-// test asserts the host survived (no signal, no timeout), the errno the guest was answered, and that nothing on
-// the host changed where it must not. The wrong-signature import matrix lives with the import boundary
+// through `vos run` (in-process, and in a worker with --timeout) and through the WASI API. Every run is a child
+// process with a capped heap and a timeout; the test asserts the host survived (no signal, no timeout), the errno
+// the guest was answered, and that nothing on the host changed where it must not. The wrong-signature import matrix lives with the import boundary
 // (tests/core, generated from the ABI table).
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
