@@ -34,7 +34,8 @@ async function childRtt() {
   const { NullStream } = require('@vos/stdio');
   const { OpenFlags } = require('@vos/core');
   const out = {};
-  for (const [label, serverSpinMs, clientSpinMs] of [['no polling (default)', undefined, undefined], ['polling 20 µs client, 50 µs server', 0.05, 0.02]]) {
+  const modes = [['adaptive polling, at most 50 µs (default)', undefined, undefined], ['no polling (Atomics.wait / waitAsync only)', 0, 0]];
+  for (const [label, serverSpinMs, clientSpinMs] of modes) {
     const mem = new MemoryFileSystem({ clock: new SystemClock() });
     const ref = { value: null };
     mem.openRoot(ref);
