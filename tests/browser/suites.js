@@ -10,7 +10,7 @@ const SUITES = [
     page: 'goldens',
     entries: { goldens: 'pages/goldens.page.ts', 'goldens-worker': 'pages/goldens-worker.ts' },
   },
-  { name: 'fs behaviour (memory; seeded reads through OPFS and IndexedDB)', page: 'fs-behaviour', entries: { 'fs-behaviour': 'pages/fs-behaviour.page.ts' } },
+  { name: 'fs behaviour (memory; PersistentFileSystem over IndexedDB and OPFS, reloaded after each test)', page: 'fs-behaviour', entries: { 'fs-behaviour': 'pages/fs-behaviour.page.ts' } },
   {
     name: 'JSPI path (page not cross-origin isolated)',
     page: 'jspi',

@@ -62,7 +62,8 @@ export class IndexedDbStore implements TreeStore {
     const tx = this.db.transaction(OBJECTS, 'readwrite');
     const objects = tx.objectStore(OBJECTS);
     for (const e of diff.removed) objects.delete(e.path);
-    for (const e of [...diff.added, ...diff.modified]) objects.put(toRow(e));
+    // An entry only read since (`accessed`) is put whole too: a record is one value, its bytes included.
+    for (const e of [...diff.added, ...diff.modified, ...(diff.accessed ?? [])]) objects.put(toRow(e));
     await done(tx);
   }
 

@@ -97,6 +97,11 @@ export class OpfsStore implements TreeStore {
       }
       meta.entries[e.path] = m;
     }
+    // Only read since the last save: the new access time goes to meta.json, the OPFS entry is left as it is.
+    for (const e of diff.accessed ?? []) {
+      const m = meta.entries[e.path];
+      meta.entries[e.path] = { ...m, mtim: String(e.mtim), atim: String(e.atim) };
+    }
     await this.writeMeta(meta);
   }
 

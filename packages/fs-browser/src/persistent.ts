@@ -6,12 +6,28 @@
  * no JSPI needed), at the price of holding the tree in memory and of an explicit write-back point (the host
  * calls `flush()` after a run, or on a timer). See docs/browser.md.
  */
-import type { FileSystem } from '@vos/core';
+import { Errno, ForwardingFileSystem, type FileSystem, type FsHandle } from '@vos/core';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { IndexedDbStore, indexedDbAvailable } from './indexeddb-store';
 import { OpfsStore, opfsAvailable } from './opfs-store';
 import type { TreeStore } from './store';
 import { diffTrees, readTree, writeTree, type TreeDiff, type TreeEntry } from './tree-io';
+
+/**
+ * The in-memory copy as the guest sees it: everything forwarded, except hard links, which a stored tree cannot
+ * keep (its entries are paths, not inodes: two names of one file would come back as two files after a reload,
+ * and a write through one would no longer show through the other). So `linkAt` is ENOTSUP and the capabilities
+ * say `hardLinks: false`, as for OPFS, rather than links that silently split at the next load.
+ */
+class StoredTreeFileSystem extends ForwardingFileSystem {
+  constructor(inner: FileSystem) {
+    super(inner, { ...inner.capabilities, hardLinks: false });
+  }
+
+  override linkAt(_oldDir: FsHandle, _oldName: string, _newDir: FsHandle, _newName: string): Errno {
+    return this.capabilities.readOnly ? Errno.ROFS : Errno.NOTSUP;
+  }
+}
 
 /** The clock an in-memory copy stamps its files with (the `WASI` instance's clock, when mounted by factory). */
 export type StampClock = { now(id: 0): bigint };
@@ -55,7 +71,8 @@ export class PersistentFileSystem {
     return this.current;
   }
 
-  private attach(fs: FileSystem): FileSystem {
+  private attach(inner: FileSystem): FileSystem {
+    const fs = new StoredTreeFileSystem(inner);
     writeTree(fs, this.loaded ?? []);
     this.loaded = null;
     this.saved = readTree(fs);
@@ -68,11 +85,11 @@ export class PersistentFileSystem {
    * a time, in call order. On a rejection (quota, storage cleared) nothing is marked saved: the next flush
    * retries the whole difference.
    */
-  flush(): Promise<TreeDiff> {
+  flush(): Promise<Required<TreeDiff>> {
     const run = this.queue.then(async () => {
       const now = readTree(this.fs);
       const diff = diffTrees(this.saved, now);
-      if (diff.added.length + diff.modified.length + diff.removed.length > 0) await this.store.save(diff);
+      if (diff.added.length + diff.modified.length + diff.removed.length + diff.accessed.length > 0) await this.store.save(diff);
       this.saved = now;
       return diff;
     });

@@ -3,7 +3,8 @@ import type { TreeDiff, TreeEntry } from './tree-io';
 /**
  * Where a persistent tree lives between page loads: an asynchronous store of `TreeEntry`s. `load` gives the
  * whole tree (parents before children); `save` applies a diff (entries added or modified are written, removed
- * ones deleted). Both may reject (quota exceeded, storage disabled): the caller decides what the user sees.
+ * ones deleted, the access times of `accessed` ones updated). Both may reject (quota exceeded, storage
+ * disabled): the caller decides what the user sees.
  */
 export interface TreeStore {
   /** 'opfs' or 'indexeddb': which browser storage holds the tree. */

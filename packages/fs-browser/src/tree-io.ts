@@ -191,22 +191,30 @@ export function validatePath(path: string): void {
 /** What changed between two reads of a tree (the playground's filesystem diff, the stores' write-back). */
 export interface TreeDiff {
   readonly added: TreeEntry[];
+  /** Kind, bytes, link target or mtime changed. */
   readonly modified: TreeEntry[];
   readonly removed: TreeEntry[];
+  /**
+   * Nothing changed but the access time (the entry was read or listed): a store keeps the new time without
+   * rewriting the data. `diffTrees` always fills it; a diff built by hand may leave it out.
+   */
+  readonly accessed?: TreeEntry[];
 }
 
-/** Compares two `readTree` results by path: kind, bytes, link target and mtime. */
-export function diffTrees(before: readonly TreeEntry[], after: readonly TreeEntry[]): TreeDiff {
+/** Compares two `readTree` results by path: kind, bytes, link target and mtime, then atime alone. */
+export function diffTrees(before: readonly TreeEntry[], after: readonly TreeEntry[]): Required<TreeDiff> {
   const old = new Map(before.map((e) => [e.path, e]));
   const added: TreeEntry[] = [];
   const modified: TreeEntry[] = [];
+  const accessed: TreeEntry[] = [];
   for (const e of after) {
     const o = old.get(e.path);
     old.delete(e.path);
     if (!o) added.push(e);
     else if (!sameEntry(o, e)) modified.push(e);
+    else if (o.atim !== e.atim) accessed.push(e);
   }
-  return { added, modified, removed: [...old.values()] };
+  return { added, modified, removed: [...old.values()], accessed };
 }
 
 function sameEntry(a: TreeEntry, b: TreeEntry): boolean {
