@@ -15,4 +15,6 @@ module.exports = {
   },
   testTimeout: 30000,
   setupFiles: ['<rootDir>/tests/helpers/jest-js-path.js'],
+  // dist/ is built once here, never by a test file (tests/helpers/global-setup.js says why).
+  globalSetup: '<rootDir>/tests/helpers/global-setup.js',
 };

@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main, type CliIo } from '@vos/cli';
 
@@ -29,11 +30,12 @@ export function vos(argv: string[], options: { stdin?: string; env?: Record<stri
 }
 
 /**
- * Builds the vos command from the current sources (its one-file bundle, dist/vos.js, inlines every package) once,
- * for the child-process tests, and returns the command's bin script.
+ * The vos command's bin script, for the child-process tests. Its one-file bundle (dist/vos.js, which inlines every
+ * package) is built from the current sources once per jest run, by tests/helpers/global-setup.js.
  */
 export function buildCli(): string {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.js'), 'cli'], { cwd: ROOT, stdio: 'pipe' });
+  const bundle = join(ROOT, 'packages/cli/dist/vos.js');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: the jest global setup builds it (run the tests with jest)`);
   return join(ROOT, 'packages/cli/bin/vos.js');
 }
 

@@ -3,7 +3,7 @@
  * ...` with `\` continuations, `npx jest ...`) are run exactly as written, from the repo root, with optional
  * `[args]` left out: a comment cannot drift from a command that works.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -32,11 +32,6 @@ const FILES = fs.readdirSync(path.join(ROOT, 'examples'), { withFileTypes: true 
   .filter((d) => d.isDirectory() && d.name !== 'playground')
   .flatMap((d) => fs.readdirSync(path.join(ROOT, 'examples', d.name)).filter((f) => /\.(js|ts)$/.test(f)).map((f) => `examples/${d.name}/${f}`));
 const COMMANDS = FILES.flatMap((f) => commandsOf(f).map((c) => [f, c] as const));
-
-beforeAll(() => {
-  // `npx vos` runs the command's one-file bundle: build it from the current sources.
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/bundle.js'), 'cli'], { cwd: ROOT, stdio: 'pipe' });
-}, 180_000);
 
 test('every example file gives at least one command', () => {
   for (const f of FILES.filter((name) => name.endsWith('run.js'))) expect([f, commandsOf(f).length > 0]).toEqual([f, true]);

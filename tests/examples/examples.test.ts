@@ -1,14 +1,10 @@
-// Every examples/*/run.js, as a user runs it (`node examples/NAME/run.js`), against the built packages.
-import { execFileSync, spawnSync } from 'node:child_process';
+// Every examples/*/run.js, as a user runs it (`node examples/NAME/run.js`), against the built packages (built from
+// the current sources by the jest global setup, tests/helpers/global-setup.js).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
-
-beforeAll(() => {
-  // packages/cli depends on every package the examples use, so this builds them all.
-  execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: ROOT, stdio: 'pipe' });
-}, 180_000);
 
 function run(name: string, ...args: string[]): string {
   const r = spawnSync(process.execPath, [join('examples', name, 'run.js'), ...args], { cwd: ROOT, encoding: 'utf8' });

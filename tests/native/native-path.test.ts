@@ -1,7 +1,7 @@
 /**
  * Two paths, one behaviour: the host-filesystem suites (fs-node's unit and containment tests, the whole-stack containment, fuzz,
- * wasmtime-parity and bad-input suites, the behaviour suite,
- * the overlay over host directories, the wasm goldens on host directories, and `--trace-summary`'s report of the path) run again with @vos/fs-node's native
+ * wasmtime-parity, bad-input and vectored-I/O suites, the behaviour suite,
+ * the overlay, read-only and faulty layers over host directories, the wasm goldens on host directories, and `--trace-summary`'s report of the path) run again with @vos/fs-node's native
  * accelerator forced (VOS_FS_NODE_NATIVE=1). They run in a child jest so that nothing native is loaded into the
  * jest worker that runs vos's own tests; this process runs the same files on the pure-JavaScript path.
  *
@@ -20,8 +20,11 @@ const SUITES = [
   'tests/core/fuzz',
   'tests/core/wasmtime-parity',
   'tests/core/bad-input',
+  'tests/core/vectored-io',
   'tests/fs-behaviour/node',
   'tests/fs-behaviour/overlay',
+  'tests/fs-behaviour/readonly',
+  'tests/fs-behaviour/faulty',
   'tests/programs/golden',
   'tests/programs/backends',
   'tests/cli/trace',

@@ -51,7 +51,7 @@ export async function onVosOverlay(rubyWasm: string, script: string, project: st
   const upper = new MemoryFileSystem({ clock: new SystemClock() });
   const work = new OverlayFileSystem(createNodeFileSystem(project), upper);
   const run = await evalIn(rubyWasm, script, (stdout) =>
-    new WASI({ version: 'preview1', returnOnExit: true, stdout, mounts: { '/': ({ clock }: { clock: SystemClock }) => new MemoryFileSystem({ clock }), '/work': work } }),
+    new WASI({ version: 'preview1', returnOnExit: true, stdout, mounts: { '/': ({ clock }) => new MemoryFileSystem({ clock }), '/work': work } }),
   );
   return { ...run, changes: work.changes(), upper: upper.toObject({ text: true }) };
 }

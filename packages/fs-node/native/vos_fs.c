@@ -186,67 +186,54 @@ static napi_value js_openat2(napi_env env, napi_callback_info info) {
   return ret(env, fd);
 }
 
-/* fstatat(dirfd, path, flags, out: BigInt64Array(16)) -> 0 | -errno. */
-static napi_value js_fstatat(napi_env env, napi_callback_info info) {
+/*
+ * fstatat(dirfd, path, flags, out: BigInt64Array(16)) and fstat(fd, out) -> 0 | -errno: the stat record (see
+ * fill_stat) of `path` in `dirfd`, or of the fd itself.
+ */
+static napi_value stat_into(napi_env env, napi_callback_info info, int at) {
   call_t c;
   char path[PATH_MAX + 1];
-  int32_t dirfd, flags;
+  int32_t fd, flags = 0;
   int64_t *out;
-  size_t n;
-  struct stat st;
-  CHECK(get_call(env, info, &c));
-  CHECK(arg_i32(&c, 0, &dirfd));
-  CHECK(arg_path(&c, 1, path));
-  CHECK(arg_i32(&c, 2, &flags));
-  CHECK(arg_array(&c, 3, napi_bigint64_array, (void **)&out, &n));
-  if (n < 16) return ret(env, -EINVAL);
-  if (fstatat(dirfd, path, &st, flags) < 0) return ret(env, -errno);
-  fill_stat(out, &st);
-  return ret(env, 0);
-}
-
-/* fstat(fd, out: BigInt64Array(16)) -> 0 | -errno. */
-static napi_value js_fstat(napi_env env, napi_callback_info info) {
-  call_t c;
-  int32_t fd;
-  int64_t *out;
-  size_t n;
+  size_t n, i = 1;
   struct stat st;
   CHECK(get_call(env, info, &c));
   CHECK(arg_i32(&c, 0, &fd));
-  CHECK(arg_array(&c, 1, napi_bigint64_array, (void **)&out, &n));
+  if (at) {
+    CHECK(arg_path(&c, 1, path));
+    CHECK(arg_i32(&c, 2, &flags));
+    i = 3;
+  }
+  CHECK(arg_array(&c, i, napi_bigint64_array, (void **)&out, &n));
   if (n < 16) return ret(env, -EINVAL);
-  if (fstat(fd, &st) < 0) return ret(env, -errno);
+  if ((at ? fstatat(fd, path, &st, flags) : fstat(fd, &st)) < 0) return ret(env, -errno);
   fill_stat(out, &st);
   return ret(env, 0);
 }
 
-/* mkdirat(dirfd, path, mode) -> 0 | -errno. */
-static napi_value js_mkdirat(napi_env env, napi_callback_info info) {
+static napi_value js_fstatat(napi_env env, napi_callback_info info) { return stat_into(env, info, 1); }
+static napi_value js_fstat(napi_env env, napi_callback_info info) { return stat_into(env, info, 0); }
+
+/* mkdirat(dirfd, path, mode) and unlinkat(dirfd, path, flags: 0 or AT_REMOVEDIR) -> 0 | -errno. */
+static napi_value dir_path_int(napi_env env, napi_callback_info info, int unlink) {
   call_t c;
   char path[PATH_MAX + 1];
-  int32_t dirfd, mode;
+  int32_t dirfd, n;
   CHECK(get_call(env, info, &c));
   CHECK(arg_i32(&c, 0, &dirfd));
   CHECK(arg_path(&c, 1, path));
-  CHECK(arg_i32(&c, 2, &mode));
-  return SYSRET(mkdirat(dirfd, path, (mode_t)(mode & 07777)));
+  CHECK(arg_i32(&c, 2, &n));
+  return SYSRET(unlink ? unlinkat(dirfd, path, n) : mkdirat(dirfd, path, (mode_t)(n & 07777)));
 }
 
-/* unlinkat(dirfd, path, flags) -> 0 | -errno (flags: 0 or AT_REMOVEDIR). */
-static napi_value js_unlinkat(napi_env env, napi_callback_info info) {
-  call_t c;
-  char path[PATH_MAX + 1];
-  int32_t dirfd, flags;
-  CHECK(get_call(env, info, &c));
-  CHECK(arg_i32(&c, 0, &dirfd));
-  CHECK(arg_path(&c, 1, path));
-  CHECK(arg_i32(&c, 2, &flags));
-  return SYSRET(unlinkat(dirfd, path, flags));
-}
+static napi_value js_mkdirat(napi_env env, napi_callback_info info) { return dir_path_int(env, info, 0); }
+static napi_value js_unlinkat(napi_env env, napi_callback_info info) { return dir_path_int(env, info, 1); }
 
-/* renameat2(olddirfd, oldpath, newdirfd, newpath, flags) -> 0 | -errno. */
-static napi_value js_renameat2(napi_env env, napi_callback_info info) {
+/*
+ * renameat2(olddirfd, oldpath, newdirfd, newpath, flags) and linkat(olddirfd, oldpath, newdirfd, newpath, flags)
+ * -> 0 | -errno (linkat's flags 0: the source is not followed).
+ */
+static napi_value two_paths(napi_env env, napi_callback_info info, int link) {
   call_t c;
   char oldpath[PATH_MAX + 1], newpath[PATH_MAX + 1];
   int32_t olddir, newdir, flags;
@@ -256,22 +243,12 @@ static napi_value js_renameat2(napi_env env, napi_callback_info info) {
   CHECK(arg_i32(&c, 2, &newdir));
   CHECK(arg_path(&c, 3, newpath));
   CHECK(arg_i32(&c, 4, &flags));
+  if (link) return SYSRET(linkat(olddir, oldpath, newdir, newpath, flags));
   return SYSRET(syscall(SYS_renameat2, olddir, oldpath, newdir, newpath, (unsigned)flags));
 }
 
-/* linkat(olddirfd, oldpath, newdirfd, newpath, flags) -> 0 | -errno (flags 0: the source is not followed). */
-static napi_value js_linkat(napi_env env, napi_callback_info info) {
-  call_t c;
-  char oldpath[PATH_MAX + 1], newpath[PATH_MAX + 1];
-  int32_t olddir, newdir, flags;
-  CHECK(get_call(env, info, &c));
-  CHECK(arg_i32(&c, 0, &olddir));
-  CHECK(arg_path(&c, 1, oldpath));
-  CHECK(arg_i32(&c, 2, &newdir));
-  CHECK(arg_path(&c, 3, newpath));
-  CHECK(arg_i32(&c, 4, &flags));
-  return SYSRET(linkat(olddir, oldpath, newdir, newpath, flags));
-}
+static napi_value js_renameat2(napi_env env, napi_callback_info info) { return two_paths(env, info, 0); }
+static napi_value js_linkat(napi_env env, napi_callback_info info) { return two_paths(env, info, 1); }
 
 /* symlinkat(target, dirfd, path) -> 0 | -errno. The target is stored as given. */
 static napi_value js_symlinkat(napi_env env, napi_callback_info info) {

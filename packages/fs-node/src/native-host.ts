@@ -153,14 +153,19 @@ export class NativeHost {
     return errnoOf(this.b.utimensat(dirfd, name, name === null ? 0 : this.b.AT_SYMLINK_NOFOLLOW, aSec, aNsec, mSec, mNsec));
   }
 
+  // The transfers: a byte count, or -errno (WASI's). A negative position uses the fd's own offset (read/write(2),
+  // which appends on an O_APPEND fd). `readv`/`writev` take wasm32 iovecs in `mem` (see `NativeBinding.preadv`).
   read(fd: number, buf: Uint8Array, off: number, len: number, position: number): number {
-    const n = this.b.pread(fd, buf, off, len, position);
-    return n < 0 ? -errnoOf(n) : n;
+    return byteCount(this.b.pread(fd, buf, off, len, position));
   }
-
   write(fd: number, buf: Uint8Array, off: number, len: number, position: number): number {
-    const n = this.b.pwrite(fd, buf, off, len, position);
-    return n < 0 ? -errnoOf(n) : n;
+    return byteCount(this.b.pwrite(fd, buf, off, len, position));
+  }
+  readv(fd: number, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    return byteCount(this.b.preadv(fd, mem, iovs, count, position));
+  }
+  writev(fd: number, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    return byteCount(this.b.pwritev(fd, mem, iovs, count, position));
   }
 
   close(fd: number): void {
@@ -230,6 +235,11 @@ export class NativeHost {
     this.dents = new Uint8Array(this.dents.length * 4);
     this.dentsView = new DataView(this.dents.buffer);
   }
+}
+
+/** A binding's byte count as the contract wants it: the count, or the negated WASI errno of its -errno. */
+function byteCount(n: number): number {
+  return n < 0 ? -errnoOf(n) : n;
 }
 
 /** Whole seconds of a ns time, rounded towards -infinity (so the ns part is never negative). */

@@ -357,6 +357,70 @@ describe.each(nodeFsPaths())('NodeFileSystem (%s)', (mode, options) => {
     });
   });
 
+  describe('readv / writev (wasm32 iovecs in guest memory)', () => {
+    /** Wasm memory with `parts` (offset, length) as an iovec array at 0. */
+    function guest(parts: [number, number][]): Uint8Array {
+      const mem = new Uint8Array(new WebAssembly.Memory({ initial: 1 }).buffer);
+      const view = new DataView(mem.buffer);
+      parts.forEach(([buf, len], i) => {
+        view.setUint32(i * 8, buf, true);
+        view.setUint32(i * 8 + 4, len, true);
+      });
+      return mem;
+    }
+
+    test('one iovec and several, straight between the file and guest memory', () => {
+      const h = open(root, 'f', READ | WRITE | CREATE);
+      const one = guest([[1000, 5]]);
+      one.set(enc.encode('hello'), 1000);
+      expect(fs.writev(h, one, 0, 1, 0)).toBe(5);
+      const many = guest([[2000, 1], [2100, 0], [2200, 3], [2300, 2]]);
+      many.set(enc.encode('!'), 2000);
+      many.set(enc.encode('abc'), 2200);
+      many.set(enc.encode('de'), 2300);
+      expect(fs.writev(h, many, 0, 4, 5)).toBe(6);
+      expect(hostFs.readFileSync(host('f'), 'utf8')).toBe('hello!abcde');
+      const back = guest([[3000, 2], [3100, 0], [3200, 16]]);
+      expect(fs.readv(h, back, 0, 3, 1)).toBe(10);
+      expect(Buffer.from(back.subarray(3000, 3002)).toString() + '|' + Buffer.from(back.subarray(3200, 3208)).toString()).toBe('el|lo!abcde');
+      expect(back[3208]).toBe(0);
+    });
+
+    test('position -1: appends on an APPEND handle, at the current size on a plain one', () => {
+      hostFs.writeFileSync(host('f'), 'one');
+      const mem = guest([[100, 3], [200, 2]]);
+      mem.set(enc.encode('two'), 100);
+      mem.set(enc.encode('34'), 200);
+      expect(fs.writev(open(root, 'f', WRITE | APPEND), mem, 0, 2, -1)).toBe(5);
+      hostFs.appendFileSync(host('f'), '+');
+      expect(fs.writev(open(root, 'f', WRITE), mem, 0, 1, -1)).toBe(3);
+      expect(hostFs.readFileSync(host('f'), 'utf8')).toBe('onetwo34+two');
+    });
+
+    test('an iovec outside the memory it is given is EFAULT and nothing is transferred', () => {
+      hostFs.writeFileSync(host('f'), 'keep');
+      const h = open(root, 'f', READ | WRITE);
+      for (const count of [1, 2]) {
+        const mem = guest([[100, 2], [65536 - 2, 4]].slice(2 - count) as [number, number][]);
+        expect(fs.writev(h, mem, 0, count, 0)).toBe(-Errno.FAULT);
+        expect(fs.readv(h, mem, 0, count, 0)).toBe(-Errno.FAULT);
+        expect(mem[100]).toBe(0);
+      }
+      expect(hostFs.readFileSync(host('f'), 'utf8')).toBe('keep');
+    });
+
+    test('a directory handle is EISDIR, a closed one EBADF', () => {
+      const mem = guest([[100, 4]]);
+      expect(fs.readv(root, mem, 0, 1, 0)).toBe(-Errno.ISDIR);
+      expect(fs.writev(root, mem, 0, 1, 0)).toBe(-Errno.ISDIR);
+      const out: Ref<FsHandle | null> = { value: null };
+      expectErrno(fs.openAt(root, 'f', READ | WRITE | CREATE, out), Errno.SUCCESS);
+      fs.close(out.value as FsHandle);
+      expect(fs.readv(out.value as FsHandle, mem, 0, 1, 0)).toBe(-Errno.BADF);
+      expect(fs.writev(out.value as FsHandle, mem, 0, 1, 0)).toBe(-Errno.BADF);
+    });
+  });
+
   describe('truncate / allocate / sync', () => {
     test('truncate: host size changes; negative is EINVAL; a directory is EISDIR', () => {
       hostFs.writeFileSync(host('f'), 'abcdef');

@@ -587,19 +587,64 @@ export class NodeFileSystem implements FileSystem {
    */
   write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
     if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    if (position < 0 && !h.append && (position = this.endOf(h)) < 0) return position;
+    if (this.nat !== null) return this.nat.write(h.fd, buf, off, len, position);
+    try {
+      return fs.writeSync(h.fd, buf, off, len, position < 0 ? null : position);
+    } catch (err) {
+      return -errnoFromHostError(err);
+    }
+  }
+
+  /**
+   * preadv straight into guest memory: on the native path one preadv(2) over the whole iovec array (the addon
+   * reads the array and checks every buffer against `mem`: EFAULT); on the JavaScript path see `jsVectored`.
+   */
+  readv(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    if (this.nat === null) return this.jsVectored(h, mem, iovs, count, position, false);
+    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    return this.nat.readv(h.fd, mem, iovs, count, position < 0 ? -1 : position);
+  }
+
+  /** pwritev straight from guest memory, as `readv` reads; position -1 appends, as `write`. */
+  writev(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    if (this.nat === null) return this.jsVectored(h, mem, iovs, count, position, true);
+    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    if (position < 0 && !h.append && (position = this.endOf(h)) < 0) return position;
+    return this.nat.writev(h.fd, mem, iovs, count, position);
+  }
+
+  /**
+   * readv/writev on the JavaScript path: a single iovec (the common case) goes through `read`/`write` with no
+   * allocation; several through Node's readvSync/writevSync, which take only an array of views (one per iovec).
+   */
+  private jsVectored(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number, write: boolean): number {
+    if (count === 1) {
+      const buf = iovU32(mem, iovs);
+      const len = iovU32(mem, iovs + 4);
+      if (buf + len > mem.length) return -Errno.FAULT;
+      return write ? this.write(h, mem, buf, len, position) : this.read(h, mem, buf, len, position);
+    }
+    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    const views = iovViews(mem, iovs, count);
+    if (views === null) return -Errno.FAULT;
+    if (write && position < 0 && !h.append && (position = this.endOf(h)) < 0) return position;
+    try {
+      const at = position < 0 ? undefined : position;
+      return write ? fs.writevSync(h.fd, views, at) : fs.readvSync(h.fd, views, at);
+    } catch (err) {
+      return -errnoFromHostError(err);
+    }
+  }
+
+  /** Where position -1 writes on a handle without O_APPEND: the file's current size, or -errno. */
+  private endOf(h: NodeFileHandle): number {
     if (this.nat !== null) {
-      if (position < 0 && !h.append) {
-        position = this.nat.sizeOf(h.fd);
-        if (position < 0) return -errnoOf(position);
-      }
-      return this.nat.write(h.fd, buf, off, len, position < 0 ? -1 : position);
+      const size = this.nat.sizeOf(h.fd);
+      return size < 0 ? -errnoOf(size) : size;
     }
     try {
-      if (position < 0) {
-        if (h.append) return fs.writeSync(h.fd, buf, off, len, null);
-        position = fs.fstatSync(h.fd).size;
-      }
-      return fs.writeSync(h.fd, buf, off, len, position);
+      return fs.fstatSync(h.fd).size;
     } catch (err) {
       return -errnoFromHostError(err);
     }
@@ -821,4 +866,21 @@ function closeQuietly(fd: number): void {
 function peerDirErrno(h: FsHandle): Errno {
   if (!(h instanceof NodeHandle) || !(h.owner instanceof NodeFileSystem) || h.fd < 0) return Errno.BADF;
   return h instanceof NodeDirHandle ? Errno.SUCCESS : Errno.NOTDIR;
+}
+
+/** The little-endian u32 at `at` of guest memory (an iovec's buffer offset or length). */
+function iovU32(mem: Uint8Array, at: number): number {
+  return (mem[at] | (mem[at + 1] << 8) | (mem[at + 2] << 16) | (mem[at + 3] << 24)) >>> 0;
+}
+
+/** Views of the non-empty buffers of `count` wasm32 iovecs at `iovs`, or null if one lies outside `mem`. */
+function iovViews(mem: Uint8Array, iovs: number, count: number): Uint8Array[] | null {
+  const views: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const buf = iovU32(mem, iovs + i * 8);
+    const len = iovU32(mem, iovs + i * 8 + 4);
+    if (buf + len > mem.length) return null;
+    if (len !== 0) views.push(mem.subarray(buf, buf + len));
+  }
+  return views;
 }

@@ -1,7 +1,12 @@
 import type { FileSystem } from '@vos/core';
 
-/** The FileSystem methods a fault can be planned for (everything a guest can make fail; not `close`/`typeOf`). */
-export type FaultOp = Exclude<keyof FileSystem, 'capabilities' | 'close' | 'typeOf' | 'openDirPath' | 'openPath' | 'revalidate'>;
+/**
+ * The FileSystem methods a fault can be planned for (everything a guest can make fail; not `close`/`typeOf`).
+ * Vectored I/O is planned as `read`/`write`: a layer with such a rule sends every transfer through them.
+ */
+export type FaultOp = Exclude<
+  keyof FileSystem, 'capabilities' | 'close' | 'typeOf' | 'openDirPath' | 'openPath' | 'revalidate' | 'readv' | 'writev'
+>;
 
 export const FAULT_OPS: readonly FaultOp[] = [
   'openRoot', 'statAt', 'openAt', 'readlinkAt', 'mkdirAt', 'symlinkAt', 'unlinkAt', 'rmdirAt', 'renameAt', 'linkAt',

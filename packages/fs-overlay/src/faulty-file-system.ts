@@ -21,7 +21,8 @@ export interface InjectedFault {
  *
  * Fast paths: `openPath`/`openDirPath` bypass `openAt` on the directories they cross, which would let a guest
  * slip past an `openAt` rule; they are forwarded only when no rule can match `openAt`, and otherwise left
- * undefined so the core walks step by step through the faulty `openAt`.
+ * undefined so the core walks step by step through the faulty `openAt`. Vectored I/O (`readv`/`writev`) likewise,
+ * only when no rule can pick a read (a write).
  */
 export class FaultyFileSystem extends ForwardingFileSystem {
   /** Every fault injected so far, in order. */
@@ -39,6 +40,11 @@ export class FaultyFileSystem extends ForwardingFileSystem {
       this.openDirPath = undefined;
       this.openPath = undefined;
     }
+    // The inner backend's vectored I/O would skip the plan, so it is offered only when no rule can pick a read
+    // (a write); otherwise the core calls `read` (`write`) here once per iovec and each call is decided.
+    const { readv, writev } = inner;
+    if (readv !== undefined && !this.rules.some((r) => r.ops.has('read'))) this.readv = readv.bind(inner);
+    if (writev !== undefined && !this.rules.some((r) => r.ops.has('write'))) this.writev = writev.bind(inner);
   }
 
   override openRoot(out: Ref<FsHandle | null>): Errno {

@@ -1,4 +1,4 @@
-import { assertFileSystem, Errno, Filetype, newFileStat, OpenFlags } from '@vos/core';
+import { assertFileSystem, Errno, Filetype, newFileStat, OpenFlags, readByParts, writeByParts } from '@vos/core';
 import type { DirEntry, FileStat, FileSystem, FsCapabilities, FsHandle, Ref } from '@vos/core';
 import { collectChanges, type OverlayChanges } from './overlay-changes';
 import { OvHandle, OvNode } from './overlay-node';
@@ -15,7 +15,7 @@ export interface OverlayOptions {
 /**
  * A copy-on-write union of two backends (any pair): reads fall through to `lower`, every change lands in
  * `upper`, and `lower` is never written to, whatever the guest does (only `openRoot`, `statAt`, `openAt` for
- * reading, `readlinkAt`, `read`, `stat`, `sync` and `readdir` are ever called on it).
+ * reading, `readlinkAt`, `read`/`readv`, `stat`, `sync` and `readdir` are ever called on it).
  *
  * Copy-up. Opening a lower file for WRITE, TRUNC or APPEND copies it up at once (as Linux overlayfs does, so a
  * writable handle always points at the upper copy); a metadata change (times, a hard link, a rename) copies up
@@ -379,6 +379,26 @@ export class OverlayFileSystem implements FileSystem {
     const node = this.writable(h);
     if (typeof node === 'number') return -node;
     return this.upper.write(node.upperH as FsHandle, buf, off, len, (h as OvHandle).append ? -1 : position);
+  }
+
+  /** `read` of a whole iovec array: the layer's own `readv` where it has one, else its `read` per iovec. */
+  readv(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    const node = this.live(h);
+    if (node === null) return -Errno.BADF;
+    if (node.type === Filetype.DIRECTORY) return -Errno.ISDIR;
+    const layer = node.upperH !== null ? this.upper : this.lower;
+    const lh = (node.upperH ?? node.lowerH) as FsHandle;
+    return layer.readv !== undefined ? layer.readv(lh, mem, iovs, count, position) : readByParts(layer, lh, mem, iovs, count, position);
+  }
+
+  /** `write` of a whole iovec array, to the upper copy as `write`: the upper's `writev`, else its `write` per iovec. */
+  writev(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    const node = this.writable(h);
+    if (typeof node === 'number') return -node;
+    const uh = node.upperH as FsHandle;
+    const at = (h as OvHandle).append ? -1 : position;
+    const upper = this.upper;
+    return upper.writev !== undefined ? upper.writev(uh, mem, iovs, count, at) : writeByParts(upper, uh, mem, iovs, count, at);
   }
 
   truncate(h: FsHandle, size: number): Errno {

@@ -16,7 +16,7 @@
  *   those runners. Nothing here imports a test runner or a Node module, so the suite runs under jest, vitest,
  *   in a browser page, or against a backend behind an async channel (as long as its calls are synchronous).
  */
-import { Errno, errnoName, Filetype, DECLINED, newFileStat, OpenFlags } from '@vos/core';
+import { Errno, errnoName, Filetype, DECLINED, IOV_MAX, newFileStat, OpenFlags, readByParts, writeByParts } from '@vos/core';
 import type { DirEntry, FileSystem, FsHandle, Ref } from '@vos/core';
 
 export interface FileSystemUnderTest {
@@ -89,6 +89,16 @@ const { READ, WRITE, CREATE, EXCL, TRUNC, DIRECTORY, APPEND } = OpenFlags;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
+/** Writes `parts` (buffer offset, length) as a wasm32 iovec array at `at` of `mem`; returns their count. */
+function iovecs(mem: Uint8Array, at: number, parts: readonly (readonly [number, number])[]): number {
+  const view = new DataView(mem.buffer, mem.byteOffset, mem.byteLength);
+  parts.forEach(([buf, len], i) => {
+    view.setUint32(at + i * 8, buf, true);
+    view.setUint32(at + i * 8 + 4, len, true);
+  });
+  return parts.length;
+}
+
 /** Writes `tree` into `dir` through the contract (a writable backend seeds itself this way). */
 export function writeTree(fs: FileSystem, dir: FsHandle, tree: SeedTree): Errno {
   const ref: Ref<FsHandle | null> = { value: null };
@@ -143,6 +153,8 @@ export function describeFileSystemBehaviour(name: string, make: () => FileSystem
   const canSeed = options.seed !== undefined || !caps.readOnly;
   const seeded = canSeed ? test : skip;
   const seededLinks = canSeed && seedLinks ? test : skip;
+  // Vectored I/O: the backend's own `readv`/`writev`, or the core's fallback of one call per iovec.
+  const vectored = probe.fs.readv !== undefined || probe.fs.writev !== undefined ? 'readv/writev' : 'readv/writev by parts';
 
   describe(`FileSystem behaviour: ${name}`, () => {
     let fs: FileSystem;
@@ -210,6 +222,13 @@ export function describeFileSystemBehaviour(name: string, make: () => FileSystem
     }
     function names(dir: FsHandle): string[] {
       return list(dir).map((e) => e.name).sort();
+    }
+    /** The backend's `readv`, or the core's one `read` per iovec where it has none (what the core calls). */
+    function readv(sfs: FileSystem, h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+      return sfs.readv !== undefined ? sfs.readv(h, mem, iovs, count, position) : readByParts(sfs, h, mem, iovs, count, position);
+    }
+    function writev(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+      return fs.writev !== undefined ? fs.writev(h, mem, iovs, count, position) : writeByParts(fs, h, mem, iovs, count, position);
     }
 
     // ---- always applicable ----
@@ -324,6 +343,22 @@ export function describeFileSystemBehaviour(name: string, make: () => FileSystem
         expect(got).toBe(256);
         expect(Array.from(all.subarray(0, 256))).toEqual(Array.from({ length: 256 }, (_, i) => i));
         expect(sfs.read(openIn(sroot, 'empty', READ), buf, 0, 8, 0)).toBe(0);
+      });
+    });
+
+    seeded(`seeded: ${vectored} scatters across iovecs (zero-length ones too), short at EOF, 0 past it`, () => {
+      withSeeded((sfs, sroot, openIn) => {
+        const h = openIn(sroot, 'hello.txt', READ);
+        const mem = new Uint8Array(256);
+        const count = iovecs(mem, 0, [[100, 3], [120, 0], [140, 4]]);
+        expect(readv(sfs, h, mem, 0, count, 2)).toBe(7);
+        expect(dec.decode(mem.subarray(100, 103)) + '|' + dec.decode(mem.subarray(140, 144))).toBe('llo| wor');
+        mem.fill(0, 100);
+        expect(readv(sfs, h, mem, 0, count, 8)).toBe(3); // the file ends inside the first buffer
+        expect(dec.decode(mem.subarray(100, 103))).toBe('rld');
+        expect(mem[140]).toBe(0);
+        expect(readv(sfs, h, mem, 0, count, 11)).toBe(0);
+        expect(readv(sfs, h, mem, 0, count, 1000)).toBe(0);
       });
     });
 
@@ -497,6 +532,57 @@ export function describeFileSystemBehaviour(name: string, make: () => FileSystem
       const plain = open(root, 'a', WRITE);
       expect(fs.write(plain, enc.encode('!'), 0, 1, -1)).toBe(1);
       expect(readFile(root, 'a')).toBe('onetwo3!');
+    });
+
+    mutating(`${vectored}: gathers iovecs in order at a position (zero-length ones too), zero-filling past the end`, () => {
+      const h = open(root, 'a', READ | WRITE | CREATE);
+      const mem = new Uint8Array(256);
+      mem.set(enc.encode('abc'), 100);
+      mem.set(enc.encode('defg'), 140);
+      const count = iovecs(mem, 0, [[100, 3], [120, 0], [140, 4]]);
+      expect(writev(h, mem, 0, count, 0)).toBe(7);
+      expect(readFile(root, 'a')).toBe('abcdefg');
+      expect(writev(h, mem, 0, count, 9)).toBe(7);
+      expect(readFile(root, 'a')).toBe('abcdefg\0\0abcdefg');
+      const back = new Uint8Array(256);
+      iovecs(back, 0, [[64, 8], [96, 0], [128, 16]]);
+      expect(readv(fs, h, back, 0, 3, 1)).toBe(15);
+      expect(dec.decode(back.subarray(64, 72)) + '|' + dec.decode(back.subarray(128, 135))).toBe('bcdefg\0\0|abcdefg');
+    });
+
+    mutating(`${vectored}: position -1 appends the whole array, for an APPEND handle and a plain one`, () => {
+      writeFile(root, 'a', 'one');
+      const mem = new Uint8Array(64);
+      mem.set(enc.encode('twothree'), 32);
+      const count = iovecs(mem, 0, [[32, 3], [40, 0], [35, 5]]);
+      expect(writev(open(root, 'a', WRITE | APPEND), mem, 0, count, -1)).toBe(8);
+      expect(readFile(root, 'a')).toBe('onetwothree');
+      expect(writev(open(root, 'a', WRITE), mem, 0, count, -1)).toBe(8);
+      expect(readFile(root, 'a')).toBe('onetwothreetwothree');
+    });
+
+    mutating(`${vectored}: IOV_MAX one-byte iovecs in one call, out and back`, () => {
+      const h = open(root, 'a', READ | WRITE | CREATE);
+      const mem = new Uint8Array(IOV_MAX * 8 + IOV_MAX * 2);
+      const parts: [number, number][] = [];
+      for (let i = 0; i < IOV_MAX; i++) {
+        const at = IOV_MAX * 8 + i * 2; // every other byte: the buffers are not one run
+        mem[at] = 97 + (i % 26);
+        parts.push([at, 1]);
+      }
+      iovecs(mem, 0, parts);
+      expect(writev(h, mem, 0, IOV_MAX, 0)).toBe(IOV_MAX);
+      expect(readFile(root, 'a')).toBe(Array.from({ length: IOV_MAX }, (_, i) => String.fromCharCode(97 + (i % 26))).join(''));
+      const copy = mem.slice();
+      mem.fill(0, IOV_MAX * 8);
+      expect(readv(fs, h, mem, 0, IOV_MAX, 0)).toBe(IOV_MAX);
+      expect(Array.from(mem)).toEqual(Array.from(copy));
+    });
+
+    mutating(`${vectored}: on a directory handle is EISDIR`, () => {
+      const mem = new Uint8Array(64);
+      const count = iovecs(mem, 0, [[32, 4]]);
+      expect(readv(fs, root, mem, 0, count, 0)).toBe(-Errno.ISDIR);
     });
 
     mutating('truncate shrinks and zero-fills growth', () => {

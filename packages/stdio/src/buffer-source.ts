@@ -1,7 +1,5 @@
-import type { Stream } from '@vos/core';
-import type { FileStat } from '@vos/core';
-import { Errno, Filetype, READABLE_EOF } from '@vos/core';
-import { virtualStat } from './virtual-stat';
+import { READABLE_EOF } from '@vos/core';
+import { InputSource } from './input-source';
 
 /** What a host may give as stdin content: text (encoded as UTF-8) or bytes. */
 export type StdinContent = string | Uint8Array;
@@ -11,40 +9,25 @@ export type StdinContent = string | Uint8Array;
  * bytes in order, as many as asked (partial reads at the end), then EOF forever. It is always ready for
  * poll_oneoff: bytes left, or EOF. Writes are EBADF (stdin is read-only).
  */
-export class BufferSource implements Stream {
-  readonly filetype = Filetype.UNKNOWN;
-  private readonly data: Uint8Array;
-  private pos = 0;
-
+export class BufferSource extends InputSource {
   /** The content is copied: later changes to the caller's buffer do not reach the guest. */
   constructor(content: StdinContent) {
-    this.data = typeof content === 'string' ? new TextEncoder().encode(content) : content.slice();
+    super();
+    this.pending = typeof content === 'string' ? new TextEncoder().encode(content) : content.slice();
+    this.ended = this.pending.length === 0;
   }
 
   /** Bytes not yet read. */
   get remaining(): number {
-    return this.data.length - this.pos;
+    return this.pending.length - this.pos;
   }
 
-  read(buf: Uint8Array, off: number, len: number): number {
-    const n = Math.min(len, this.data.length - this.pos);
-    if (n <= 0) return 0;
-    buf.set(this.data.subarray(this.pos, this.pos + n), off);
-    this.pos += n;
-    return n;
+  protected refill(): number {
+    this.ended = true;
+    return 0;
   }
 
-  write(_buf: Uint8Array, _off: number, _len: number): number {
-    return -Errno.BADF;
-  }
-
-  stat(out: FileStat): Errno {
-    return virtualStat(out);
-  }
-
-  /** Bytes left, or end of input (a read returns EOF at once; poll reports the hang-up). */
-  readable(): number {
-    const left = this.data.length - this.pos;
-    return left > 0 ? left : READABLE_EOF;
+  protected whenDrained(): number {
+    return READABLE_EOF;
   }
 }

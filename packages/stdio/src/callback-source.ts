@@ -1,7 +1,5 @@
-import type { Stream } from '@vos/core';
-import type { FileStat } from '@vos/core';
-import { Errno, Filetype } from '@vos/core';
-import { virtualStat } from './virtual-stat';
+import { Errno, READABLE_UNKNOWN } from '@vos/core';
+import { InputSource } from './input-source';
 
 /**
  * Gives the next piece of stdin when the guest reads and everything given before has been read: text (sent as
@@ -12,57 +10,38 @@ export type StdinCallback = (maxBytes: number) => string | Uint8Array | null;
 
 /**
  * stdin from a host callback, asked on demand (a page's prompt, a scripted dialogue, a REPL driven by a test).
- * After `null` it is EOF forever. A callback that throws fails the read with EIO instead of throwing into the
- * guest. Writes are EBADF.
+ * After `null` it is EOF forever (and poll reports the hang-up). A callback that throws fails the read with EIO
+ * instead of throwing into the guest. Writes are EBADF.
  */
-export class CallbackSource implements Stream {
-  readonly filetype = Filetype.UNKNOWN;
-  private pending: Uint8Array = new Uint8Array(0);
-  private pos = 0;
-  private ended = false;
+export class CallbackSource extends InputSource {
   private encoder: { encode(text: string): Uint8Array } | undefined;
 
-  constructor(private readonly callback: StdinCallback) {}
+  constructor(private readonly callback: StdinCallback) {
+    super();
+  }
 
-  read(buf: Uint8Array, off: number, len: number): number {
-    if (len === 0) return 0;
-    if (this.pos >= this.pending.length) {
-      if (this.ended) return 0;
-      let answer: unknown;
-      try {
-        answer = this.callback(len);
-      } catch {
-        return -Errno.IO;
-      }
-      let next: Uint8Array | null;
-      if (typeof answer === 'string') next = (this.encoder ??= new TextEncoder()).encode(answer);
-      else if (answer instanceof Uint8Array) next = answer.slice(); // the host may reuse its buffer
-      else if (answer === null) next = null;
-      else return -Errno.IO;
-      if (next === null || next.length === 0) {
-        this.ended = true;
-        return 0;
-      }
+  protected refill(maxBytes: number): number {
+    let answer: unknown;
+    try {
+      answer = this.callback(maxBytes);
+    } catch {
+      return -Errno.IO;
+    }
+    let next: Uint8Array | null;
+    if (typeof answer === 'string') next = (this.encoder ??= new TextEncoder()).encode(answer);
+    else if (answer instanceof Uint8Array) next = answer.slice(); // the host may reuse its buffer
+    else if (answer === null) next = null;
+    else return -Errno.IO;
+    if (next === null || next.length === 0) this.ended = true;
+    else {
       this.pending = next;
       this.pos = 0;
     }
-    const n = Math.min(len, this.pending.length - this.pos);
-    buf.set(this.pending.subarray(this.pos, this.pos + n), off);
-    this.pos += n;
-    return n;
+    return 0;
   }
 
-  write(_buf: Uint8Array, _off: number, _len: number): number {
-    return -Errno.BADF;
-  }
-
-  stat(out: FileStat): Errno {
-    return virtualStat(out);
-  }
-
-  /** Bytes already given and not yet read, or -1: ready (the next read asks the callback, or is EOF). */
-  readable(): number {
-    const left = this.pending.length - this.pos;
-    return left > 0 ? left : -1;
+  /** Ready with an unknown count: the next read asks the callback. */
+  protected whenDrained(): number {
+    return READABLE_UNKNOWN;
   }
 }

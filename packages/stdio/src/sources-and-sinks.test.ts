@@ -31,6 +31,7 @@ describe('CallbackSource', () => {
     expect(s.read(buf, 0, 4)).toBe(0);
     expect(s.read(buf, 0, 4)).toBe(0); // EOF forever: not asked again
     expect(asked).toEqual([4, 3, 4]);
+    expect(s.readable()).toBe(READABLE_EOF); // poll_oneoff reports the hang-up once the callback ended the input
   });
 
   test('an empty answer ends the input; a throwing or wrong-typed callback fails the read with EIO', () => {

@@ -30,7 +30,7 @@ export interface WASIOptions {
    * fresh in-memory filesystem. The guest gets the namespace directories in `mountPreopens` (default `['/']`) as
    * preopens, after any node:wasi-style `preopens`.
    */
-  mounts?: Record<string, unknown>;
+  mounts?: Record<string, MountSource>;
   /** vos: namespace directories to preopen (default `['/']`); each must lie in `mounts`' namespace. */
   mountPreopens?: readonly string[];
   /** vos: providers bound here win over the defaults (each token is looked up here first). */

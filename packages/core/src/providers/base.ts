@@ -152,21 +152,31 @@ export abstract class BaseFileSystem implements FileSystem {
  * and override what your layer changes (read-only, fault injection, logging, quotas). The optional fast paths
  * (`openPath`, `openDirPath`) and `revalidate` exist on the wrapper only when the inner backend has them, so the
  * core's `fs.openPath !== undefined` tests stay true to the stack; a layer that must see every open (because it
- * changes what `openAt` does) deletes them in its constructor (`this.openPath = undefined`).
+ * changes what `openAt` does) deletes them in its constructor (`this.openPath = undefined`). Vectored I/O
+ * (`readv`, `writev`) is forwarded the same way, but only to a layer that does not override `read` (`write`).
  */
 export class ForwardingFileSystem<Inner extends FileSystem = FileSystem> implements FileSystem {
   readonly capabilities: FsCapabilities;
   openDirPath?: (dir: FsHandle, names: readonly string[], count: number, out: Ref<FsHandle | null>) => number;
   openPath?: (dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>) => number;
   revalidate?: (dir: FsHandle) => Errno;
+  // `declare`d, not initialised: a subclass's own `readv`/`writev` methods must not be shadowed by an own property.
+  declare readv?: (h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number) => number;
+  declare writev?: (h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number) => number;
 
   constructor(readonly inner: Inner, capabilities?: FsCapabilities) {
     assertFileSystem(inner, `${new.target.name} inner`); // the whole contract, now, not at the first syscall
     this.capabilities = capabilities ?? inner.capabilities;
-    const { openDirPath, openPath, revalidate } = inner;
+    const { openDirPath, openPath, revalidate, readv, writev } = inner;
     if (openDirPath !== undefined) this.openDirPath = openDirPath.bind(inner);
     if (openPath !== undefined) this.openPath = openPath.bind(inner);
     if (revalidate !== undefined) this.revalidate = revalidate.bind(inner);
+    // Vectored I/O goes straight to the inner backend only where this layer leaves `read` (`write`) as it is and
+    // has no `readv` (`writev`) of its own: the inner one would bypass what the layer changed (a read-only layer's
+    // EROFS, a fault plan), so such a layer goes without, and the core calls its `read`/`write` once per iovec.
+    const proto = ForwardingFileSystem.prototype;
+    if (readv !== undefined && this.readv === undefined && this.read === proto.read) this.readv = readv.bind(inner);
+    if (writev !== undefined && this.writev === undefined && this.write === proto.write) this.writev = writev.bind(inner);
     // `acceptsTargetOf` is deliberately not forwarded: a layer changes what its backend allows, so renames and
     // links across two wrapped backends stay EXDEV unless the layer itself says otherwise.
   }

@@ -1,11 +1,11 @@
 import type { FileSystem } from './fs';
 
-/** The methods every `FileSystem` must have (the optional fast paths and `revalidate` are checked if present). */
+/** The methods every `FileSystem` must have (the optional fast paths, `revalidate` and vectored I/O are checked if present). */
 const REQUIRED_METHODS = [
   'openRoot', 'statAt', 'openAt', 'readlinkAt', 'mkdirAt', 'symlinkAt', 'unlinkAt', 'rmdirAt', 'renameAt', 'linkAt',
   'setTimesAt', 'typeOf', 'close', 'stat', 'read', 'write', 'truncate', 'setTimes', 'sync', 'allocate', 'readdir',
 ] as const;
-const OPTIONAL_METHODS = ['openDirPath', 'openPath', 'revalidate'] as const;
+const OPTIONAL_METHODS = ['openDirPath', 'openPath', 'revalidate', 'readv', 'writev'] as const;
 
 /**
  * Why `value` is not a `FileSystem` (the first broken part of the contract), or null when it is one. Checked when

@@ -176,6 +176,24 @@ export interface FileSystem {
    * Returns bytes written or -errno (ENOSPC, EFBIG, EROFS, EIO).
    */
   write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number;
+  /**
+   * Optional vectored read (preadv), one host call for a whole iovec array, straight into guest memory: `mem` is
+   * the guest's memory and `iovs` the byte offset in it of `count` iovecs (1 <= count <= IOV_MAX) in the wasm32
+   * layout, 8 bytes each: buffer offset u32, length u32, little-endian. The core has checked the array and every
+   * buffer it names against `mem`, and calls only when their total length is > 0. A backend reads the array
+   * before any I/O (so a read into the array itself changes nothing), never touches `mem` outside the checked
+   * ranges (EFAULT if it re-checks and finds one) and never keeps `mem`. Fills the buffers in order from
+   * `position`; returns bytes read (short at EOF, 0 past it) or -errno, as `read`. Without it the core calls `read`
+   * once per non-empty iovec (`readByParts`), which is also what a layer must fall back to when its inner
+   * backend lacks it.
+   */
+  readv?(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number;
+  /**
+   * Optional vectored write (pwritev), the gather counterpart of `readv` with the same iovec rules, at `position`
+   * or appended when it is -1 (as `write`). Returns bytes written (a short count only as `write` may give one) or
+   * -errno, as `write`. Without it the core calls `write` once per non-empty iovec (`writeByParts`).
+   */
+  writev?(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number;
   /** Sets the size, zero-filling growth. EFBIG, EINVAL, EROFS, EIO. */
   truncate(h: FsHandle, size: number): Errno;
   /** Sets times (`null` = unchanged). EROFS, EIO. */
@@ -193,3 +211,69 @@ export interface FileSystem {
 
 /** Returned by `openDirPath` when the backend cannot vouch for the fast path. */
 export const DECLINED = -1;
+
+/**
+ * Most iovecs one `readv`/`writev` call is given (Linux's IOV_MAX, which preadv/pwritev refuse beyond): the core
+ * transfers a longer array one iovec at a time.
+ */
+export const IOV_MAX = 1024;
+
+/** Size of one wasm32 iovec: buffer offset u32, length u32. */
+const IOVEC_SIZE = 8;
+
+/** The little-endian u32 at `at` in `mem`. */
+function u32(mem: Uint8Array, at: number): number {
+  return (mem[at] | (mem[at + 1] << 8) | (mem[at + 2] << 16) | (mem[at + 3] << 24)) >>> 0;
+}
+
+/**
+ * `readv` through `read`: one call per non-empty iovec, from `position` on, stopping at the first short read (the
+ * end of the file) or error (an error after some bytes were read gives those bytes, as readv). The core's path
+ * for backends without `readv`, and a layer's when its inner backend has none. Same arguments as `readv`.
+ */
+export function readByParts(fs: FileSystem, h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+  // The array is read before the transfer, as readv does: if a buffer overlaps it, a copy is walked instead (the
+  // only allocation, for a guest that reads into its own iovecs).
+  let list = mem;
+  if (fillsOwnArray(mem, iovs, count)) {
+    list = mem.slice(iovs, iovs + count * IOVEC_SIZE);
+    iovs = 0;
+  }
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const at = iovs + i * IOVEC_SIZE;
+    const len = u32(list, at + 4);
+    if (len === 0) continue;
+    const n = fs.read(h, mem, u32(list, at), len, position + total);
+    if (n < 0) return total > 0 ? total : n;
+    total += n;
+    if (n < len) break;
+  }
+  return total;
+}
+
+/** Whether a non-empty buffer of the iovec array at `iovs` overlaps the array itself. */
+function fillsOwnArray(mem: Uint8Array, iovs: number, count: number): boolean {
+  const end = iovs + count * IOVEC_SIZE;
+  for (let at = iovs; at < end; at += IOVEC_SIZE) {
+    const buf = u32(mem, at);
+    const len = u32(mem, at + 4);
+    if (len !== 0 && buf < end && buf + len > iovs) return true;
+  }
+  return false;
+}
+
+/** `writev` through `write`, as `readByParts`; a `position` of -1 appends every part. */
+export function writeByParts(fs: FileSystem, h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const at = iovs + i * IOVEC_SIZE;
+    const len = u32(mem, at + 4);
+    if (len === 0) continue;
+    const n = fs.write(h, mem, u32(mem, at), len, position < 0 ? -1 : position + total);
+    if (n < 0) return total > 0 ? total : n;
+    total += n;
+    if (n < len) break;
+  }
+  return total;
+}

@@ -4,7 +4,7 @@ import { PREVIEW1_LAYOUT } from '../abi/layouts';
 import type { SyscallContext } from '../context';
 import { FdKind, type DirectoryFd, type FdEntry, type FileFd, type NonDirectoryFd } from '../fdtable';
 import { utf8Encoder, utf8Length } from '../memory';
-import type { DirEntry } from '../providers/fs';
+import { IOV_MAX, readByParts, writeByParts, type DirEntry } from '../providers/fs';
 import type { Stream } from '../providers/stdio';
 import { joinNsPath, type Namespace } from '../namespace';
 import { filetypeOfEntry, MAX_OFFSET_BIG, resolveTimes, writeFilestat } from './common';
@@ -20,38 +20,25 @@ function cursor(ctx: SyscallContext, entry: FileFd): number {
   return entry.position;
 }
 
-/** Reads into the iovecs from a file at `pos`; returns bytes or -errno. Stops at the first short read. */
+/**
+ * Reads into the iovecs from a file at `pos`; returns bytes or -errno. With the backend's `readv`, one host call
+ * straight into guest memory (preadv); else one `read` per iovec, stopping at the first short read.
+ */
 function readFile(ctx: SyscallContext, entry: FileFd, iovs: number, count: number, pos: number): number {
+  if (ctx.iovTotal === 0) return 0; // nothing to transfer: no host call on either path
   const { fs, handle } = entry;
-  const { u8, view } = ctx.mem;
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    const at = iovs + i * I.size;
-    const len = view.getUint32(at + I.len, true);
-    if (len === 0) continue;
-    const n = fs.read(handle, u8, view.getUint32(at + I.buf, true), len, pos + total);
-    if (n < 0) return total > 0 ? total : n;
-    total += n;
-    if (n < len) break;
-  }
-  return total;
+  return fs.readv !== undefined && count <= IOV_MAX
+    ? fs.readv(handle, ctx.mem.u8, iovs, count, pos)
+    : readByParts(fs, handle, ctx.mem.u8, iovs, count, pos);
 }
 
-/** Writes the iovecs to a file at `pos` (-1 = append); returns bytes or -errno. */
+/** Writes the iovecs to a file at `pos` (-1 = append), as `readFile` reads; returns bytes or -errno. */
 function writeFile(ctx: SyscallContext, entry: FileFd, iovs: number, count: number, pos: number): number {
+  if (ctx.iovTotal === 0) return 0;
   const { fs, handle } = entry;
-  const { u8, view } = ctx.mem;
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    const at = iovs + i * I.size;
-    const len = view.getUint32(at + I.len, true);
-    if (len === 0) continue;
-    const n = fs.write(handle, u8, view.getUint32(at + I.buf, true), len, pos < 0 ? -1 : pos + total);
-    if (n < 0) return total > 0 ? total : n;
-    total += n;
-    if (n < len) break;
-  }
-  return total;
+  return fs.writev !== undefined && count <= IOV_MAX
+    ? fs.writev(handle, ctx.mem.u8, iovs, count, pos)
+    : writeByParts(fs, handle, ctx.mem.u8, iovs, count, pos);
 }
 
 /**
