@@ -35,7 +35,17 @@ export async function runCommandInWorker(o: RunOptions, io: CliIo): Promise<numb
   for (const [path, source] of Object.entries(world.mounts)) {
     mounts[path] = typeof source === 'function' ? (source as (c: { clock: Clock }) => FileSystem)({ clock }) : (source as FileSystem | string);
   }
-  for (const h of o.httpDirs) mounts[h.guest] = new HttpFileSystem(h.url);
+  for (const h of o.httpDirs) {
+    // The manifest now, before the guest starts: a tree that cannot be reached (a refused connection, an untrusted
+    // certificate, a 404, a bad manifest) is a setup failure with the server's reason, not an EIO inside the guest.
+    const fs = new HttpFileSystem(h.url);
+    try {
+      await fs.load();
+    } catch (err) {
+      throw new ModuleError(`option '${h.written}': cannot load the tree's manifest: ${fetchErrorText(err)}`);
+    }
+    mounts[h.guest] = fs;
+  }
 
   let stdin: StdinSpec = io.stdin;
   if (o.stdin !== undefined && o.stdin !== '-') {
@@ -111,3 +121,16 @@ function report(r: RunResult, io: CliIo, signal: 'SIGINT' | 'SIGTERM' | undefine
 }
 
 export { ModuleError };
+
+/** A failed fetch's reason, with its cause (Node's fetch says only "fetch failed"; the cause names the TLS or socket error). */
+function fetchErrorText(err: unknown): string {
+  const e = err as { message?: unknown; cause?: { message?: unknown; code?: unknown } };
+  let text = String(e?.message ?? err);
+  const cause = e?.cause;
+  if (cause !== undefined && cause !== null) {
+    const why = String(cause.message ?? cause);
+    text += `: ${why}`;
+    if (typeof cause.code === 'string' && !why.includes(cause.code)) text += ` (${cause.code})`;
+  }
+  return text;
+}
