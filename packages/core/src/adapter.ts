@@ -5,6 +5,7 @@ import {
 } from './abi/functions';
 import type { AbiLayout } from './abi/layouts';
 import type { SyscallContext } from './context';
+import { importSpec, lazyImportObject, type ImportMaker, type ImportSpec } from './import-object';
 
 /**
  * The one adapter between wasm and the syscall implementations, derived from the ABI table (`abi/functions.ts`).
@@ -20,18 +21,32 @@ import type { SyscallContext } from './context';
  *    the buffers they name, struct arrays): EFAULT; paths decoded (EFAULT, EILSEQ, EINVAL for NUL).
  * The implementation then receives validated values: fd entries of the right kind, unsigned numbers, strings.
  *
- * The adapter of each ABI layout is generated once per process as JavaScript source (one specialised function
- * per syscall, with the checks inlined and no per-call allocation) and instantiated per instance by one call
- * that creates the closures. Where code generation is forbidden (a Content-Security-Policy without
- * 'unsafe-eval'), the same plan is interpreted instead: identical results, slower.
+ * The adapter of each ABI layout is generated as JavaScript source (one specialised function per syscall, with
+ * the checks inlined and no per-call allocation): at build time for preview1 and snapshot 0
+ * (`adapter-modules.generated.ts`, so the first `WASI` compiles nothing and a page needs no 'unsafe-eval'), at
+ * first use, once per process, for any other table. It is a maker per syscall that makes an
+ * instance's function for it. What is the same for every instance (the implementations, the helpers) is bound
+ * once, in the generated module's scope; an instance's function closes over its context, memory view and fd
+ * table only, and is an arrow function (no `prototype` object). The import object makes each function on first
+ * use (`import-object.ts`), so a live sandbox carries only the functions its module imports. Where code
+ * generation is forbidden (a Content-Security-Policy without 'unsafe-eval'), the same plan is interpreted
+ * instead: identical results, slower.
  */
 
 /** A syscall implementation: the context, then the checked arguments. */
 export type Impl = (ctx: SyscallContext, ...args: never[]) => number;
 export type ImportObject = Record<string, (...args: unknown[]) => number>;
-type Factory = (ctx: SyscallContext, impls: Readonly<Record<string, Impl>>, helpers: Helpers) => ImportObject;
+type Impls = Readonly<Record<string, Impl>>;
+type Makers = Record<string, ImportMaker>;
+/** A generated adapter module: given the implementations and helpers, the makers of every syscall's function. */
+export type AdapterModule = (impls: Impls, h: Helpers) => Makers;
+/** An adapter module generated at build time, and the layout it was generated for. */
+export interface PregeneratedAdapter {
+  readonly layout: AbiLayout;
+  readonly module: AdapterModule;
+}
 
-interface Helpers {
+export interface Helpers {
   readonly checkIovecs: (ctx: SyscallContext, iovs: number, count: number) => number;
   readonly rightsFromWire: (rights: bigint) => number;
 }
@@ -220,33 +235,58 @@ function emit(p: Plan): string {
     }
   }
   body.push(`return impl_${p.name}(${['ctx', ...p.args.map((a) => `${a.from}${a.i}`)].join(', ')});`);
-  return `${p.name}: function ${p.name}(${params.join(', ')}) {\n    ${body.join('\n    ')}\n  }`;
+  const code = body.join('\n      ');
+  const scope = [
+    ...(code.includes('mem.') ? ['    const mem = ctx.mem;'] : []),
+    ...(code.includes('fds.') ? ['    const fds = ctx.fds;'] : []),
+  ];
+  return [
+    `  ${p.name}(ctx) {`,
+    ...scope,
+    `    const ${p.name} = (${params.join(', ')}) => {\n      ${code}\n    };`,
+    `    return ${p.name};`,
+    '  }',
+  ].join('\n');
 }
 
-function generate(plans: readonly Plan[]): Factory | null {
-  const source = [
+/**
+ * The generated module's source, the body of a function `(impls, h) => makers`: the implementations and helpers
+ * in its scope, once per process, and a maker per syscall that makes an instance's function for it.
+ */
+function moduleSource(plans: readonly Plan[]): string {
+  return [
     '"use strict";',
-    'const mem = ctx.mem;',
-    'const fds = ctx.fds;',
     ...plans.map((p) => `const impl_${p.name} = impls.${p.name};`),
-    `return {\n  ${plans.map(emit).join(',\n  ')}\n};`,
+    `return {\n${plans.map(emit).join(',\n')}\n};`,
   ].join('\n');
+}
+
+/**
+ * The source of the adapter module of `table` over `layout` (the body of an `AdapterModule`). preview1 and
+ * snapshot 0 ship theirs generated at build time (`adapter-modules.generated.ts`); any other table is
+ * generated at its first use.
+ */
+export function adapterModuleSource(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): string {
+  return moduleSource(plansOf(table, layout));
+}
+
+function generate(plans: readonly Plan[], impls: Impls): Makers | null {
+  let module: AdapterModule;
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function('ctx', 'impls', 'h', source) as Factory;
+    module = new Function('impls', 'h', moduleSource(plans)) as AdapterModule;
   } catch {
     return null; // code generation is not allowed here: interpret the plan
   }
+  return module(impls, HELPERS);
 }
 
 // ---- the interpreter (same plan, same order) ----
 
-function interpret(plans: readonly Plan[]): Factory {
-  return (ctx, impls, h) => {
-    const out: ImportObject = {};
-    for (const p of plans) out[p.name] = interpreted(p, ctx, impls[p.name], h);
-    return out;
-  };
+function interpret(plans: readonly Plan[], impls: Impls): Makers {
+  const makers: Makers = {};
+  for (const p of plans) makers[p.name] = (ctx) => interpreted(p, ctx, impls[p.name], HELPERS);
+  return makers;
 }
 
 function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...a: unknown[]) => number {
@@ -303,10 +343,10 @@ function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...
 // ---- per layout, once per process ----
 
 /**
- * Compiled adapters, per ABI table and layout. This is derived code, not state: it is the same for every
- * instance and never changes once built.
+ * Compiled adapters, per ABI table, implementations and layout. This is derived code, not state: it is the same
+ * for every instance and never changes once built.
  */
-const factories = new WeakMap<object, WeakMap<AbiLayout, Factory>>();
+const specs = new WeakMap<object, WeakMap<Impls, WeakMap<AbiLayout, ImportSpec>>>();
 
 /** Whether adapters are generated as code (false: interpreted). Tests force the interpreter with `interpretOnly`. */
 export interface AdapterOptions {
@@ -314,26 +354,33 @@ export interface AdapterOptions {
 }
 
 /**
- * The import object of one instance: an adapted function per entry of `table`, calling `impls` with `ctx`.
- * `impls` must have an implementation for every function of the table.
+ * The import object of one instance: an adapted function per entry of `table`, calling `impls` with `ctx`, each
+ * made on first use (see `lazyImportObject`). `impls` must have an implementation for every function of the table.
  */
 export function adaptImports(
   table: Readonly<Record<string, readonly Param[]>>,
-  impls: Readonly<Record<string, Impl>>,
+  impls: Impls,
   ctx: SyscallContext,
   options: AdapterOptions = {},
+  /** The module generated at build time for `table` (used when the context's layout is the one it was made for). */
+  pregenerated?: PregeneratedAdapter,
 ): ImportObject {
   const layout = ctx.layout;
-  if (options.interpretOnly) return interpret(plansOf(table, layout))(ctx, impls, HELPERS);
-  let byLayout = factories.get(table);
-  if (byLayout === undefined) factories.set(table, (byLayout = new WeakMap()));
-  let factory = byLayout.get(layout);
-  if (factory === undefined) {
-    const plans = plansOf(table, layout);
-    factory = generate(plans) ?? interpret(plans);
-    byLayout.set(layout, factory);
+  if (options.interpretOnly) return lazyImportObject(importSpec(interpret(plansOf(table, layout), impls)), ctx);
+  let byImpls = specs.get(table);
+  if (byImpls === undefined) specs.set(table, (byImpls = new WeakMap()));
+  let byLayout = byImpls.get(impls);
+  if (byLayout === undefined) byImpls.set(impls, (byLayout = new WeakMap()));
+  let spec = byLayout.get(layout);
+  if (spec === undefined) {
+    if (pregenerated !== undefined && pregenerated.layout === layout) spec = importSpec(pregenerated.module(impls, HELPERS));
+    else {
+      const plans = plansOf(table, layout);
+      spec = importSpec(generate(plans, impls) ?? interpret(plans, impls));
+    }
+    byLayout.set(layout, spec);
   }
-  return factory(ctx, impls, HELPERS);
+  return lazyImportObject(spec, ctx);
 }
 
 function plansOf(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): Plan[] {

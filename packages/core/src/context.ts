@@ -58,6 +58,10 @@ export class StringBlock {
 const NO_BYTES = new Uint8Array(0);
 const EMPTY_BLOCK = new StringBlock([]);
 
+function stringBlock(strings: readonly string[]): StringBlock {
+  return strings.length === 0 ? EMPTY_BLOCK : new StringBlock(strings);
+}
+
 /**
  * Per-instance state shared by the syscall families. Everything a syscall needs is a field here, resolved once
  * at construction: no container lookups, no allocation of scratch records on the call path.
@@ -67,13 +71,21 @@ export class SyscallContext {
   readonly fds: FdTable;
   /** The budgets of this world (`DEFAULT_LIMITS` itself unless the host set some). */
   readonly limits: CoreLimits;
-  readonly stat = newFileStat();
-  // The path machinery is made on first use: a guest that never touches a path (and a live idle sandbox) does
-  // not carry it. Each is one object for the life of the instance, so nothing is allocated per call.
+  // The scratch records and the path machinery are made on first use: a guest that never touches a path or a
+  // stat (and a live idle sandbox) does not carry them. Each is one object for the life of the instance, so
+  // nothing is allocated per call.
+  #stat: FileStat | null = null;
   #walker: PathWalker | null = null;
   #resA: Resolution | null = null;
   #resB: Resolution | null = null;
   #stat2: FileStat | null = null;
+  #handleRef: Ref<FsHandle | null> | null = null;
+  #stringRef: Ref<string> | null = null;
+  #args: StringBlock | null = null;
+  #env: StringBlock | null = null;
+  get stat(): FileStat {
+    return (this.#stat ??= newFileStat());
+  }
   get walker(): PathWalker {
     return (this.#walker ??= new PathWalker(this.limits));
   }
@@ -87,13 +99,22 @@ export class SyscallContext {
   get stat2(): FileStat {
     return (this.#stat2 ??= newFileStat());
   }
-  readonly handleRef: Ref<FsHandle | null> = { value: null };
-  readonly stringRef: Ref<string> = { value: '' };
+  get handleRef(): Ref<FsHandle | null> {
+    return (this.#handleRef ??= { value: null });
+  }
+  get stringRef(): Ref<string> {
+    return (this.#stringRef ??= { value: '' });
+  }
   /** Times resolved by `resolveTimes` for the set-times calls (null = leave unchanged). */
   atim: bigint | null = null;
   mtim: bigint | null = null;
-  readonly args: StringBlock;
-  readonly env: StringBlock;
+  /** The guest's argv and environment as `args_get`/`environ_get` copy them out (encoded at the first ask). */
+  get args(): StringBlock {
+    return (this.#args ??= stringBlock(this.config.args));
+  }
+  get env(): StringBlock {
+    return (this.#env ??= stringBlock(this.config.env));
+  }
   readonly clock: Clock;
   readonly random: RandomSource;
   /** Gather buffer for writes of several iovecs to a stream (one host write instead of many); grown on use. */
@@ -102,7 +123,7 @@ export class SyscallContext {
   iovTotal = 0;
 
   constructor(
-    config: WasiCoreConfig,
+    private readonly config: WasiCoreConfig,
     readonly layout: AbiLayout,
     private readonly notStarted: () => never,
     /** Another context of the same instance (the other ABI) whose memory view and fd table this one shares. */
@@ -111,10 +132,16 @@ export class SyscallContext {
     this.limits = shareWith?.limits ?? resolveLimits(config.maxFds === undefined ? config.limits : { ...config.limits, maxFds: config.maxFds });
     this.mem = shareWith?.mem ?? new GuestMemory();
     this.fds = shareWith?.fds ?? new FdTable(this.limits.maxFds, this.limits.maxListingBytes);
-    this.args = config.args.length === 0 ? EMPTY_BLOCK : new StringBlock(config.args);
-    this.env = config.env.length === 0 ? EMPTY_BLOCK : new StringBlock(config.env);
     this.clock = config.clock;
     this.random = config.random;
+  }
+
+  /**
+   * The command is over (`WasiCore.dispose`): buffers grown for its calls go, so a finished sandbox kept alive
+   * holds none. A later call (a reactor's, after `close`) grows them again.
+   */
+  releaseScratch(): void {
+    this.scratch = NO_BYTES;
   }
 
   /** Start of every syscall: the memory view is bound and current. */

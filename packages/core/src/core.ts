@@ -161,6 +161,8 @@ export class WasiCore {
   /** Closes every fd the guest holds (host stdio fds are never closed), and the mount roots. */
   dispose(): void {
     this.p1Ctx.fds.closeAll();
+    this.p1Ctx.releaseScratch();
+    this.unstableCtx?.releaseScratch();
     if (this.namespace !== null) for (const m of this.namespace.all()) m.fs.close(m.root);
     this.namespace = null;
   }

@@ -1,5 +1,7 @@
 import { PREVIEW1_FUNCTIONS, type CheckedParams, type FdTypes, type Preview1Name, type Preview1Syscalls } from './abi/functions';
-import { adaptImports, type AdapterOptions, type Impl } from './adapter';
+import { adaptImports, type AdapterOptions, type Impl, type PregeneratedAdapter } from './adapter';
+import { PREVIEW1_ADAPTER } from './adapter-modules.generated';
+import { PREVIEW1_LAYOUT } from './abi/layouts';
 import type { SyscallContext } from './context';
 import type { DirectoryFd, FdEntry, NonDirectoryFd } from './fdtable';
 import * as args from './syscalls/args';
@@ -37,5 +39,7 @@ export const PREVIEW1_IMPL: Preview1Impl = {
  * adapter (`adapter.ts`) into its implementation.
  */
 export function preview1Imports(c: SyscallContext, options?: AdapterOptions): Preview1Syscalls {
-  return adaptImports(PREVIEW1_FUNCTIONS, PREVIEW1_IMPL as unknown as Record<string, Impl>, c, options) as unknown as Preview1Syscalls;
+  return adaptImports(PREVIEW1_FUNCTIONS, PREVIEW1_IMPL as unknown as Record<string, Impl>, c, options, PREGENERATED) as unknown as Preview1Syscalls;
 }
+
+const PREGENERATED: PregeneratedAdapter = { layout: PREVIEW1_LAYOUT, module: PREVIEW1_ADAPTER };

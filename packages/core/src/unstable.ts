@@ -1,6 +1,8 @@
 import { UnstableWhence, Whence } from './abi/constants';
 import { UNSTABLE_FUNCTIONS, type UnstableSyscalls } from './abi/functions';
-import { adaptImports, type AdapterOptions, type Impl } from './adapter';
+import { adaptImports, type AdapterOptions, type Impl, type PregeneratedAdapter } from './adapter';
+import { UNSTABLE_ADAPTER } from './adapter-modules.generated';
+import { UNSTABLE_LAYOUT } from './abi/layouts';
 import type { SyscallContext } from './context';
 import type { NonDirectoryFd } from './fdtable';
 import { PREVIEW1_IMPL } from './preview1';
@@ -29,5 +31,7 @@ const UNSTABLE_IMPL = {
 };
 
 export function unstableImports(c: SyscallContext, options?: AdapterOptions): UnstableSyscalls {
-  return adaptImports(UNSTABLE_FUNCTIONS, UNSTABLE_IMPL as unknown as Record<string, Impl>, c, options) as unknown as UnstableSyscalls;
+  return adaptImports(UNSTABLE_FUNCTIONS, UNSTABLE_IMPL as unknown as Record<string, Impl>, c, options, PREGENERATED) as unknown as UnstableSyscalls;
 }
+
+const PREGENERATED: PregeneratedAdapter = { layout: UNSTABLE_LAYOUT, module: UNSTABLE_ADAPTER };

@@ -39,7 +39,8 @@ const FOREVER = -1n;
 export class HostFdStream implements Stream {
   private state = UNPROBED;
   private kind: Filetype = Filetype.UNKNOWN;
-  private readonly backoff = new RetryBackoff();
+  /** Made at the first EAGAIN: most streams never meet one. */
+  private backoff: RetryBackoff | null = null;
   /** Read-ahead from readiness checks: bytes ahead[aheadStart..aheadEnd) come before anything else is read. */
   private ahead: Uint8Array | null = null;
   private aheadStart = 0;
@@ -63,13 +64,13 @@ export class HostFdStream implements Stream {
       this.aheadEof = false;
       return 0;
     }
-    this.backoff.reset();
+    this.backoff?.reset();
     for (;;) {
       try {
         return fs.readSync(this.fd, buf, off, len, null);
       } catch (err) {
         const errno = errnoFromHostError(err);
-        if (errno === Errno.AGAIN) this.backoff.wait();
+        if (errno === Errno.AGAIN) (this.backoff ??= new RetryBackoff()).wait();
         else if (errno !== Errno.INTR) return -errno;
       }
     }
@@ -83,13 +84,13 @@ export class HostFdStream implements Stream {
   write(buf: Uint8Array, off: number, len: number): number {
     if (this.state !== OPEN && !this.isOpen()) return -Errno.BADF;
     let done = 0;
-    this.backoff.reset();
+    this.backoff?.reset();
     while (done < len) {
       try {
         done += fs.writeSync(this.fd, buf, off + done, len - done, null);
       } catch (err) {
         const errno = errnoFromHostError(err);
-        if (errno === Errno.AGAIN) this.backoff.wait();
+        if (errno === Errno.AGAIN) (this.backoff ??= new RetryBackoff()).wait();
         else if (errno !== Errno.INTR) return done > 0 ? done : -errno;
       }
     }
@@ -134,10 +135,11 @@ export class HostFdStream implements Stream {
     if (r !== 0) return r;
     // readable() is 0 only for a non-blocking fd with nothing yet: retry its read-ahead in backoff sleeps.
     const deadline = timeoutNs < 0n ? FOREVER : process.hrtime.bigint() + timeoutNs;
-    this.backoff.reset();
+    const backoff = (this.backoff ??= new RetryBackoff());
+    backoff.reset();
     for (;;) {
       if (deadline !== FOREVER && process.hrtime.bigint() >= deadline) return 0;
-      this.backoff.wait();
+      backoff.wait();
       r = this.readAhead();
       if (r !== 0) return r;
     }
@@ -187,7 +189,16 @@ export class HostFdStream implements Stream {
     return this.state === OPEN;
   }
 
-  private probe(): void {
+  /**
+   * Probes the fd now, with the one fstat its first use would make, and returns the host's error if the fd is not
+   * open (null if it is). For hosts that refuse a closed fd at construction, as node:wasi's `uvwasi_init` does:
+   * the check and the probe are one system call.
+   */
+  probeNow(): unknown {
+    return this.probe();
+  }
+
+  private probe(): unknown {
     try {
       const st = fs.fstatSync(this.fd);
       this.state = OPEN;
@@ -195,9 +206,11 @@ export class HostFdStream implements Stream {
       else if (st.isFile()) this.kind = Filetype.REGULAR_FILE;
       else if (st.isDirectory()) this.kind = Filetype.DIRECTORY;
       else this.kind = Filetype.UNKNOWN;
-    } catch {
+      return null;
+    } catch (err) {
       this.state = BAD_FD;
       this.kind = Filetype.UNKNOWN;
+      return err;
     }
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { ERRNO_NAMES, Errno, HOST_CODE_TO_ERRNO, type FileSystem, type Stdio } from '@vos/core';
-import { hostStdio } from '@vos/stdio';
+import { HostFdStream } from '@vos/stdio';
 import { errUvwasiInit } from './errors';
 
 /**
@@ -18,21 +18,22 @@ function uvwasiErrorFrom(err: unknown): Error {
   return errUvwasiInit(ERRNO_NAMES[errno], errno);
 }
 
-/** Fails like uvwasi when `fd` is not an open host fd (EBADF). */
-function checkHostFd(fd: number): void {
-  try {
-    fs.fstatSync(fd);
-  } catch (err) {
-    throw uvwasiErrorFrom(err);
-  }
+/**
+ * A stream over host fd `fd`, failing like uvwasi when it is not open (EBADF). The check is the stream's own
+ * probe (the fstat that tells a terminal from a pipe or a file), so each fd costs one system call.
+ */
+function checkedHostFd(fd: number): HostFdStream {
+  const stream = new HostFdStream(fd);
+  const err = stream.probeNow();
+  if (err !== null) throw uvwasiErrorFrom(err);
+  return stream;
 }
 
 /** The guest's fds 0-2 over host fds (node:wasi's `stdin`/`stdout`/`stderr` options), checked as uvwasi does. */
 export function openHostStdio(stdin: number, stdout: number, stderr: number): Stdio {
-  checkHostFd(stdin);
-  checkHostFd(stdout);
-  checkHostFd(stderr);
-  return hostStdio(stdin, stdout, stderr);
+  const inStream = checkedHostFd(stdin);
+  const outStream = checkedHostFd(stdout);
+  return { stdin: inStream, stdout: outStream, stderr: checkedHostFd(stderr) };
 }
 
 /**
