@@ -4,7 +4,7 @@ import { Errno, Filetype } from '@vos/core';
 import { virtualStat } from './virtual-stat';
 
 /** Capacity of the first buffer, made at the first write: a sink nothing is written to holds no buffer. */
-const INITIAL_CAPACITY = 4096;
+const INITIAL_CAPACITY = 256;
 const NO_BYTES = new Uint8Array(0);
 
 /**
