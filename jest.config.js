@@ -7,7 +7,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+    // npm dependencies that ship only ES modules, rewritten to CommonJS for jest (tests/helpers/esm-to-cjs.js).
+    '/node_modules/modern-tar/.+\\.js$': '<rootDir>/tests/helpers/esm-to-cjs.js',
   },
+  transformIgnorePatterns: ['/node_modules/(?!modern-tar/)'],
   moduleNameMapper: {
     '^@vos/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     // Nothing native or foreign runs in a jest worker: node:wasi only in child processes (tests/helpers/child.ts).

@@ -2,7 +2,8 @@
 /**
  * The playground end to end in headless Chromium, driven as a person would: pick a sample or upload a .wasm, set
  * arguments and mounts, click Run, read stdout, the syscall table and the filesystem diff from the page; stop a
- * runaway program with Stop and with the deadline; a persistent mount across a reload; a zip mounted from a URL.
+ * runaway program with Stop and with the deadline; a persistent mount across a reload; a zip and a tar mounted
+ * from a URL; the files after a run downloaded as a tar.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -13,6 +14,8 @@ async function prepare(out) {
   await require('../../examples/playground/build').buildPlayground(dir);
   const { zipSync, strToU8 } = require('fflate');
   fs.writeFileSync(path.join(dir, 'sample.zip'), zipSync({ 'readme.txt': strToU8('from a zip on the server\n'), 'sub/': new Uint8Array(0) }));
+  // A tar written by GNU tar (pax format; the fixture of tests/archives).
+  fs.copyFileSync(path.join(REPO, 'tests/archives/fixtures/pax.tar'), path.join(dir, 'sample.tar'));
   // An HTTP tree: files and the manifest @vos/fs-http reads (made by its Node build, as `vos manifest` does).
   const tree = path.join(dir, 'tree');
   fs.mkdirSync(path.join(tree, 'docs'), { recursive: true });
@@ -98,11 +101,26 @@ async function run(page, _url, { server }) {
   });
 
   await step('a zip from a URL mounted: the guest reads it', async () => {
-    await addMount('/z', 'zip-url', 'sample.zip');
+    await addMount('/z', 'archive-url', 'sample.zip');
     await page.selectOption('#program-select', 'fsutil');
     await page.fill('#args', 'cat /z/readme.txt ls /z');
     await runAndWait();
     expectEq(await page.textContent('#stdout'), 'from a zip on the server\nls /z: readme.txt sub\n', 'stdout');
+  });
+
+  await step('a tar from a URL mounted; the files after the run download as a tar', async () => {
+    await addMount('/t', 'archive-url', 'sample.tar');
+    await page.selectOption('#program-select', 'fsutil');
+    await page.fill('#args', "cat /t/hello.txt ls /t/dir/sub write /t/new.txt 'made here'");
+    await runAndWait();
+    expectEq(await page.textContent('#stdout'), 'hello tarls /t/dir/sub: x\nwrite /t/new.txt: 10 bytes\n', 'stdout');
+    if (await page.isHidden('#download-tar')) throw new Error('no download link after the run');
+    const got = await page.evaluate(async () => {
+      const bytes = new Uint8Array(await (await fetch(document.getElementById('download-tar').href)).arrayBuffer());
+      const text = new TextDecoder('latin1').decode(bytes);
+      return { magic: text.slice(257, 262), newFile: text.includes('t/new.txt') && text.includes('made here'), fromZip: text.includes('z/readme.txt') };
+    });
+    expectEq(JSON.stringify(got), JSON.stringify({ magic: 'ustar', newFile: true, fromZip: true }), 'downloaded tar');
   });
 
   await step('an HTTP tree mounted: listed from its manifest, a file fetched when the guest reads it', async () => {

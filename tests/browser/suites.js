@@ -28,7 +28,7 @@ const SUITES = [
     entries: { 'opfs-testkit': 'pages/opfs-testkit.page.ts', 'opfs-testkit-worker': 'pages/opfs-testkit-worker.ts' },
   },
   {
-    name: 'browser storage (OPFS, IndexedDB, zip)',
+    name: 'browser storage (OPFS, IndexedDB, zip, tar)',
     page: 'storage',
     entries: { storage: 'pages/storage.page.ts' },
     // Three loads of one page: the in-page tests, then a write, then a real reload that reads back.

@@ -60,7 +60,7 @@ function renderMounts(): void {
   body.replaceChildren(
     ...mounts.map((m, i) => {
       const tr = document.createElement('tr');
-      const source = m.kind === 'persistent' ? m.name : m.kind === 'zip-url' || m.kind === 'http' ? m.url : m.kind === 'files' ? `${m.files.length} files` : '';
+      const source = m.kind === 'persistent' ? m.name : m.kind === 'archive-url' || m.kind === 'http' ? m.url : m.kind === 'files' ? `${m.files.length} files` : '';
       for (const text of [m.path, m.kind, source]) tr.append(cell(text));
       const remove = document.createElement('button');
       remove.textContent = 'remove';
@@ -90,8 +90,8 @@ $('mount-add').onclick = () => {
   const source = $<HTMLInputElement>('mount-source').value.trim();
   if (kind === 'memory') addMount({ path, kind });
   else if (kind === 'persistent') addMount({ path, kind, name: source || 'playground' });
-  else if (kind === 'zip-url' || kind === 'http') {
-    if (!source) return setStatus(kind === 'http' ? 'give the URL of the tree (or of its index.json)' : 'give the URL of a zip', 'bad');
+  else if (kind === 'archive-url' || kind === 'http') {
+    if (!source) return setStatus(kind === 'http' ? 'give the URL of the tree (or of its index.json)' : 'give the URL of a zip or tar', 'bad');
     addMount({ path, kind, url: source });
   } else $<HTMLInputElement>('mount-folder').click();
 };
@@ -150,6 +150,20 @@ function showDiff(diff: readonly DiffRow[]): void {
   $('diff-summary').textContent = diff.length === 0 ? '(none)' : `${diff.length}`;
 }
 
+let downloadUrl: string | null = null;
+
+/** The files after the run, as a .tar behind the Download link. */
+function offerDownload(tar: Uint8Array | null): void {
+  const link = $<HTMLAnchorElement>('download-tar');
+  if (downloadUrl !== null) URL.revokeObjectURL(downloadUrl);
+  downloadUrl = tar === null ? null : URL.createObjectURL(new Blob([tar as Uint8Array<ArrayBuffer>], { type: 'application/x-tar' }));
+  link.hidden = downloadUrl === null;
+  if (downloadUrl !== null) {
+    link.href = downloadUrl;
+    link.textContent = `download the files (.tar, ${tar!.length} bytes)`;
+  }
+}
+
 function finish(text: string, kind: 'ok' | 'bad'): void {
   clearTimeout(deadlineTimer);
   worker?.terminate();
@@ -184,6 +198,7 @@ async function run(): Promise<void> {
   delete $('trace-summary').dataset.dropped;
   traceCount = 0;
   showDiff([]);
+  offerDownload(null);
   $('diff-summary').textContent = '';
   const request: RunRequest = {
     type: 'run',
@@ -211,6 +226,7 @@ async function run(): Promise<void> {
     else if (m.type === 'trace') appendTrace(m.rows, m.dropped);
     else if (m.type === 'exit') {
       showDiff(m.diff);
+      offerDownload(m.tar);
       const saved = m.persisted.length ? `; saved ${m.persisted.join(', ')}` : '';
       finish(`exit code ${m.code} in ${m.ms.toFixed(1)} ms${syscallsText(m.syscalls)}${saved}`, m.code === 0 ? 'ok' : 'bad');
     } else if (m.type === 'error') finish(`error: ${m.message}`, 'bad');

@@ -6,8 +6,8 @@ export type MountSpec =
   | { readonly path: string; readonly kind: 'persistent'; readonly name: string }
   /** A dropped or picked folder, copied into memory (the guest's changes never reach the user's disk). */
   | { readonly path: string; readonly kind: 'files'; readonly files: readonly { path: string; blob: Blob }[] }
-  /** A zip archive fetched from a URL (same origin, or one that allows CORS) and unpacked into memory. */
-  | { readonly path: string; readonly kind: 'zip-url'; readonly url: string }
+  /** A zip or tar archive fetched from a URL (same origin, or one that allows CORS) and unpacked into memory. */
+  | { readonly path: string; readonly kind: 'archive-url'; readonly url: string }
   /** A read-only tree served over HTTP (@vos/fs-http: a manifest, then files fetched as the guest reads them). */
   | { readonly path: string; readonly kind: 'http'; readonly url: string };
 
@@ -49,6 +49,8 @@ export type WorkerMessage =
       readonly diff: readonly DiffRow[];
       readonly syscalls: number;
       readonly persisted: readonly string[];
+      /** The files after the run (the root and every mount but lazy ones) as a tar archive, for a download. */
+      readonly tar: Uint8Array;
     }
   | { readonly type: 'error'; readonly message: string };
 

@@ -9,7 +9,9 @@ import { MemoryFileSystem } from '@vos/fs-memory';
 import type { FileSystem } from '@vos/core';
 import {
   diffTrees,
+  exportTar,
   importFiles,
+  importTar,
   importZip,
   openPersistentFileSystem,
   readTree,
@@ -49,11 +51,14 @@ async function prepareMount(spec: MountSpec, jspi: () => JspiWorld): Promise<{ f
       await importFiles(staged, spec.files.map((f) => ({ path: f.path, blob: f.blob })));
       return { factory: filledWith(readTree(staged)) };
     }
-    case 'zip-url': {
+    case 'archive-url': {
       const res = await fetch(spec.url);
       if (!res.ok) throw new Error(`${spec.url}: HTTP ${res.status}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
       const staged = new MemoryFileSystem({ clock: { now: () => 0n } });
-      importZip(staged, new Uint8Array(await res.arrayBuffer()));
+      // Zip by its signature (PK\3\4, or PK\5\6 when empty), else tar (which checks its own headers).
+      if (bytes[0] === 0x50 && bytes[1] === 0x4b) importZip(staged, bytes);
+      else await importTar(staged, bytes);
       return { factory: filledWith(readTree(staged)) };
     }
   }
@@ -65,6 +70,24 @@ function filledWith(entries: TreeEntry[]): MountFactory {
     writeTree(fs, entries);
     return fs;
   };
+}
+
+/** The trees after the run, each under its mount path, as one tar archive (the page's download). */
+async function tarOfMounts(trees: ReadonlyMap<string, TreeEntry[]>): Promise<Uint8Array> {
+  const all = new Map<string, TreeEntry>();
+  for (const [mount, entries] of trees) {
+    const prefix = mount === '/' ? '' : mount.slice(1) + '/';
+    // The mount point's own directories, unless the tree above already has them.
+    const parts = prefix.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) {
+      const path = parts.slice(0, i).join('/');
+      if (!all.has(path)) all.set(path, { path, kind: 'dir', mtim: 0n, atim: 0n });
+    }
+    for (const e of entries) all.set(prefix + e.path, { ...e, path: prefix + e.path });
+  }
+  const staged = new MemoryFileSystem({ clock: { now: () => 0n } });
+  writeTree(staged, [...all.values()].sort((a, b) => a.path.split('/').length - b.path.split('/').length));
+  return exportTar(staged);
 }
 
 function diffRows(prefix: string, before: TreeEntry[], after: TreeEntry[]): DiffRow[] {
@@ -154,13 +177,15 @@ async function run(req: RunRequest): Promise<void> {
   }
   const ms = performance.now() - t0;
   const diff: DiffRow[] = [];
-  for (const [path, fs] of made) diff.push(...diffRows(path, before.get(path)!, readTree(fs)));
+  const after = new Map([...made].map(([path, fs]) => [path, readTree(fs)]));
+  for (const [path, tree] of after) diff.push(...diffRows(path, before.get(path)!, tree));
+  const tar = await tarOfMounts(after);
   const persisted: string[] = [];
   for (const { path, p } of persistent) {
     await p.flush();
     persisted.push(path);
   }
-  post({ type: 'exit', code, ms, diff, syscalls, persisted });
+  (self as unknown as Worker).postMessage({ type: 'exit', code, ms, diff, syscalls, persisted, tar } satisfies WorkerMessage, [tar.buffer]);
 }
 
 self.onmessage = (e: MessageEvent<RunRequest>) => {

@@ -32,12 +32,88 @@ export interface ImportLimits {
   readonly maxEntries?: number;
   /** Most bytes once uncompressed (default 1 GiB): a zip bomb stops here. */
   readonly maxBytes?: number;
+  /**
+   * Accept symlinks whose target is absolute or climbs out of the imported tree (default false: refused, as
+   * Python's tarfile `data` filter does). Inside a vos sandbox such a link cannot escape the preopen anyway;
+   * refusing it keeps an imported tree from pointing at whatever else the guest is given.
+   */
+  readonly allowOutsideLinks?: boolean;
+}
+
+/** Longest symlink target an archive may carry (Linux's PATH_MAX). */
+const MAX_LINK_TARGET = 4096;
+
+/**
+ * The checks every archive import makes on its entries (sorted parents first) before writing any: no entry under
+ * a symlink of the archive (the classic "symlink, then a file through it" escape; `writeTree` would refuse it
+ * too, but only after writing what came before), and symlink targets not empty, without NUL, at most 4096 bytes
+ * and, unless `allowOutsideLinks`, relative and inside the tree once resolved from the link's directory through
+ * the archive's other symlinks (like Python's tarfile `data` filter; a loop, or more resolving than a budget
+ * allows, is refused too).
+ */
+export function checkArchiveEntries(entries: readonly TreeEntry[], limits: ImportLimits, what: string): void {
+  const links = new Map<string, string>();
+  for (const e of entries) {
+    for (let cut = e.path.indexOf('/'); cut >= 0; cut = e.path.indexOf('/', cut + 1)) {
+      if (links.has(e.path.slice(0, cut))) throw new Error(`${what}: ${JSON.stringify(e.path)} is under the symlink ${JSON.stringify(e.path.slice(0, cut))}`);
+    }
+    if (e.kind !== 'symlink') continue;
+    const t = e.target;
+    if (t === '' || t.includes('\0') || encoder.encode(t).length > MAX_LINK_TARGET) {
+      throw new Error(`${what}: symlink ${JSON.stringify(e.path)} has a bad target ${JSON.stringify(t.slice(0, 100))}`);
+    }
+    links.set(e.path, t);
+  }
+  if (limits.allowOutsideLinks === true) return;
+  const budget = { chars: LINK_CHECK_BUDGET };
+  for (const [path, target] of links) {
+    const verdict = resolvesInside(path, target, links, budget);
+    if (verdict === 'budget') throw new Error(`${what}: too many symlinks to check (allowOutsideLinks to accept them unchecked)`);
+    if (verdict !== 'inside') throw new Error(`${what}: symlink ${JSON.stringify(path)} -> ${JSON.stringify(target)} ${verdict === 'loop' ? 'loops' : 'points outside the tree'} (allowOutsideLinks to accept it)`);
+  }
+}
+
+/** Characters of path looked up while resolving an archive's symlinks, all links together. */
+const LINK_CHECK_BUDGET = 1 << 26;
+/** Symlinks followed while resolving one (Linux's ELOOP limit). */
+const MAX_HOPS = 40;
+
+/** Where the symlink at `path` leads, resolved lexically and through the archive's own `links`. */
+function resolvesInside(path: string, target: string, links: ReadonlyMap<string, string>, budget: { chars: number }): 'inside' | 'outside' | 'loop' | 'budget' {
+  const dir = path.split('/');
+  dir.pop(); // from the link's directory
+  const keys: string[] = [];
+  for (const part of dir) keys.push(keys.length === 0 ? part : `${keys[keys.length - 1]}/${part}`);
+  const pending = target.split('/').reverse();
+  let hops = 0;
+  if (target.startsWith('/')) return 'outside';
+  while (pending.length > 0) {
+    const part = pending.pop()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (keys.length === 0) return 'outside';
+      keys.pop();
+      continue;
+    }
+    const key = keys.length === 0 ? part : `${keys[keys.length - 1]}/${part}`;
+    budget.chars -= key.length;
+    if (budget.chars < 0) return 'budget';
+    const next = links.get(key);
+    if (next === undefined) {
+      keys.push(key);
+      continue;
+    }
+    if (++hops > MAX_HOPS) return 'loop';
+    if (next.startsWith('/')) return 'outside';
+    for (const p of next.split('/').reverse()) pending.push(p);
+  }
+  return 'inside';
 }
 
 /**
  * Unpacks a zip archive into `fs` under its root (existing files of the same names are replaced). Entry names
- * must be relative, without `..` (a path that would leave the tree is refused, as is an absolute one). Returns
- * the entries written.
+ * must be relative, without `..` (a path that would leave the tree is refused, as is an absolute one), and
+ * symlinks pass `checkArchiveEntries`, all before anything is written. Returns the entries written.
  */
 export function importZip(fs: FileSystem, zip: Uint8Array, limits: ImportLimits = {}): TreeEntry[] {
   const maxEntries = limits.maxEntries ?? 100_000;
@@ -68,6 +144,7 @@ export function importZip(fs: FileSystem, zip: Uint8Array, limits: ImportLimits 
     else entries.push({ path, kind: 'file', data, ...times });
   }
   entries.sort(byDepth);
+  checkArchiveEntries(entries, limits, 'importZip');
   writeTree(fs, entries);
   return entries;
 }

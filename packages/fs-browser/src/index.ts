@@ -11,4 +11,5 @@ export {
   type BrowserStoreKind,
 } from './persistent';
 export { exportZip, importZip, importFiles, exportFiles, filesFromDrop, type PathedBlob, type ImportLimits } from './archive';
+export { exportTar, importTar } from './tar';
 export { OpfsFileSystem } from './opfs-fs';

@@ -1,6 +1,12 @@
 import { READABLE_EOF } from '@vos/core';
 import { InputSource } from './input-source';
 
+// One encoder for every instance (stateless): constructing a TextEncoder is a host-object allocation, which a
+// browser makes several times dearer than a small JS object, and a BufferSource is made per guest.
+const encoder = new TextEncoder();
+// Never written: `pending` is only read from.
+const EMPTY = new Uint8Array(0);
+
 /** What a host may give as stdin content: text (encoded as UTF-8) or bytes. */
 export type StdinContent = string | Uint8Array;
 
@@ -13,7 +19,7 @@ export class BufferSource extends InputSource {
   /** The content is copied: later changes to the caller's buffer do not reach the guest. */
   constructor(content: StdinContent) {
     super();
-    this.pending = typeof content === 'string' ? new TextEncoder().encode(content) : content.slice();
+    this.pending = content.length === 0 ? EMPTY : typeof content === 'string' ? encoder.encode(content) : content.slice();
     this.ended = this.pending.length === 0;
   }
 

@@ -1,16 +1,18 @@
 /**
  * Browser storage in Chromium: a persistent filesystem over OPFS and over IndexedDB that survives a page reload
  * (this page is loaded twice by the runner: `#write`, then reloaded as `#read`), the write-back diff (additions,
- * replacements, removals, symlinks, empty directories, binary data, times), and zip / File-list import and
- * export, including hostile archives.
+ * replacements, removals, symlinks, empty directories, binary data, times), and zip / tar / File-list import
+ * and export, including hostile archives.
  */
 import { zipSync } from 'fflate';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { SystemClock } from '@vos/clock';
 import {
   exportFiles,
+  exportTar,
   exportZip,
   importFiles,
+  importTar,
   importZip,
   IndexedDbStore,
   OpfsStore,
@@ -110,7 +112,23 @@ if (phase === 'once') {
     });
   });
 
-  describe('zip and File-list import/export', () => {
+  describe('zip, tar and File-list import/export', () => {
+    test('a tree survives export to tar and import in the page (ns times kept), and a guest reads it', async () => {
+      const src = MemoryFileSystem.fromObject({ a: { b: { 'c.txt': 'deep' }, empty: {} }, 'bin.dat': bin, ln: { symlink: 'a/b/c.txt' }, ['n'.repeat(150)]: 'long name' }, { clock });
+      const tar = await exportTar(src);
+      const dst = new MemoryFileSystem({ clock });
+      await importTar(dst, tar);
+      const shape = (fs: MemoryFileSystem) => readTree(fs).map((e) => `${e.kind} ${e.path}${e.kind === 'symlink' ? ` -> ${e.target}` : ''}${e.kind === 'file' ? ` ${e.data.join(',')}` : ''} ${e.mtim}`);
+      expect(shape(dst)).toEqual(shape(src));
+      const r = await runProgram(FSUTIL, ['cat', '/in/ln'], { '/in': dst });
+      expect(r.stdout).toBe('deep');
+      const hostile = await importTar(new MemoryFileSystem({ clock }), await exportTar(MemoryFileSystem.fromObject({ up: { symlink: '../../etc' } }, { clock }))).then(
+        () => 'imported',
+        (e: Error) => e.message,
+      );
+      expect(hostile).toMatch(/points outside the tree/);
+    });
+
     test('a tree survives export to zip and import into another filesystem', () => {
       const src = MemoryFileSystem.fromObject({ a: { b: { 'c.txt': 'deep' }, empty: {} }, 'bin.dat': bin, ln: { symlink: 'a/b/c.txt' } }, { clock });
       const zip = exportZip(src);
