@@ -6,17 +6,39 @@
 //   2. off-thread / on-thread time of the bench workloads and of the real programs of the tests (flite, yosys),
 //      the same module, args and files: on-thread is @vos/wasi's WASI.start, off-thread a warm SandboxPool run;
 //   3. runs per second of a hello-world guest: a pool of 2 workers against one after another on the host thread.
-// Each part runs in a child process of its own. Environment: BENCH_WORKER_SAMPLES (default 5),
-// BENCH_WORKER_RTT_CALLS (default 20000), BENCH_WORKER_HELLO_RUNS (default 400).
+// Each part runs in a child process of its own. Environment: BENCH_WORKER_SAMPLES (default 7),
+// BENCH_WORKER_RTT_CALLS (default 20000), BENCH_WORKER_HELLO_RUNS (default 400), BENCH_WORKER_WARMUP_MAX (most
+// warm-up runs of a program on each path before its samples, default 20), BENCH_WORKER_ONLY (comma-separated
+// program names for the off/on-thread part, e.g. "flite (real program)"; default all).
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
-const SAMPLES = Number(process.env.BENCH_WORKER_SAMPLES || 5);
+const SAMPLES = Number(process.env.BENCH_WORKER_SAMPLES || 7);
 const RTT_CALLS = Number(process.env.BENCH_WORKER_RTT_CALLS || 20000);
 const HELLO_RUNS = Number(process.env.BENCH_WORKER_HELLO_RUNS || 400);
+const WARMUP_MAX = Number(process.env.BENCH_WORKER_WARMUP_MAX || 20);
+
+/** Three run times within 25% of their median. */
+function settled(xs) {
+  const m = median(xs);
+  return xs.every((x) => Math.abs(x - m) <= 0.25 * m);
+}
+
+/**
+ * CPU time of this process's main thread in ns (Linux: /proc/self/task/<pid>/schedstat, ns resolution;
+ * elsewhere the whole process's, which includes the worker threads).
+ */
+function mainThreadCpuNs() {
+  try {
+    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    const u = process.cpuUsage();
+    return (u.user + u.system) * 1000;
+  }
+}
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,7 +56,8 @@ async function childRtt() {
   const { NullStream } = require('@vos/stdio');
   const { OpenFlags } = require('@vos/core');
   const out = {};
-  for (const [label, serverSpinMs, clientSpinMs] of [['no polling (default)', undefined, undefined], ['polling 20 µs client, 50 µs server', 0.05, 0.02]]) {
+  const modes = [['adaptive polling, at most 50 µs (default)', undefined, undefined], ['no polling (Atomics.wait / waitAsync only)', 0, 0]];
+  for (const [label, serverSpinMs, clientSpinMs] of modes) {
     const mem = new MemoryFileSystem({ clock: new SystemClock() });
     const ref = { value: null };
     mem.openRoot(ref);
@@ -56,18 +79,41 @@ async function childRtt() {
     await server.close();
     out[label] = result;
   }
-  // The serving thread while the guest computes and makes no call: CPU time over wall time.
+  // The serving thread while the guest computes and makes no call: CPU time over wall time. First with no
+  // client at all (an idle guest), then right after a burst of calls (the server may poll once, then sleeps).
   {
     const sab = createChannelBuffer();
     const server = new ChannelServer(sab, { filesystems: [], streams: [] });
     server.start();
-    const c0 = process.cpuUsage();
+    const c0 = mainThreadCpuNs();
     const t0 = process.hrtime.bigint();
     await new Promise((r) => setTimeout(r, 500));
-    const cpu = process.cpuUsage(c0);
-    const wallUs = Number(process.hrtime.bigint() - t0) / 1e3;
+    const cpu = mainThreadCpuNs() - c0;
+    const wall = Number(process.hrtime.bigint() - t0);
     await server.close();
-    out.idleCpuPercent = ((cpu.user + cpu.system) / wallUs) * 100;
+    out.idleCpuPercent = (cpu / wall) * 100;
+  }
+  {
+    const sab = createChannelBuffer();
+    const server = new ChannelServer(sab, { filesystems: [], streams: [] });
+    server.start();
+    const worker = new Worker(path.join(__dirname, 'lib', 'worker-rtt-client.js'), { workerData: { sab, computeMs: 1000 } });
+    let c0 = 0;
+    let t0 = 0n;
+    const result = await new Promise((resolve, reject) => {
+      worker.on('message', (m) => {
+        if (m === 'computing') {
+          c0 = mainThreadCpuNs();
+          t0 = process.hrtime.bigint();
+        } else {
+          resolve((mainThreadCpuNs() - c0) / Number(process.hrtime.bigint() - t0) * 100);
+        }
+      });
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    await server.close();
+    out.computeCpuPercent = result;
   }
   return out;
 }
@@ -118,10 +164,15 @@ async function childRatio() {
   const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
   const pool = new SandboxPool({ workers: 1 });
   const rows = [];
+  const only = process.env.BENCH_WORKER_ONLY ? process.env.BENCH_WORKER_ONLY.split(',') : null;
   for (const p of programs()) {
+    if (only !== null && !only.some((o) => p.name.startsWith(o))) continue;
     const bytes = fs.readFileSync(p.wasm);
-    const module = new WebAssembly.Module(bytes);
+    // One compiled module for both paths, as a host would compile once: both then run the same machine code,
+    // and V8's tier-up of the guest (Liftoff, then TurboFan in the background, shared by every thread that has
+    // the module) counts for both, so the ratio is the off-thread path's own cost.
     const prepared = prepareModule(bytes);
+    const module = prepared.module;
     const fresh = () => {
       const dir = fs.mkdtempSync(path.join(base, 'vos-bench-worker-'));
       p.setup?.(dir);
@@ -158,11 +209,14 @@ async function childRatio() {
       }
     };
     try {
-      // Warm both paths (JIT of the host code and the guest's tier-up, which a pooled worker does on its own:
-      // its first runs of a large module were 3-5x slower), then alternate samples.
-      for (let i = 0; i < 3; i++) {
-        await onThread();
+      // Warm both paths (JIT of the host code, the guest's tier-up) until on-thread times settle: on the loaded
+      // 2-core machine a 30 MB module (yosys) took 10-15 runs to come down from ~250 to ~50 ms, and samples
+      // taken on that slope compare two different states of the code. Then alternate samples.
+      const warm = [];
+      for (let i = 0; i < WARMUP_MAX; i++) {
+        warm.push(await onThread());
         await offThread();
+        if (i >= 2 && settled(warm.slice(-3))) break;
       }
       const on = [];
       const off = [];
@@ -173,7 +227,7 @@ async function childRatio() {
         off.push(r.ms);
         calls = r.calls;
       }
-      rows.push({ name: p.name, kind: p.kind, onMs: median(on), offMs: median(off), calls });
+      rows.push({ name: p.name, kind: p.kind, onMs: median(on), offMs: median(off), calls, warmups: warm.length });
     } catch (err) {
       rows.push({ name: p.name, kind: p.kind, error: String(err.message || err) });
     }
@@ -216,12 +270,15 @@ async function childPool() {
   await pooled(50);
   const seq = [];
   const pl = [];
+  const hostUs = [];
   for (let i = 0; i < 3; i++) {
     seq.push(HELLO_RUNS / sequential(HELLO_RUNS));
+    const c0 = mainThreadCpuNs();
     pl.push(HELLO_RUNS / (await pooled(HELLO_RUNS)));
+    hostUs.push((mainThreadCpuNs() - c0) / 1e3 / HELLO_RUNS);
   }
   await pool.close();
-  return { sequentialPerSec: median(seq), poolPerSec: median(pl), runs: HELLO_RUNS };
+  return { sequentialPerSec: median(seq), poolPerSec: median(pl), hostUsPerPooledRun: median(hostUs), runs: HELLO_RUNS };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -251,13 +308,14 @@ function printWorker(r) {
   lines.push('');
   lines.push('channel round-trip (µs per call, worker -> main thread -> worker)   ping    16-byte write  path_open a/b/c.txt');
   for (const [label, v] of Object.entries(r.rtt)) {
-    if (label === 'idleCpuPercent') continue;
+    if (label === 'idleCpuPercent' || label === 'computeCpuPercent') continue;
     lines.push(`  ${label.padEnd(66)} ${v.pingUs.toFixed(1).padStart(6)} ${v.writeUs.toFixed(1).padStart(14)} ${v.openUs.toFixed(1).padStart(20)}`);
   }
-  lines.push(`  main thread CPU while serving an idle guest: ${r.rtt.idleCpuPercent.toFixed(2)}% (target: ~0, no core burnt)`);
+  lines.push(`  main thread CPU while serving an idle guest: ${r.rtt.idleCpuPercent.toFixed(2)}%, while the guest computes right after ` +
+    `1,000 calls: ${r.rtt.computeCpuPercent.toFixed(2)}% (target: ~0, no core burnt)`);
   lines.push('');
   lines.push('off-thread / on-thread (median ms, same module/args/files; off-thread = warm SandboxPool run)');
-  lines.push(`  ${'program'.padEnd(24)} ${'on-thread'.padStart(10)} ${'off-thread'.padStart(11)} ${'ratio'.padStart(7)} ${'round-trips'.padStart(12)}  target`);
+  lines.push(`  ${'program'.padEnd(24)} ${'on-thread'.padStart(10)} ${'off-thread'.padStart(11)} ${'ratio'.padStart(7)} ${'round-trips'.padStart(12)} ${'warm-ups'.padStart(9)}  target`);
   for (const row of r.ratio) {
     if (row.error) {
       lines.push(`  ${row.name.padEnd(24)} error: ${row.error}`);
@@ -265,11 +323,12 @@ function printWorker(r) {
     }
     const ratio = row.offMs / row.onMs;
     const target = row.kind === 'real' ? `<= 1.30 ${ratio <= 1.3 ? 'yes' : 'NO'}` : '';
-    lines.push(`  ${row.name.padEnd(24)} ${row.onMs.toFixed(1).padStart(10)} ${row.offMs.toFixed(1).padStart(11)} ${ratio.toFixed(2).padStart(7)} ${String(row.calls).padStart(12)}  ${target}`);
+    lines.push(`  ${row.name.padEnd(24)} ${row.onMs.toFixed(1).padStart(10)} ${row.offMs.toFixed(1).padStart(11)} ${ratio.toFixed(2).padStart(7)} ${String(row.calls).padStart(12)} ${String(row.warmups).padStart(9)}  ${target}`);
   }
   lines.push('');
   lines.push(`hello-world runs per second (${r.pool.runs} runs): one after another on the host thread ${r.pool.sequentialPerSec.toFixed(0)}/s, ` +
-    `pool of 2 workers ${r.pool.poolPerSec.toFixed(0)}/s (${(r.pool.poolPerSec / r.pool.sequentialPerSec).toFixed(2)}x)`);
+    `pool of 2 workers ${r.pool.poolPerSec.toFixed(0)}/s (${(r.pool.poolPerSec / r.pool.sequentialPerSec).toFixed(2)}x); ` +
+    `host-thread CPU per pooled run ${r.pool.hostUsPerPooledRun.toFixed(0)} µs`);
   return lines.join('\n') + '\n';
 }
 

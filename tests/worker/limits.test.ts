@@ -34,6 +34,23 @@ test('a busy loop with no syscalls is stopped at the deadline, and the host thre
   expect(out.text()).toBe('spinning\n');
 });
 
+test('a guest making syscalls without end is stopped at the deadline: a polling host still runs its timers', async () => {
+  // Every fd_write is a round-trip; with polling forced on (a one-core machine would not poll), the host thread
+  // answers the next call while it polls and must still let the event loop turn for the deadline and timers.
+  let ticks = 0;
+  const tick = setInterval(() => ticks++, 10);
+  try {
+    const t0 = process.hrtime.bigint();
+    const result = await runInWorker(bytes('syscall_forever'), { stdout: 'null', timeout: 500, clientSpinMs: 0.05, serverSpinMs: 0.05 });
+    expect(result).toMatchObject({ status: 'stopped', limit: 'timeout' });
+    expect(elapsedSince(t0)).toBeLessThan(500 + MARGIN_MS);
+    expect(result.calls).toBeGreaterThan(0);
+  } finally {
+    clearInterval(tick);
+  }
+  expect(ticks).toBeGreaterThan(0);
+});
+
 test('a guest asleep in poll_oneoff is stopped at the deadline', async () => {
   const t0 = process.hrtime.bigint();
   const result = await runInWorker(bytes('sleep_hour'), { stdout: new CollectorSink(), timeout: 500 });

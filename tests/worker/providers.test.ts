@@ -59,3 +59,31 @@ test('an asynchronous stdout (every write answered by a promise) gets every byte
   expect(result).toMatchObject({ status: 'exited', code: 0 });
   expect(chunks.join('')).toContain('argv[1] (1 bytes): "x"');
 });
+
+test('the host streams are closed once when the guest ends, riding on its last call (no round-trip each)', async () => {
+  const closes: string[] = [];
+  const stdout = new CollectorSink();
+  stdout.close = (): void => {
+    closes.push('stdout');
+  };
+  // An asynchronous close is awaited before the call that carried it is answered.
+  const stderr: AsyncStream = {
+    filetype: 0,
+    read: () => -Errno.BADF,
+    write: (_buf, _off, len) => len,
+    stat: (out: FileStat) => {
+      out.filetype = 0;
+      return Errno.SUCCESS;
+    },
+    close: () => new Promise<void>((resolve) => setTimeout(() => {
+      closes.push('stderr');
+      resolve();
+    }, 5)),
+  };
+  const result = await runInWorker(readFileSync(`${__dirname}/../../bench/wasm/bin/hello.wasm`), { args: ['hello'], stdin: 'null', stdout, stderr });
+  expect(result).toMatchObject({ status: 'exited', code: 0 });
+  expect(stdout.text()).toBe('hello, world\n');
+  expect(closes.sort()).toEqual(['stderr', 'stdout']);
+  // One round-trip for the write, one at the end carrying the closes of fd 0, 1 and 2.
+  expect(result.calls).toBe(2);
+});

@@ -38,7 +38,7 @@ export interface GuestStart {
   readonly maxMemory?: number;
   /** Call this export instead of `_start` (a reactor is `_initialize`d first); numbers as arguments. */
   readonly invoke?: { readonly name: string; readonly args: readonly number[] };
-  /** Client spin before sleeping, ms (bench). */
+  /** The most the client polls for an answer before it sleeps, ms (adaptive, channel/spin.ts); 0 never. */
   readonly spinMs?: number;
 }
 

@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createChannelBuffer } from './channel/layout';
 import { ChannelServer } from './channel/server';
+import { defaultMaxSpinMs } from './channel/spin';
 import { capModuleMemory, MemoryCapError } from './limits';
 import type { GuestReport, GuestStart, Limit, RunOutcome } from './protocol';
 import { composeWorld, type WorldOptions } from './world';
@@ -26,7 +28,10 @@ export interface RunOptions extends WorldOptions, RunLimits {
   readonly invoke?: { readonly name: string; readonly args?: readonly number[] };
   /** Payload bytes of the channel (default 256 KiB). */
   readonly channelBytes?: number;
-  /** How long each side polls before sleeping, ms (bench knobs). */
+  /**
+   * The most each side polls for the other before sleeping, ms, adapted to how soon answers and calls follow
+   * (channel/spin.ts); 0 never polls. Default 0.05, none on a one-core machine.
+   */
   readonly clientSpinMs?: number;
   readonly serverSpinMs?: number;
 }
@@ -117,23 +122,30 @@ export function timeoutMessage(ms: number): string {
   return `timeout: the guest ran longer than ${ms} ms`;
 }
 
+/** This machine's default spin limit (none on one core). */
+const HOST_SPIN_MS = defaultMaxSpinMs(availableParallelism());
+
 export const ABORT_MESSAGE = 'aborted: the host aborted the run';
 
 /**
- * One run's channel and start message: the world composed for `options`, a fresh channel buffer (reusing the last
- * run's measured slower: 1.0 against 0.34 ms per hello-world run) and the server that answers on it.
+ * One run's channel and start message: the world composed for `options`, a channel buffer (`reuse`, one a finished
+ * run gave back, or a fresh one) and the server that answers on it.
  */
-export async function openRun(prepared: PreparedModule, options: RunOptions): Promise<{ server: ChannelServer; start: GuestStart }> {
+export async function openRun(prepared: PreparedModule, options: RunOptions, reuse?: SharedArrayBuffer): Promise<{ server: ChannelServer; start: GuestStart }> {
+  for (const name of ['clientSpinMs', 'serverSpinMs'] as const) {
+    const v = options[name];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new RangeError(`vos: ${name} must be a non-negative number of ms`);
+  }
   const world = await composeWorld(options);
-  const sab = createChannelBuffer(options.channelBytes);
-  const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs });
+  const sab = reuse ?? createChannelBuffer(options.channelBytes);
+  const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs ?? HOST_SPIN_MS });
   const start: GuestStart = {
     ...world.start,
     sab,
     module: prepared.module,
     maxMemory: prepared.maxMemory,
     invoke: options.invoke === undefined ? undefined : { name: options.invoke.name, args: [...(options.invoke.args ?? [])] },
-    spinMs: options.clientSpinMs,
+    spinMs: options.clientSpinMs ?? HOST_SPIN_MS,
   };
   return { server, start };
 }

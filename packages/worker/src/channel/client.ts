@@ -1,4 +1,5 @@
-import { ARG, CLOSE_COUNT, CLOSES, ChannelViews, MAX_PIGGYBACK_CLOSES, OP, Op, REQUEST, RESPONSE, STATE } from './layout';
+import { ARG, CLOSE_COUNT, CLOSES, ChannelViews, MAX_PIGGYBACK_CLOSES, OP, Op, REQUEST, STATE } from './layout';
+import { AdaptiveSpin, defaultMaxSpinMs, spinWhileEqual } from './spin';
 
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
@@ -11,14 +12,6 @@ declare const performance: { now(): number };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/**
- * How long the client polls the state word before it sleeps in `Atomics.wait`, in ms. Default 0: measured on
- * the shared 2-core machines here (bench/worker.js), polling made a round-trip ~10x slower (the polling thread
- * takes the core the other side needs), while a plain futex wake-up each way costs 11-15 µs. On a machine with
- * idle cores a short poll (0.02) can halve that.
- */
-const DEFAULT_SPIN_MS = 0;
 
 /**
  * The blocking side of the channel: the thread that runs the guest (or any synchronous caller, such as a test
@@ -39,11 +32,18 @@ export class ChannelClient {
   /** Bumped by every call that may change file contents, so read-ahead caches can tell they are stale. */
   generation = 0;
   calls = 0;
+  /** How long to poll for the answer before sleeping in `Atomics.wait` (see spin.ts); null: never poll. */
+  private readonly spin: AdaptiveSpin | null;
 
-  constructor(sab: SharedArrayBuffer, private readonly spinMs = DEFAULT_SPIN_MS) {
+  /**
+   * `maxSpinMs`: the most the client polls for an answer before it sleeps, adapted to how fast answers come
+   * (spin.ts); 0 never polls. Default: 0.05 ms, none on one core.
+   */
+  constructor(sab: SharedArrayBuffer, maxSpinMs = defaultMaxSpinMs()) {
     this.views = new ChannelViews(sab);
     this.i32 = this.views.i32;
     this.data = this.views.data;
+    this.spin = maxSpinMs > 0 ? new AdaptiveSpin(maxSpinMs) : null;
   }
 
   /** Publishes the request in the slots and waits for the response. Returns result slot 0. */
@@ -58,11 +58,22 @@ export class ChannelClient {
     this.calls++;
     Atomics.store(i32, STATE, REQUEST);
     Atomics.notify(i32, STATE);
-    if (Atomics.load(i32, STATE) === REQUEST && this.spinMs > 0) {
-      const until = performance.now() + this.spinMs;
-      while (Atomics.load(i32, STATE) === REQUEST && performance.now() < until);
+    const spin = this.spin;
+    if (spin === null) {
+      while (Atomics.load(i32, STATE) === REQUEST) Atomics.wait(i32, STATE, REQUEST);
+      return i32[ARG];
     }
-    while (Atomics.load(i32, STATE) === REQUEST) Atomics.wait(i32, STATE, REQUEST);
+    const t0 = performance.now();
+    const ms = spin.next();
+    let answered = false;
+    if (ms > 0) {
+      answered = spinWhileEqual(i32, STATE, REQUEST, ms);
+      spin.polled(answered);
+    }
+    if (!answered) {
+      while (Atomics.load(i32, STATE) === REQUEST) Atomics.wait(i32, STATE, REQUEST);
+    }
+    spin.record(performance.now() - t0);
     return i32[ARG];
   }
 

@@ -17,10 +17,18 @@ export const OP = 1;
 /** First integer argument/result slot; slots ARG..ARG_END. */
 export const ARG = 2;
 export const ARG_END = 16;
-/** Number of handle ids in CLOSES.. that the server must close before serving the call. */
+/**
+ * Number of ids in CLOSES.. that the server must close before serving the call: a handle id (> 0), or a served
+ * stream as `streamCloseId(stream)` (< 0).
+ */
 export const CLOSE_COUNT = 16;
 export const CLOSES = 17;
 export const MAX_PIGGYBACK_CLOSES = 15;
+
+/** A stream's close in the CLOSES slots (negative, so it never collides with a handle id). */
+export function streamCloseId(stream: number): number {
+  return -1 - stream;
+}
 
 /** Float64 slot index (byte 128). */
 export const F64 = 16;

@@ -7,6 +7,7 @@ import {
   ARG, CLOSE_COUNT, CLOSES, ChannelViews, F64, I64, I64_ATIM, I64_MTIM, OP, Op, REQUEST, RESPONSE, STATE, TIME_ATIM,
   TIME_MTIM,
 } from './layout';
+import { AdaptiveSpin, defaultMaxSpinMs, spinUntilEqual } from './spin';
 
 declare class TextDecoder {
   decode(input?: ArrayBufferView): string;
@@ -28,10 +29,11 @@ export interface ServedWorld {
 
 export interface ChannelServerOptions {
   /**
-   * After answering a call, keep polling for the next one this long (ms) before going back to the event loop:
-   * syscalls come in bursts, and on a machine with idle cores a poll answers in a couple of µs where a wake-up
-   * through the event loop costs ~15 µs. Default 0 (no polling): on a loaded machine polling steals the core the
-   * guest needs (bench/worker.js). The poll blocks this thread for at most that long per call.
+   * After answering a call, poll for the next one at most this long (ms) before going back to the event loop,
+   * adapted to how soon calls follow each other (spin.ts): syscalls come in bursts, and a poll sees the next
+   * call within a µs where a wake-up through the event loop costs 10-40 µs. 0 never polls. Default: 0.05 ms,
+   * none on one core. Only a thread's sole live server polls (polling for one channel would delay the others),
+   * and it goes back to the event loop at least every 2 ms (timers, I/O, the deadline of the run it serves).
    */
   readonly spinMs?: number;
   /** Most handles the client may hold at once (EMFILE past it). */
@@ -72,7 +74,8 @@ export class ChannelServer {
   private readonly entries: DirEntry[] = [];
   /** The rest of a response longer than the payload area, fetched with `Op.MORE`. */
   private pending: Uint8Array | null = null;
-  private readonly spinMs: number;
+  /** Polling for the next call (spin.ts); null: never. */
+  private readonly spin: AdaptiveSpin | null;
   private readonly maxHandles: number;
   private loopDone: Promise<void> | null = null;
   private keepAlive: ReturnType<typeof setInterval> | undefined;
@@ -81,7 +84,8 @@ export class ChannelServer {
 
   constructor(sab: SharedArrayBuffer, private readonly world: ServedWorld, options: ChannelServerOptions = {}) {
     this.v = new ChannelViews(sab);
-    this.spinMs = options.spinMs ?? 0;
+    const spinMs = options.spinMs ?? defaultMaxSpinMs();
+    this.spin = spinMs > 0 ? new AdaptiveSpin(spinMs) : null;
     this.maxHandles = options.maxHandles ?? 65536;
   }
 
@@ -91,6 +95,7 @@ export class ChannelServer {
     // A pending Atomics.waitAsync does not keep an event loop alive: a thread whose only work is serving (a
     // worker that serves providers) would otherwise exit under its client. One idle timer keeps it.
     this.keepAlive = setInterval(noop, 1 << 30);
+    liveServers++;
     this.loopDone = this.loop();
   }
 
@@ -106,7 +111,10 @@ export class ChannelServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.keepAlive !== undefined) clearInterval(this.keepAlive);
+    if (this.keepAlive !== undefined) {
+      clearInterval(this.keepAlive);
+      liveServers--;
+    }
     Atomics.notify(this.v.i32, STATE);
     const waits: Promise<unknown>[] = [];
     for (let id = 1; id < this.handles.length; id++) {
@@ -123,12 +131,37 @@ export class ChannelServer {
 
   private async loop(): Promise<void> {
     const i32 = this.v.i32;
+    const spin = this.spin;
+    /** When this side last answered (0: not since it slept), and when the event loop last turned. */
+    let answeredAt = 0;
+    let turnedAt = performance.now();
     while (!this.closed) {
       const state = Atomics.load(i32, STATE);
       if (state !== REQUEST) {
+        if (spin !== null && answeredAt !== 0 && liveServers === 1 && performance.now() - turnedAt < MAX_TURN_MS) {
+          const ms = spin.next();
+          if (ms > 0) {
+            const answered = spinUntilEqual(i32, STATE, REQUEST, ms);
+            spin.polled(answered);
+            if (answered) continue;
+          }
+        }
         const w = Atomics.waitAsync(i32, STATE, state);
-        if (w.async) await w.value;
+        if (w.async) {
+          await w.value;
+          turnedAt = performance.now();
+        }
         continue;
+      }
+      if (spin !== null && answeredAt !== 0) {
+        const now = performance.now();
+        spin.record(now - answeredAt);
+        // A guest that keeps calling while this thread polls never lets it sleep: let timers and I/O run.
+        if (now - turnedAt >= MAX_TURN_MS) {
+          await turnEventLoop();
+          turnedAt = performance.now();
+          if (this.closed) return;
+        }
       }
       let r: Promise<void> | undefined;
       try {
@@ -140,10 +173,7 @@ export class ChannelServer {
       if (this.closed) return;
       Atomics.store(i32, STATE, RESPONSE);
       Atomics.notify(i32, STATE);
-      if (this.spinMs > 0) {
-        const until = performance.now() + this.spinMs;
-        while (Atomics.load(i32, STATE) !== REQUEST && performance.now() < until);
-      }
+      if (spin !== null) answeredAt = performance.now();
     }
   }
 
@@ -152,7 +182,35 @@ export class ChannelServer {
     this.served++;
     const i32 = this.v.i32;
     const nCloses = i32[CLOSE_COUNT];
-    for (let i = 0; i < nCloses; i++) this.release(i32[CLOSES + i]);
+    let closing: Promise<unknown>[] | undefined;
+    for (let i = 0; i < nCloses; i++) {
+      const id = i32[CLOSES + i];
+      if (id > 0) this.release(id);
+      else {
+        const r = this.closeStream(-1 - id);
+        if (r !== undefined) (closing ??= []).push(r);
+      }
+    }
+    // A stream whose close is asynchronous is closed before the call that carried it is served.
+    if (closing !== undefined) return Promise.all(closing).then(() => this.serveOp());
+    return this.serveOp();
+  }
+
+  /** Closes served stream `id` (a close the client deferred); a promise when the stream's close returns one. */
+  private closeStream(id: number): Promise<unknown> | undefined {
+    const stream = this.world.streams[id];
+    if (stream === undefined || stream.close === undefined) return undefined;
+    try {
+      const r = stream.close();
+      return isPromiseLike(r) ? Promise.resolve(r).then(undefined, () => undefined) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private serveOp(): Promise<void> | undefined {
+    const i32 = this.v.i32;
+    if (this.closed) return undefined;
     const op = i32[OP];
     let r: MaybePromise<number>;
     try {
@@ -483,6 +541,34 @@ export class ChannelServer {
 }
 
 function noop(): void {}
+
+/** Live servers on this thread: only a sole one polls (see `ChannelServerOptions.spinMs`). */
+let liveServers = 0;
+
+/** Longest stretch a polling server keeps the thread before it lets the event loop turn, ms. */
+const MAX_TURN_MS = 2;
+
+declare function setImmediate(f: () => void): unknown;
+declare class MessageChannel {
+  port1: { onmessage: (() => void) | null; close(): void };
+  port2: { postMessage(m: unknown): void };
+}
+
+/** Lets the event loop run its timers and I/O once (Node: setImmediate; browsers: a message to self). */
+function turnEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === 'function') {
+      setImmediate(resolve);
+      return;
+    }
+    const c = new MessageChannel();
+    c.port1.onmessage = () => {
+      c.port1.close();
+      resolve();
+    };
+    c.port2.postMessage(0);
+  });
+}
 
 /** `f(value)` now when `value` is ready, else when it settles (a rejection becomes EIO). */
 function then<T>(value: MaybePromise<T>, f: (v: T) => MaybePromise<number>): MaybePromise<number> {
