@@ -14,6 +14,15 @@ describe('adapter modules generated at build time', () => {
     expect(onDisk).toBe(renderAdapterModules());
   });
 
+  test('every import function is named after its syscall and has its arity', () => {
+    const config = { args: [], env: [], preopens: [], clock: {} as never, random: {} as never, stdio: {} as never };
+    const ctx = new SyscallContext(config, PREVIEW1_LAYOUT, () => { throw new Error('not started'); });
+    const imports = adaptImports(PREVIEW1_FUNCTIONS, PREVIEW1_IMPL as unknown as Record<string, Impl>, ctx);
+    for (const [name, params] of Object.entries(PREVIEW1_FUNCTIONS)) {
+      expect([imports[name].name, imports[name].length]).toEqual([name, params.length]);
+    }
+  });
+
   test('a table without a pregenerated module is generated at first use, with the same checks', () => {
     const table = { ...PREVIEW1_FUNCTIONS }; // another object: no pregenerated module for it
     const config = { args: ['a', 'bc'], env: [], preopens: [], clock: {} as never, random: {} as never, stdio: {} as never };

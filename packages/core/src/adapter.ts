@@ -240,11 +240,12 @@ function emit(p: Plan): string {
     ...(code.includes('mem.') ? ['    const mem = ctx.mem;'] : []),
     ...(code.includes('fds.') ? ['    const fds = ctx.fds;'] : []),
   ];
+  // A method of a throwaway literal, not a named const: its name comes from the key (a bundler may rename a
+  // variable, and `fd_write` would then trap as `fd_write2`), and like an arrow it has no `prototype` object.
   return [
     `  ${p.name}(ctx) {`,
     ...scope,
-    `    const ${p.name} = (${params.join(', ')}) => {\n      ${code}\n    };`,
-    `    return ${p.name};`,
+    `    return {\n      ${p.name}(${params.join(', ')}) {\n        ${code.replace(/\n {6}/g, '\n        ')}\n      },\n    }.${p.name};`,
     '  }',
   ].join('\n');
 }

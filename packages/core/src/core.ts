@@ -163,6 +163,7 @@ export class WasiCore {
     this.p1Ctx.fds.closeAll();
     this.p1Ctx.releaseScratch();
     this.unstableCtx?.releaseScratch();
+    this.p1Ctx.mem.releaseViews();
     if (this.namespace !== null) for (const m of this.namespace.all()) m.fs.close(m.root);
     this.namespace = null;
   }

@@ -56,6 +56,16 @@ export class GuestMemory {
   }
 
 
+  /**
+   * Drops the views (the command is over: a finished sandbox kept alive holds none); the memory stays bound, and
+   * the next `refresh()` derives them again.
+   */
+  releaseViews(): void {
+    this.buffer = null;
+    this.u8 = EMPTY_U8;
+    this.view = EMPTY_VIEW;
+  }
+
   /** True when [ptr, ptr+len) lies inside memory. `ptr` and `len` must already be unsigned. */
   fits(ptr: number, len: number): boolean {
     return ptr + len <= this.u8.length;

@@ -3,7 +3,9 @@ import type { FileStat } from '@vos/core';
 import { Errno, Filetype } from '@vos/core';
 import { virtualStat } from './virtual-stat';
 
-const INITIAL_CAPACITY = 4096;
+/** Capacity of the first buffer, made at the first write: a sink nothing is written to holds no buffer. */
+const INITIAL_CAPACITY = 256;
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * Keeps everything the guest writes, for reading after the run: `bytes()` exactly as written, `text()` decoded
@@ -12,7 +14,7 @@ const INITIAL_CAPACITY = 4096;
  */
 export class CollectorSink implements Stream {
   readonly filetype = Filetype.UNKNOWN;
-  private buf = new Uint8Array(INITIAL_CAPACITY);
+  private buf = NO_BYTES;
   private size = 0;
 
   read(_buf: Uint8Array, _off: number, _len: number): number {
@@ -22,7 +24,7 @@ export class CollectorSink implements Stream {
   write(src: Uint8Array, off: number, len: number): number {
     const need = this.size + len;
     if (need > this.buf.length) {
-      let cap = this.buf.length * 2;
+      let cap = Math.max(this.buf.length * 2, INITIAL_CAPACITY);
       while (cap < need) cap *= 2;
       const grown = new Uint8Array(cap);
       grown.set(this.buf.subarray(0, this.size));
