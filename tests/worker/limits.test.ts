@@ -114,15 +114,27 @@ test('a stopped guest leaves the host filesystem intact and holds no handle on i
 test('the channel server closes every handle a stopped guest still held', async () => {
   const fs = new MemoryFileSystem({ clock: new SystemClock() });
   const closed: unknown[] = [];
+  let opened = 0;
+  // Stopped once both roots are open (not at a fixed deadline, which a slow worker start on a loaded machine can
+  // beat before the guest has opened anything).
+  const ac = new AbortController();
   const counting = new Proxy(fs, {
     get(target, prop, receiver) {
       if (prop === 'close') return (h: object) => { closed.push(h); target.close(h); };
+      if (prop === 'openRoot') {
+        return (out: Parameters<MemoryFileSystem['openRoot']>[0]) => {
+          const e = target.openRoot(out);
+          if (++opened === 2) setTimeout(() => ac.abort(), 20);
+          return e;
+        };
+      }
       const v = Reflect.get(target, prop, receiver);
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
-  const result = await runInWorker(bytes('spin_forever'), { preopens: { '/a': counting, '/b': counting }, stdout: new CollectorSink(), timeout: 300 });
-  expect(result).toMatchObject({ status: 'stopped', limit: 'timeout' });
+  const result = await runInWorker(bytes('spin_forever'), { preopens: { '/a': counting, '/b': counting }, stdout: new CollectorSink(), signal: ac.signal, timeout: 60_000 });
+  expect(result).toMatchObject({ status: 'stopped', limit: 'aborted' });
   // Two preopen roots were opened for the guest and closed when it was stopped.
+  expect(opened).toBe(2);
   expect(closed.length).toBe(2);
 });
