@@ -597,41 +597,42 @@ export class NodeFileSystem implements FileSystem {
   }
 
   /**
-   * preadv straight into guest memory: on the native path one preadv(2) over the whole iovec array (the addon
-   * reads the array and checks every buffer against `mem`: EFAULT); on the JavaScript path see `jsVectored`.
+   * preadv straight into guest memory. A single iovec (libc's `read`: nearly every call) is a plain `read`, the
+   * cheapest call on both paths; several are one preadv(2) through the addon (which reads the array and checks
+   * every buffer against `mem`: EFAULT) or, on the JavaScript path, one `fs.readvSync` over views of the buffers
+   * (an array and a view per iovec: Node's readv takes nothing else).
    */
   readv(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
-    if (this.nat === null) return this.jsVectored(h, mem, iovs, count, position, false);
+    if (count === 1) {
+      const buf = iovU32(mem, iovs);
+      const len = iovU32(mem, iovs + 4);
+      return buf + len > mem.length ? -Errno.FAULT : this.read(h, mem, buf, len, position);
+    }
     if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
-    return this.nat.readv(h.fd, mem, iovs, count, position < 0 ? -1 : position);
+    if (this.nat !== null) return this.nat.readv(h.fd, mem, iovs, count, position < 0 ? -1 : position);
+    const views = iovViews(mem, iovs, count);
+    if (views === null) return -Errno.FAULT;
+    try {
+      return fs.readvSync(h.fd, views, position < 0 ? undefined : position);
+    } catch (err) {
+      return -errnoFromHostError(err);
+    }
   }
 
   /** pwritev straight from guest memory, as `readv` reads; position -1 appends, as `write`. */
   writev(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
-    if (this.nat === null) return this.jsVectored(h, mem, iovs, count, position, true);
-    if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
-    if (position < 0 && !h.append && (position = this.endOf(h)) < 0) return position;
-    return this.nat.writev(h.fd, mem, iovs, count, position);
-  }
-
-  /**
-   * readv/writev on the JavaScript path: a single iovec (the common case) goes through `read`/`write` with no
-   * allocation; several through Node's readvSync/writevSync, which take only an array of views (one per iovec).
-   */
-  private jsVectored(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number, write: boolean): number {
     if (count === 1) {
       const buf = iovU32(mem, iovs);
       const len = iovU32(mem, iovs + 4);
-      if (buf + len > mem.length) return -Errno.FAULT;
-      return write ? this.write(h, mem, buf, len, position) : this.read(h, mem, buf, len, position);
+      return buf + len > mem.length ? -Errno.FAULT : this.write(h, mem, buf, len, position);
     }
     if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
+    if (position < 0 && !h.append && (position = this.endOf(h)) < 0) return position;
+    if (this.nat !== null) return this.nat.writev(h.fd, mem, iovs, count, position);
     const views = iovViews(mem, iovs, count);
     if (views === null) return -Errno.FAULT;
-    if (write && position < 0 && !h.append && (position = this.endOf(h)) < 0) return position;
     try {
-      const at = position < 0 ? undefined : position;
-      return write ? fs.writevSync(h.fd, views, at) : fs.readvSync(h.fd, views, at);
+      return fs.writevSync(h.fd, views, position < 0 ? undefined : position);
     } catch (err) {
       return -errnoFromHostError(err);
     }
