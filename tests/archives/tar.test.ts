@@ -81,6 +81,17 @@ describe('tar export and import', () => {
     expect(shape(readTree(dst))).toEqual(shape(readTree(withTimes)));
   });
 
+  test('whole-second times with atime = mtime need no pax record: the archive is plain ustar', async () => {
+    const src = new MemoryFileSystem({ clock });
+    const { writeTree } = await import('@vos/fs-browser');
+    writeTree(src, [{ path: 'f', kind: 'file', data: new Uint8Array(3), mtim: 1_600_000_000_000_000_000n, atim: 1_600_000_000_000_000_000n }]);
+    const tar = await exportTar(src);
+    expect(String.fromCharCode(tar[156])).toBe('0');
+    const dst = new MemoryFileSystem({ clock });
+    await importTar(dst, tar);
+    expect(shape(readTree(dst))).toEqual(shape(readTree(src)));
+  });
+
   test('GNU tar reads our archive: contents, symlinks, long names and ns mtimes', () => {
     return (async () => {
       const tar = await exportTar(sample());

@@ -4,7 +4,7 @@
  * asynchronous where the zip pair is not; the archive is in memory either way.
  *
  * What travels: directories, regular files, symlinks, and times to the nanosecond (pax `mtime`/`atime` records,
- * as GNU tar --format=pax writes them; the ustar field keeps whole seconds for readers without pax). Modes are
+ * as GNU tar --format=pax writes them, where the ustar field's whole seconds are not enough). Modes are
  * written as 0755 (directories), 0644 (files), 0777 (symlinks) and ignored on import: WASI has no permission
  * bits. A hard link in an archive becomes a copy of the file it names (a stored tree has no hard links, see
  * PersistentFileSystem); devices and FIFOs are skipped, as `readTree` skips them.
@@ -47,8 +47,13 @@ export async function exportTar(fs: FileSystem, limits?: ReadTreeLimits): Promis
       mtime: new Date(Number(seconds) * 1000),
       type: e.kind === 'dir' ? 'directory' : e.kind === 'symlink' ? 'symlink' : 'file',
       mode: e.kind === 'dir' ? 0o755 : e.kind === 'symlink' ? 0o777 : 0o644,
-      pax: { mtime: paxTime(e.mtim), atime: paxTime(e.atim) },
     };
+    // Pax records only for what the ustar header cannot say (a fraction of a second, an atime of its own), so an
+    // archive of whole-second times is plain ustar; modern-tar adds its own record for seconds out of range.
+    const pax: Record<string, string> = {};
+    if (e.mtim % NS_PER_S !== 0n) pax.mtime = paxTime(e.mtim);
+    if (e.atim !== e.mtim) pax.atime = paxTime(e.atim);
+    if (pax.mtime !== undefined || pax.atime !== undefined) header.pax = pax;
     if (e.kind === 'symlink') header.linkname = e.target;
     entries.push(e.kind === 'file' ? { header, body: e.data } : { header });
   }

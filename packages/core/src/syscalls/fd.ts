@@ -62,7 +62,10 @@ function streamIo(ctx: SyscallContext, stream: Stream, iovs: number, count: numb
     const len = view.getUint32(single + I.len, true);
     return write ? stream.write(u8, buf, len) : stream.read(u8, buf, len);
   }
-  if (ctx.scratch.length < total) ctx.scratch = new Uint8Array(Math.max(total, 4096, ctx.scratch.length * 2));
+  // Sized to the first gather and doubled from there, with no 4 KiB floor: a guest's first write is usually
+  // small (musl's puts gathers the buffered line and the new text), and a small array stays on V8's heap, where
+  // 4 KiB is an off-heap allocation of about 4.5 µs per instance in Chromium (0.5 on Node).
+  if (ctx.scratch.length < total) ctx.scratch = new Uint8Array(Math.max(total, ctx.scratch.length * 2));
   const scratch = ctx.scratch;
   if (write) {
     let at = 0;
