@@ -9,12 +9,6 @@ const { ChannelClient, ChannelFileSystem, ChannelStream, Op } = require('@vos/wo
 
 const { sab, calls, clientSpinMs, computeMs } = workerData;
 const client = new ChannelClient(sab, clientSpinMs);
-const fs = new ChannelFileSystem(client, 0, { readOnly: false, symlinks: true, hardLinks: true, timestampResolutionNs: 1n }, false);
-const stream = new ChannelStream(client, 0, 0, false, false);
-const ref = { value: null };
-if (fs.openRoot(ref) !== 0) throw new Error('openRoot failed');
-const root = ref.value;
-const bytes = new Uint8Array(16);
 
 function time(fn) {
   for (let i = 0; i < 1000; i++) fn();
@@ -34,6 +28,12 @@ if (computeMs) {
   while (performance.now() < until) x++;
   parentPort.postMessage({ computed: x > 0 });
 } else {
+  const fs = new ChannelFileSystem(client, 0, { readOnly: false, symlinks: true, hardLinks: true, timestampResolutionNs: 1n }, false);
+  const stream = new ChannelStream(client, 0, 0, false, false);
+  const ref = { value: null };
+  if (fs.openRoot(ref) !== 0) throw new Error('openRoot failed');
+  const root = ref.value;
+  const bytes = new Uint8Array(16);
   const pingUs = time(() => client.call(Op.PING));
   const writeUs = time(() => {
     if (stream.write(bytes, 0, 16) !== 16) throw new Error('write failed');

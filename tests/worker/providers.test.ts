@@ -8,7 +8,7 @@ import { FakeClock } from '@vos/clock';
 import { SeededRandom } from '@vos/random';
 import { CollectorSink, NullStream } from '@vos/stdio';
 import { Errno, type AsyncStream, type FileStat } from '@vos/core';
-import { runInWorker } from '@vos/worker';
+import { runInWorker, SandboxPool } from '@vos/worker';
 import { runWith } from '../helpers/run-with-providers';
 import { wasmPath } from '../helpers/run-wasi';
 
@@ -60,7 +60,7 @@ test('an asynchronous stdout (every write answered by a promise) gets every byte
   expect(chunks.join('')).toContain('argv[1] (1 bytes): "x"');
 });
 
-test('the host streams are closed once when the guest ends, riding on its last call (no round-trip each)', async () => {
+test('the host streams are closed once when the guest ends, with no round-trip of their own', async () => {
   const closes: string[] = [];
   const stdout = new CollectorSink();
   stdout.close = (): void => {
@@ -84,6 +84,25 @@ test('the host streams are closed once when the guest ends, riding on its last c
   expect(result).toMatchObject({ status: 'exited', code: 0 });
   expect(stdout.text()).toBe('hello, world\n');
   expect(closes.sort()).toEqual(['stderr', 'stdout']);
-  // One round-trip for the write, one at the end carrying the closes of fd 0, 1 and 2.
-  expect(result.calls).toBe(2);
+  // One round-trip for the write; the closes of fd 0, 1 and 2 come back with the report for the host to do.
+  expect(result.calls).toBe(1);
+});
+
+test('a pooled run closes the host streams too, and its write is its one round-trip', async () => {
+  const pool = new SandboxPool({ workers: 1 });
+  try {
+    for (let i = 0; i < 2; i++) {
+      let closed = 0;
+      const stdout = new CollectorSink();
+      stdout.close = (): void => {
+        closed++;
+      };
+      const result = await pool.run(readFileSync(`${__dirname}/../../bench/wasm/bin/hello.wasm`), { args: ['hello'], stdin: 'null', stdout, stderr: 'null' });
+      expect(result).toMatchObject({ status: 'exited', code: 0, calls: 1 });
+      expect(stdout.text()).toBe('hello, world\n');
+      expect(closed).toBe(1);
+    }
+  } finally {
+    await pool.close();
+  }
 });

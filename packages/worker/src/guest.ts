@@ -81,14 +81,16 @@ export function runGuest(start: GuestStart, platform: WorkerPlatform): GuestRepo
   } finally {
     Error.stackTraceLimit = savedLimit;
   }
-  // The guest is done: give back every handle it held (closes ride on one last call).
+  // The guest is done: give back every handle and stream it held (in the report, or riding on one last call).
+  let closes: number[] | undefined;
   try {
     core?.dispose();
-    client.flush();
+    if (start.closesInReport === true) closes = client.takeCloses();
+    else client.flush();
   } catch {
     // The host closes whatever is left when the run ends.
   }
-  return { outcome, calls: client.calls };
+  return closes === undefined ? { outcome, calls: client.calls } : { outcome, calls: client.calls, closes };
 }
 
 function runInstance(core: WasiCore, instance: { exports: Record<string, unknown> }, start: GuestStart): RunOutcome {

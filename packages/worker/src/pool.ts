@@ -90,20 +90,24 @@ export class SandboxPool {
     const reuse = options.channelBytes === undefined ? this.buffers.pop() : undefined;
     if (reuse !== undefined) Atomics.store(new Int32Array(reuse, 0, 1), 0, 0);
     const { server, start } = await openRun(prepared, options, reuse);
-    // One controller per run: the deadline and the host's signal both abort it; `reason` says which fired.
-    const ac = new AbortController();
+    // One controller per run that has a limit to enforce: the deadline and the host's signal both abort it;
+    // `reason` says which fired. A run with neither needs none (piscina then listens to no signal).
+    const limited = options.timeout !== undefined || options.signal !== undefined;
+    const ac = limited ? new AbortController() : null;
     let reason: { limit: Limit; message: string } | undefined;
     const stop = (limit: Limit, message: string): void => {
       if (reason !== undefined) return;
       reason = { limit, message };
-      ac.abort();
+      ac?.abort();
     };
     const timer = options.timeout === undefined ? undefined : setTimeout(() => stop('timeout', timeoutMessage(options.timeout as number)), options.timeout);
     const onAbort = (): void => stop('aborted', ABORT_MESSAGE);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     server.start();
+    let closes: readonly number[] | undefined;
     try {
-      const report = (await this.piscina.run(start, { signal: ac.signal })) as GuestReport;
+      const report = (await (ac === null ? this.piscina.run(start) : this.piscina.run(start, { signal: ac.signal }))) as GuestReport;
+      closes = report.closes;
       return { ...report.outcome, calls: report.calls };
     } catch (err) {
       if (reason !== undefined) return { ...stopped(reason.limit, reason.message), calls: server.served };
@@ -111,7 +115,7 @@ export class SandboxPool {
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      await server.close();
+      await server.close(closes);
       if (options.channelBytes === undefined && this.buffers.length < this.slots) this.buffers.push(start.sab);
     }
   }

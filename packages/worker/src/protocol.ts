@@ -40,6 +40,11 @@ export interface GuestStart {
   readonly invoke?: { readonly name: string; readonly args: readonly number[] };
   /** The most the client polls for an answer before it sleeps, ms (adaptive, channel/spin.ts); 0 never. */
   readonly spinMs?: number;
+  /**
+   * The host closes what the guest's last closes left queued (`GuestReport.closes`) when the run ends, instead
+   * of the worker sending them in a last round-trip (a short guest's calls were half closes).
+   */
+  readonly closesInReport?: boolean;
 }
 
 export type Limit = 'timeout' | 'memory' | 'aborted';
@@ -55,4 +60,6 @@ export interface GuestReport {
   readonly outcome: RunOutcome;
   /** Round-trips the guest made. */
   readonly calls: number;
+  /** With `GuestStart.closesInReport`: the handle and stream closes still queued, for the host to do. */
+  readonly closes?: readonly number[];
 }

@@ -146,6 +146,7 @@ export async function openRun(prepared: PreparedModule, options: RunOptions, reu
     maxMemory: prepared.maxMemory,
     invoke: options.invoke === undefined ? undefined : { name: options.invoke.name, args: [...(options.invoke.args ?? [])] },
     spinMs: options.clientSpinMs ?? HOST_SPIN_MS,
+    closesInReport: true,
   };
   return { server, start };
 }
@@ -168,6 +169,7 @@ export async function runInWorker(source: ModuleSource | PreparedModule, options
   const worker = new Worker(WORKER_ENTRY);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
+  let closes: readonly number[] | undefined;
   try {
     const report = await new Promise<GuestReport>((resolve, reject) => {
       let settled = false;
@@ -203,11 +205,12 @@ export async function runInWorker(source: ModuleSource | PreparedModule, options
       }
       worker.postMessage(start);
     });
+    closes = report.closes;
     return { ...report.outcome, calls: report.calls < 0 ? server.served : report.calls };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
     await worker.terminate();
-    await server.close();
+    await server.close(closes);
   }
 }

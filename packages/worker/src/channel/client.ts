@@ -83,6 +83,11 @@ export class ChannelClient {
     if (this.closes.length > 64) this.flush();
   }
 
+  /** Hands over the queued closes (for the serving side to do itself, `ChannelServer.close`); the queue empties. */
+  takeCloses(): number[] {
+    return this.closes.splice(0, this.closes.length);
+  }
+
   /** Sends every queued close now (at the end of a run). */
   flush(): void {
     while (this.closes.length > 0) this.call(Op.FLUSH);

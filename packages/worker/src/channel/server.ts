@@ -78,7 +78,7 @@ export class ChannelServer {
   private readonly spin: AdaptiveSpin | null;
   private readonly maxHandles: number;
   private loopDone: Promise<void> | null = null;
-  private keepAlive: ReturnType<typeof setInterval> | undefined;
+  private started = false;
   /** Calls served (for tests and the bench). */
   served = 0;
 
@@ -91,11 +91,9 @@ export class ChannelServer {
 
   /** Starts serving; returns at once. */
   start(): void {
-    if (this.loopDone !== null) return;
-    // A pending Atomics.waitAsync does not keep an event loop alive: a thread whose only work is serving (a
-    // worker that serves providers) would otherwise exit under its client. One idle timer keeps it.
-    this.keepAlive = setInterval(noop, 1 << 30);
-    liveServers++;
+    if (this.loopDone !== null || this.closed) return;
+    this.started = true;
+    if (liveServers++ === 0) keepAlive = setInterval(noop, 1 << 30);
     this.loopDone = this.loop();
   }
 
@@ -108,12 +106,22 @@ export class ChannelServer {
    * Stops serving and closes every handle the client still holds (awaiting asynchronous closes). A call in
    * flight to an asynchronous provider completes in the provider; a handle it opens is closed at once.
    */
-  async close(): Promise<void> {
+  async close(deferred?: readonly number[]): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.keepAlive !== undefined) {
-      clearInterval(this.keepAlive);
-      liveServers--;
+    // Streams the client closed without telling (closes it handed back with its report); handles are all
+    // closed below anyway.
+    const streamCloses: Promise<unknown>[] = [];
+    if (deferred !== undefined) {
+      for (const id of deferred) {
+        if (!Number.isInteger(id) || id >= 0) continue;
+        const r = this.closeStream(-1 - id);
+        if (r !== undefined) streamCloses.push(r);
+      }
+    }
+    if (this.started && --liveServers === 0) {
+      clearInterval(keepAlive);
+      keepAlive = undefined;
     }
     Atomics.notify(this.v.i32, STATE);
     const waits: Promise<unknown>[] = [];
@@ -126,6 +134,7 @@ export class ChannelServer {
       if (r !== undefined) waits.push(r);
     }
     await Promise.all(waits);
+    await Promise.all(streamCloses);
     if (this.loopDone !== null) await this.loopDone;
   }
 
@@ -544,6 +553,12 @@ function noop(): void {}
 
 /** Live servers on this thread: only a sole one polls (see `ChannelServerOptions.spinMs`). */
 let liveServers = 0;
+/**
+ * A pending Atomics.waitAsync does not keep an event loop alive: a thread whose only work is serving (a worker
+ * that serves providers) would otherwise exit under its client. One idle timer per thread while any server is
+ * live keeps it (one per server was a timer made and cleared per pooled run).
+ */
+let keepAlive: ReturnType<typeof setInterval> | undefined;
 
 /** Longest stretch a polling server keeps the thread before it lets the event loop turn, ms. */
 const MAX_TURN_MS = 2;
