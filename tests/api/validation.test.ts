@@ -117,6 +117,20 @@ describe('vos-only options', () => {
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.container" property must be an instance of Container. Received an instance of Object' }),
     );
   });
+  test.each([
+    [{ args: ['ok', 'a\0b'] }, "options.args[1]"],
+    [{ env: { 'K\0': 'v' } }, "options.env key 'K\\u0000'"],
+    [{ env: { K: 'v\0' } }, "options.env['K']"],
+    [{ preopens: { '/a\0': '.' } }, "options.preopens key '/a\\u0000'"],
+    [{ preopens: { '/a': '.\0' } }, "options.preopens['/a']"],
+    [{ mounts: { '/m\0': '.' } }, "options.mounts['/m\\u0000']"],
+    [{ mounts: { '/m': '.\0' } }, "options.mounts['/m']"],
+    [{ mounts: { '/m': '.' }, mountPreopens: ['/m\0'] }, 'options.mountPreopens[]'],
+  ])('a NUL byte in a host string is refused naming the option (%j)', (options, name) => {
+    expect(() => new WASI({ ...P, ...(options as object) })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining(`The property '${name}' must not contain a NUL byte`) }),
+    );
+  });
   test('modules must be an array of ContainerModules', () => {
     expect(() => new WASI({ ...P, modules: 5 as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
     expect(() => new WASI({ ...P, modules: [5] as never })).toThrow(

@@ -104,7 +104,7 @@ export function parseOptions(options: unknown): ParsedOptions {
   // `map(String)` as Node: numbers, null, objects are stringified; a Symbol becomes 'Symbol(desc)'.
   const args = ((options.args as unknown[] | undefined) || []).map(String);
   // vos: a NUL would silently cut the string where the guest's C library reads it (node:wasi passes it on).
-  args.forEach((a, i) => refuseNul(a, `options.args[${i}]`));
+  args.forEach((a, i) => refuseNul(a, () => `options.args[${i}]`));
 
   const env: string[] = [];
   if (options.env !== undefined) {
@@ -113,8 +113,8 @@ export function parseOptions(options: unknown): ParsedOptions {
       // A template literal, as Node: `null` gives 'K=null', a Symbol value throws Node's own TypeError.
       if (value !== undefined) {
         const entry = `${key}=${value as string}`;
-        refuseNul(key, `options.env key '${printable(key)}'`);
-        refuseNul(entry, `options.env['${printable(key)}']`);
+        refuseNul(key, () => `options.env key '${printable(key)}'`);
+        refuseNul(entry, () => `options.env['${printable(key)}']`);
         env.push(entry);
       }
     }
@@ -125,8 +125,8 @@ export function parseOptions(options: unknown): ParsedOptions {
     validateObject(options.preopens, 'options.preopens');
     for (const [key, value] of Object.entries(options.preopens)) {
       const pair = [String(key), String(value)] as const;
-      refuseNul(pair[0], `options.preopens key '${printable(pair[0])}'`);
-      refuseNul(pair[1], `options.preopens['${printable(pair[0])}']`);
+      refuseNul(pair[0], () => `options.preopens key '${printable(pair[0])}'`);
+      refuseNul(pair[1], () => `options.preopens['${printable(pair[0])}']`);
       preopens.push(pair);
     }
   }
@@ -141,8 +141,10 @@ export function parseOptions(options: unknown): ParsedOptions {
 }
 
 /** Host strings are checked as strictly as a guest's: a NUL byte is refused, naming the option. */
-function refuseNul(value: string, name: string): void {
-  if (value.includes('\0')) throw errInvalidArgValue(name, value, 'must not contain a NUL byte');
+function refuseNul(value: string, name: () => string): void {
+  // The option's name is built only for the error: building it for every arg, env entry and mount (JSON-escaping
+  // each key) cost more than the check, on every construction.
+  if (value.includes('\0')) throw errInvalidArgValue(name(), value, 'must not contain a NUL byte');
 }
 
 /** A key as it can be shown in a message (control characters escaped). */
@@ -163,16 +165,16 @@ export function parseMounts(options: Record<string, unknown>): Pick<ParsedOption
   validateObject(mounts, 'options.mounts');
   const pairs: (readonly [string, MountSource])[] = [];
   for (const [guestPath, value] of Object.entries(mounts)) {
-    const name = `options.mounts['${printable(guestPath)}']`;
+    const name = (): string => `options.mounts['${printable(guestPath)}']`;
     refuseNul(guestPath, name);
-    if (!guestPath.startsWith('/')) throw errInvalidArgValue(name, guestPath, 'must be an absolute guest path');
+    if (!guestPath.startsWith('/')) throw errInvalidArgValue(name(), guestPath, 'must be an absolute guest path');
     if (typeof value === 'string') refuseNul(value, name);
     else if (typeof value === 'object' && value !== null) {
       // The whole contract, now: a half-implemented backend must not fail at the guest's first syscall.
       const why = fileSystemContractError(value);
-      if (why !== null) throw errInvalidArgValue(name, value, `is not a FileSystem: it ${why}`);
+      if (why !== null) throw errInvalidArgValue(name(), value, `is not a FileSystem: it ${why}`);
     } else if (typeof value !== 'function') {
-      throw errInvalidArgValue(name, value, 'must be a FileSystem, a factory or a host directory path');
+      throw errInvalidArgValue(name(), value, 'must be a FileSystem, a factory or a host directory path');
     }
     pairs.push([guestPath, value as MountSource]);
   }
@@ -180,7 +182,7 @@ export function parseMounts(options: Record<string, unknown>): Pick<ParsedOption
     validateArray(mountPreopens, 'options.mountPreopens');
     for (const p of mountPreopens) {
       validateString(p, 'options.mountPreopens[]');
-      refuseNul(p, 'options.mountPreopens[]');
+      refuseNul(p, () => 'options.mountPreopens[]');
     }
   }
   return { mounts: pairs, mountPreopens: mountPreopens as string[] | undefined };
