@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main, type CliIo } from '@vos/cli';
@@ -42,4 +42,22 @@ export function buildCli(): string {
 export function spawnVos(cli: string, argv: string[], input = ''): Result {
   const r = spawnSync(process.execPath, [cli, ...argv], { cwd: ROOT, input, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs the vos command in a child process without blocking this thread (a test that also serves HTTP to it must
+ * keep its event loop free). `env` entries are added to this process's environment; an entry set to undefined is
+ * removed from it.
+ */
+export function spawnVosAsync(cli: string, argv: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

@@ -3,11 +3,10 @@
  * built command): a distinct exit status and one line saying which limit stopped the guest; a tree served by a
  * local HTTP server (on this, the test's host, side) mounted and read.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCli, ROOT } from '../cli/helpers';
+import { buildCli, spawnVosAsync, type Result } from '../cli/helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startStaticServer } = require('./fixtures/static-server.js');
 
@@ -16,15 +15,8 @@ beforeAll(() => {
   cli = buildCli();
 });
 
-function vosAsync(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function vosAsync(argv: string[]): Promise<Result> {
+  return spawnVosAsync(cli, argv);
 }
 
 test('--timeout stops a busy guest: exit 142 and one line naming the limit', async () => {

@@ -4,11 +4,10 @@
  * NODE_EXTRA_CA_CERTS, the guest reads it; untrusted, or unreachable, the run fails before the guest starts with
  * exit 1 and the reason, not an EIO inside the guest.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCli, ROOT } from '../cli/helpers';
+import { buildCli, spawnVosAsync, type Result } from '../cli/helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startStaticServer } = require('./fixtures/static-server.js');
 
@@ -37,17 +36,9 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function vos(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const childEnv = { ...process.env, ...env };
-    if (env.NODE_EXTRA_CA_CERTS === undefined) delete childEnv.NODE_EXTRA_CA_CERTS;
-    const child = spawn(process.execPath, [cli, ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+/** The vos command; NODE_EXTRA_CA_CERTS only when a test trusts the certificate. */
+function vos(argv: string[], env: Record<string, string> = {}): Promise<Result> {
+  return spawnVosAsync(cli, argv, { NODE_EXTRA_CA_CERTS: undefined, ...env });
 }
 
 test('a tree over HTTPS with a trusted certificate is mounted and read', async () => {
