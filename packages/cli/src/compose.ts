@@ -136,17 +136,19 @@ function checkDirectory(m: MountSpec, host: string): void {
   if (!isDir) throw new UsageError(`option '${m.written}': not a directory`);
 }
 
-/** fds 0-2: the injected io, with `--stdin FILE` read up front (a guest reads synchronously). */
-function stdioModule(o: RunOptions, io: CliIo): ContainerModule {
-  let stdin: StdinSpec = io.stdin;
-  if (o.stdin !== undefined && o.stdin !== '-') {
-    try {
-      stdin = readFileSync(resolve(io.cwd, o.stdin));
-    } catch (err) {
-      throw new UsageError(`option '--stdin ${o.stdin}': ${hostErrorText(err)}`);
-    }
+/** The guest's stdin: the injected io's, or `--stdin FILE` read up front (a guest reads synchronously). */
+export function stdinOf(o: RunOptions, io: CliIo): StdinSpec {
+  if (o.stdin === undefined || o.stdin === '-') return io.stdin;
+  try {
+    return readFileSync(resolve(io.cwd, o.stdin));
+  } catch (err) {
+    throw new UsageError(`option '--stdin ${o.stdin}': ${hostErrorText(err)}`);
   }
-  const spec = { stdin, stdout: io.stdout, stderr: io.stderr };
+}
+
+/** fds 0-2: the injected io, with `--stdin FILE` read up front. */
+function stdioModule(o: RunOptions, io: CliIo): ContainerModule {
+  const spec = { stdin: stdinOf(o, io), stdout: io.stdout, stderr: io.stderr };
   return new ContainerModule(({ bind }) => {
     bind(TOKENS.Stdio).toDynamicValue(() => createStdio(spec));
   });

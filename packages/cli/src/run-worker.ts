@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { AsyncFileSystem, Clock, FileSystem } from '@vos/core';
 import { FakeClock, SystemClock } from '@vos/clock';
 import { SeededRandom } from '@vos/random';
-import { createStdio, type StdinSpec } from '@vos/stdio';
+import { createStdio } from '@vos/stdio';
 import { HttpFileSystem } from '@vos/fs-http';
 import { runInWorker, type RunResult } from '@vos/worker';
-import { UsageError, type RunOptions } from './args';
-import { composeWorld, hostErrorText } from './compose';
+import type { RunOptions } from './args';
+import { composeWorld, stdinOf } from './compose';
 import { formatDiff } from './diff';
 import { writeText, type CliIo } from './io';
 import { ModuleError } from './module';
@@ -47,15 +45,7 @@ export async function runCommandInWorker(o: RunOptions, io: CliIo): Promise<numb
     mounts[h.guest] = fs;
   }
 
-  let stdin: StdinSpec = io.stdin;
-  if (o.stdin !== undefined && o.stdin !== '-') {
-    try {
-      stdin = readFileSync(resolve(io.cwd, o.stdin));
-    } catch (err) {
-      throw new UsageError(`option '--stdin ${o.stdin}': ${hostErrorText(err)}`);
-    }
-  }
-  const stdio = createStdio({ stdin, stdout: io.stdout, stderr: io.stderr });
+  const stdio = createStdio({ stdin: stdinOf(o, io), stdout: io.stdout, stderr: io.stderr });
 
   // Ctrl-C and SIGTERM stop the guest (this thread is free to hear them) and still print --diff.
   const ac = new AbortController();
