@@ -8,6 +8,7 @@ import {
   TIME_MTIM,
 } from './layout';
 import { AdaptiveSpin, defaultMaxSpinMs, spinUntilEqual } from './spin';
+import type { RootHandle } from '../protocol';
 
 declare class TextDecoder {
   decode(input?: ArrayBufferView): string;
@@ -95,6 +96,34 @@ export class ChannelServer {
     this.started = true;
     if (liveServers++ === 0) keepAlive = setInterval(noop, 1 << 30);
     this.loopDone = this.loop();
+  }
+
+  /**
+   * Opens every served filesystem's root now, before the client runs (asynchronous backends are awaited), and
+   * returns them by filesystem id (null where `openRoot` failed: the client then asks itself and gets the
+   * errno). The handles are the client's, closed as any other (and by `close`).
+   */
+  async openRoots(): Promise<(RootHandle | null)[]> {
+    const roots: (RootHandle | null)[] = [];
+    for (const fs of this.world.filesystems) {
+      const ref = this.ref;
+      let errno: number;
+      try {
+        const r = fs.openRoot(ref);
+        errno = isPromiseLike(r) ? await Promise.resolve(r).then((e) => e, () => Errno.IO) : r;
+      } catch {
+        errno = Errno.IO;
+      }
+      const h = ref.value;
+      ref.value = null;
+      if (errno !== Errno.SUCCESS || h === null) {
+        roots.push(null);
+        continue;
+      }
+      const id = this.issue(fs, h);
+      roots.push(id < 0 ? null : { id, filetype: fs.typeOf(h) });
+    }
+    return roots;
   }
 
   /** Number of provider handles the client holds (0 after `close`). */
