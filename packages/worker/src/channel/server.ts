@@ -134,8 +134,9 @@ export class ChannelServer {
   /**
    * Stops serving and closes every handle the client still holds (awaiting asynchronous closes). A call in
    * flight to an asynchronous provider completes in the provider; a handle it opens is closed at once.
+   * `deferred`: the closes the client handed back with its report. `wake`: see below.
    */
-  async close(deferred?: readonly number[]): Promise<void> {
+  async close(deferred?: readonly number[], wake = true): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     // Streams the client closed without telling (closes it handed back with its report); handles are all
@@ -152,7 +153,10 @@ export class ChannelServer {
       clearInterval(keepAlive);
       keepAlive = undefined;
     }
-    Atomics.notify(this.v.i32, STATE);
+    // Wakes this side's `waitAsync` so the loop ends now. `wake` false (a pool session, whose channel is reused):
+    // no notify, which would also wake the guest's thread waiting on the same word for its next run; the loop
+    // ends at the next notify on this buffer (the next run's start, or the session's end).
+    if (wake) Atomics.notify(this.v.i32, STATE);
     const waits: Promise<unknown>[] = [];
     for (let id = 1; id < this.handles.length; id++) {
       const s = this.handles[id];
@@ -164,7 +168,7 @@ export class ChannelServer {
     }
     await Promise.all(waits);
     await Promise.all(streamCloses);
-    if (this.loopDone !== null) await this.loopDone;
+    if (wake && this.loopDone !== null) await this.loopDone;
   }
 
   private async loop(): Promise<void> {
