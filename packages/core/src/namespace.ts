@@ -109,8 +109,8 @@ export class Namespace {
     return this.byPath.get('/') as Mount;
   }
 
-  /** Closes the roots opened so far (construction failed). */
-  private closeRoots(): void {
+  /** Closes the roots of every mount made so far (construction failed, or the sandbox is disposed). */
+  closeRoots(): void {
     for (const m of this.byPath.values()) m.fs.close(m.root);
     this.byPath.clear();
     this.sorted = null;
@@ -153,9 +153,15 @@ export class Namespace {
     this.childNames = childNames;
   }
 
-  /** Every mount made so far, parents before children (for composition checks and disposal). */
+  /** Every mount made so far, parents before children (for composition checks). */
   all(): readonly Mount[] {
     return (this.sorted ??= [...this.byPath.values()].sort((a, b) => a.path.length - b.path.length));
+  }
+
+  /** Whether some mount point has a parent other than `/` (then composition must see that its parents exist). */
+  get nested(): boolean {
+    for (const path of this.paths) if (path.indexOf('/', 1) !== -1) return true;
+    return false;
   }
 }
 
