@@ -3,10 +3,11 @@
 /**
  * `npm run bench:browser`: vos against @bjorn3/browser_wasi_shim in headless Chromium, in the same page and run,
  * on the in-memory workloads (bench/browser/page.ts). Prints a table of medians and ratios (vos / shim: below 1
- * means vos is faster) and writes bench/results/browser-latest.json.
+ * means vos is faster) and writes bench/results/browser-latest.json. `startup_parts` is startup again with its
+ * three phases (construct, instantiate, start) timed apart, one row each.
  *
  *   BENCH_SAMPLES=5       samples per host per workload
- *   BENCH_ONLY=a,b        only these workloads
+ *   BENCH_ONLY=a,b        only these workloads (startup alone: BENCH_ONLY=startup,startup_parts)
  *   BENCH_LIMIT_MS=60000  longest one sample may take (a host past it stops on that workload: "> limit")
  */
 const fs = require('node:fs');

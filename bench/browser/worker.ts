@@ -22,7 +22,17 @@ export interface Workload {
   bigDir?: number;
   /** Runs per sample for `startup` (new WASI + instantiate + start each). */
   repeat?: number;
+  /**
+   * Time startup's three parts apart, over `repeat` runs in batches of PART_BATCH: construct a batch of sandboxes
+   * (`new WASI` and its import object), then instantiate each, then start each, each phase timed as a whole.
+   */
+  parts?: boolean;
 }
+
+/** Sandboxes per batch in a `parts` sample: enough that a batch's time is far above the 5 µs timer, few enough that
+ * their wasm memories fit in what V8 keeps reserved. */
+const PART_BATCH = 50;
+export const PART_NAMES = ['construct', 'instantiate', 'start'] as const;
 
 export const WORKLOADS: Workload[] = [
   { name: 'small_writes', wasm: 'small_writes', description: '200,000 unbuffered 16-byte writes to a file' },
@@ -35,6 +45,10 @@ export const WORKLOADS: Workload[] = [
   // new instance needs one, so a sample of 100 held zero or one of those GCs and its median swung by 2x from run
   // to run; a thousand per sample averages them (the GC is a real cost of each instance, so it stays timed).
   { name: 'startup', wasm: 'hello', description: 'new WASI + instantiate + start of hello world, x1000', repeat: 1000, lines: 1 },
+  // startup again, its parts timed apart (same options, same import objects, same 1,000 runs; one row per part).
+  // Indicative: a garbage collection is paid by whichever phase allocates when it strikes, so the parts need not
+  // add up to startup's figure.
+  { name: 'startup_parts', wasm: 'hello', description: 'startup in batches of 50, phases timed apart', repeat: 1000, lines: 1, parts: true },
 ];
 
 export type Host = 'vos' | 'shim';
@@ -42,6 +56,41 @@ export interface Sample {
   ms: number;
   exitCode: number;
   lines: number;
+  /** For a `parts` workload: ms of each phase, in PART_NAMES order. */
+  parts?: number[];
+}
+
+/**
+ * A `parts` sample: `repeat` runs in batches; each phase of a batch is timed as a whole. `make` builds a sandbox and
+ * its import object (untimed work is none: the same calls as in startup), `start` runs it.
+ */
+function partsSample<W>(w: Workload, module: WebAssembly.Module, make: () => { wasi: W; imports: WebAssembly.Imports }, start: (wasi: W, instance: WebAssembly.Instance) => number, lines: () => number): Sample {
+  const parts = [0, 0, 0];
+  let exitCode = 0;
+  const made: { wasi: W; imports: WebAssembly.Imports }[] = new Array(PART_BATCH);
+  const instances: WebAssembly.Instance[] = new Array(PART_BATCH);
+  // The worker is fresh (page.ts): a fifth of the runs, untimed, first warm its code up.
+  for (let i = 0; i < (w.repeat as number) / 5; i++) {
+    const m = make();
+    exitCode |= start(m.wasi, new WebAssembly.Instance(module, m.imports));
+  }
+  const warmLines = lines();
+  for (let done = 0; done < (w.repeat as number); done += PART_BATCH) {
+    const n = Math.min(PART_BATCH, (w.repeat as number) - done);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) made[i] = make();
+    const t1 = performance.now();
+    for (let i = 0; i < n; i++) instances[i] = new WebAssembly.Instance(module, made[i].imports);
+    const t2 = performance.now();
+    for (let i = 0; i < n; i++) exitCode |= start(made[i].wasi, instances[i]);
+    const t3 = performance.now();
+    parts[0] += t1 - t0;
+    parts[1] += t2 - t1;
+    parts[2] += t3 - t2;
+    made.fill(undefined as never);
+    instances.fill(undefined as never);
+  }
+  return { ms: parts[0] + parts[1] + parts[2], exitCode, lines: (lines() - warmLines) / (w.repeat as number), parts };
 }
 
 function countLines(chunk: Uint8Array): number {
@@ -54,8 +103,8 @@ const bigNames = (n: number) => Array.from({ length: n }, (_, i) => 'e' + String
 
 async function runVos(w: Workload, module: WebAssembly.Module): Promise<Sample> {
   let lines = 0;
-  const once = async (): Promise<{ wasi: WASI; instance: WebAssembly.Instance }> => {
-    const wasi = new WASI({
+  const newWasi = (): WASI =>
+    new WASI({
       version: 'preview1',
       args: [w.wasm, '/sandbox'],
       mounts: {
@@ -69,9 +118,17 @@ async function runVos(w: Workload, module: WebAssembly.Module): Promise<Sample> 
       stdio: { stdin: '', stdout: new CallbackSink((c) => void (lines += countLines(c))), stderr: 'null' },
       returnOnExit: true,
     });
+  const once = async (): Promise<{ wasi: WASI; instance: WebAssembly.Instance }> => {
+    const wasi = newWasi();
     // Synchronous instantiation (allowed in a worker for any size): no task hop in the timed startup loop.
     return { wasi, instance: new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports) };
   };
+  if (w.parts) {
+    return partsSample(w, module, () => {
+      const wasi = newWasi();
+      return { wasi, imports: wasi.getImportObject() as WebAssembly.Imports };
+    }, (wasi, instance) => wasi.start(instance), () => lines);
+  }
   if (w.repeat) {
     const t0 = performance.now();
     let exitCode = 0;
@@ -89,7 +146,7 @@ async function runVos(w: Workload, module: WebAssembly.Module): Promise<Sample> 
 
 async function runShim(w: Workload, module: WebAssembly.Module): Promise<Sample> {
   let lines = 0;
-  const once = async (): Promise<{ wasi: shim.WASI; instance: WebAssembly.Instance }> => {
+  const newWasi = (): shim.WASI => {
     const contents = new Map<string, shim.Inode>();
     if (w.bigDir) contents.set('big', new shim.Directory(new Map(bigNames(w.bigDir).map((n) => [n, new shim.File(new Uint8Array(0))]))));
     const fds = [
@@ -98,12 +155,21 @@ async function runShim(w: Workload, module: WebAssembly.Module): Promise<Sample>
       new shim.ConsoleStdout(() => undefined),
       new shim.PreopenDirectory('/sandbox', contents),
     ];
-    const wasi = new shim.WASI([w.wasm, '/sandbox'], [], fds);
-    const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport as unknown as WebAssembly.ModuleImports });
-    return { wasi, instance };
+    return new shim.WASI([w.wasm, '/sandbox'], [], fds);
+  };
+  const importsOf = (wasi: shim.WASI): WebAssembly.Imports => ({ wasi_snapshot_preview1: wasi.wasiImport as unknown as WebAssembly.ModuleImports });
+  const once = async (): Promise<{ wasi: shim.WASI; instance: WebAssembly.Instance }> => {
+    const wasi = newWasi();
+    return { wasi, instance: new WebAssembly.Instance(module, importsOf(wasi)) };
   };
   const start = (wasi: shim.WASI, instance: WebAssembly.Instance) =>
     wasi.start(instance as unknown as { exports: { memory: WebAssembly.Memory; _start: () => unknown } });
+  if (w.parts) {
+    return partsSample(w, module, () => {
+      const wasi = newWasi();
+      return { wasi, imports: importsOf(wasi) };
+    }, start, () => lines);
+  }
   if (w.repeat) {
     const t0 = performance.now();
     let exitCode = 0;
@@ -131,7 +197,7 @@ self.onmessage = async (e: MessageEvent<{ host: Host; workload: string }>) => {
     const s = await RUNNERS[e.data.host](w, await module);
     if (s.exitCode !== 0) throw new Error(`exit code ${s.exitCode}`);
     if (w.lines !== undefined && s.lines !== w.lines) throw new Error(`printed ${s.lines} lines, not ${w.lines}`);
-    self.postMessage({ ms: s.ms });
+    self.postMessage({ ms: s.ms, parts: s.parts });
   } catch (err) {
     self.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }

@@ -88,9 +88,11 @@ function world(mountSpec: Record<string, string | FileSystem>, preopens?: string
 
 let w: World;
 afterEach(() => {
+  if (w === undefined) return; // a test that only checks a refused construction
   w.core.dispose();
   expect(fs.readFileSync(path.join(w.top, 'outside.txt'), 'utf8')).toBe('outside');
   fs.rmSync(w.top, { recursive: true, force: true });
+  w = undefined as unknown as World;
 });
 
 test('files resolve into the filesystem mounted at their path, and readdir shows mount points', () => {
@@ -186,4 +188,92 @@ test('several namespace directories can be preopened', () => {
   }
   expect(names).toEqual(['/', '/data', '/tmp']);
   expect(w.read(w.open('t', 0, 5).fd)).toBe('tmp file');
+});
+
+describe('the default root (namespace.root) is made only when the namespace needs it', () => {
+  /** A namespace with `mounts` (memory backends) and a counted default root; returns the core and the count. */
+  function lazyWorld(mountPaths: string[], preopens: string[]): { core: WasiCore; made: () => number; roots: MemoryFileSystem[] } {
+    const clock = new InstantClock();
+    const roots: MemoryFileSystem[] = [];
+    const stream = new NullStream();
+    const core = new WasiCore({
+      args: [], env: [], preopens: [],
+      namespace: {
+        mounts: mountPaths.map((p) => ({ path: p, fs: new MemoryFileSystem({ clock }) })),
+        preopens,
+        root: () => {
+          const fs = new MemoryFileSystem({ clock });
+          roots.push(fs);
+          return fs;
+        },
+      },
+      clock, random: { fill: () => {} }, stdio: { stdin: stream, stdout: stream, stderr: stream },
+    });
+    return { core, made: () => roots.length, roots };
+  }
+  // The suite's afterEach disposes `w.core`; these worlds have no host directories, so give it an empty one.
+  function adopt(core: WasiCore): void {
+    w = { top: fs.mkdtempSync(path.join(os.tmpdir(), 'vos-ns-')), core } as World;
+    fs.writeFileSync(path.join(w.top, 'outside.txt'), 'outside');
+  }
+
+  test('preopens that are all mount points: no root is made, and the guest works in them', () => {
+    const { core, made } = lazyWorld(['/sandbox', '/data'], ['/sandbox', '/data']);
+    adopt(core);
+    expect(made()).toBe(0);
+    const mem = new WebAssembly.Memory({ initial: 1 });
+    core.bindMemory(mem);
+    const name = Buffer.from('f.txt');
+    new Uint8Array(mem.buffer).set(name, 1024);
+    expect(core.preview1.path_open(3, 1, 1024, name.length, Oflags.CREAT, ALL, ALL, 0, 512)).toBe(Errno.SUCCESS);
+    new Uint8Array(mem.buffer).set(Buffer.from('..'), 1024);
+    expect(core.preview1.path_open(3, 1, 1024, 2, Oflags.DIRECTORY, DIR_RIGHTS, ALL, 0, 512)).toBe(Errno.NOTCAPABLE);
+    expect(made()).toBe(0);
+  });
+
+  test('a preopen of / makes it, once', () => {
+    const { core, made } = lazyWorld(['/sandbox'], ['/', '/sandbox']);
+    adopt(core);
+    expect(made()).toBe(1);
+  });
+
+  test('a preopen that is not a mount point and lies in / makes it (and its parents must exist there)', () => {
+    expect(() => lazyWorld(['/sandbox'], ['/tmp'])).toThrow('vos: cannot preopen /tmp: NOENT');
+    const { core, made } = lazyWorld(['/sandbox'], ['/sandbox', '/sandbox/.']);
+    adopt(core);
+    expect(made()).toBe(0); // /sandbox/. normalises to the mount point
+  });
+
+  test('a preopen below a mount point is walked from that mount, without the root', () => {
+    expect(() => lazyWorld(['/sandbox'], ['/sandbox/sub'])).toThrow('vos: cannot preopen /sandbox/sub: NOENT');
+  });
+
+  test('a nested mount whose parent lies in / makes the root and creates the parent there', () => {
+    const { core, made, roots } = lazyWorld(['/usr/share'], ['/usr/share']);
+    adopt(core);
+    expect(made()).toBe(1);
+    const ref: { value: unknown } = { value: null };
+    expect(roots[0].openRoot(ref as never)).toBe(Errno.SUCCESS);
+    const st = { filetype: 0 } as never;
+    expect(roots[0].statAt(ref.value as never, 'usr', st)).toBe(Errno.SUCCESS);
+  });
+
+  test('a nested mount inside another mount creates its parent in that mount, without the root', () => {
+    const { core, made } = lazyWorld(['/sandbox', '/sandbox/a/b'], ['/sandbox']);
+    adopt(core);
+    expect(made()).toBe(0);
+    const mem = new WebAssembly.Memory({ initial: 1 });
+    core.bindMemory(mem);
+    const name = Buffer.from('a');
+    new Uint8Array(mem.buffer).set(name, 1024);
+    expect(core.preview1.path_open(3, 1, 1024, name.length, Oflags.DIRECTORY, DIR_RIGHTS, ALL, 0, 512)).toBe(Errno.SUCCESS);
+  });
+
+  test('without a mount at / and without a default root, the namespace is refused', () => {
+    const stream = new NullStream();
+    expect(() => new WasiCore({
+      args: [], env: [], preopens: [], namespace: { mounts: [{ path: '/x', fs: new MemoryFileSystem({ clock: new InstantClock() }) }] },
+      clock: new InstantClock(), random: { fill: () => {} }, stdio: { stdin: stream, stdout: stream, stderr: stream },
+    })).toThrow('vos: a mount namespace needs a filesystem mounted at /');
+  });
 });

@@ -2,6 +2,7 @@
  * Many sandboxes over a fixed set of workers: each run has its own world and limits; a run stopped by its
  * deadline costs its worker (replaced), a memory-cap stop does not; runs after a stop are unaffected.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { SystemClock } from '@vos/clock';
 import { MemoryFileSystem } from '@vos/fs-memory';
@@ -51,4 +52,44 @@ test('an aborted pooled run reports it', async () => {
   while (out.text() === '') await new Promise((r) => setTimeout(r, 5));
   ac.abort();
   expect(await run).toMatchObject({ status: 'stopped', limit: 'aborted' });
+});
+
+describe('sessions and the run queue', () => {
+  test('a run beyond maxQueue is refused; the queued one runs on a fresh session after an abort, and close() ends it', async () => {
+    const small = new SandboxPool({ workers: 1, maxQueue: 1 });
+    const spin = prepareModule(readFileSync(wasmPath('spin_forever')));
+    const ac = new AbortController();
+    const out = new CollectorSink();
+    const running = small.run(spin, { stdout: out, signal: ac.signal });
+    while (out.text() === '') await new Promise((r) => setTimeout(r, 5));
+    const queued = small.run(spin, { stdout: new CollectorSink() });
+    await expect(small.run(spin, { stdout: new CollectorSink() })).rejects.toThrow(/maxQueue/);
+    ac.abort();
+    expect(await running).toMatchObject({ status: 'stopped', limit: 'aborted' });
+    // The queued run got a fresh session on the replaced thread (it spins there); closing the pool ends it.
+    const closing = small.close();
+    await expect(queued).rejects.toThrow();
+    await closing;
+  });
+
+  test('a run with its own channel size is served too (one task of its own)', async () => {
+    const out = new CollectorSink();
+    const r = await pool.run(readFileSync(wasmPath('args')), { args: ['args', 'sized'], stdout: out, channelBytes: 8192 });
+    expect(r).toMatchObject({ status: 'exited', code: 0 });
+    expect(out.text()).toContain('"sized"');
+  });
+
+  test('an idle pool that is never closed does not keep its process alive', () => {
+    const script = `
+      const { SandboxPool } = require('@vos/worker');
+      const { CollectorSink } = require('@vos/stdio');
+      const pool = new SandboxPool({ workers: 2 });
+      const out = new CollectorSink();
+      pool.run(require('fs').readFileSync(${JSON.stringify(wasmPath('args'))}), { args: ['args', 'x'], stdout: out })
+        .then((r) => process.stdout.write(r.status + ' ' + out.text().includes('"x"')));`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: `${__dirname}/../..`, encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBeNull();
+    expect(r.stdout).toBe('exited true');
+    expect(r.status).toBe(0);
+  });
 });

@@ -4,10 +4,11 @@
  * asynchronous stream and clock (answering with promises) are served like synchronous ones.
  */
 import { readFileSync } from 'node:fs';
-import { FakeClock } from '@vos/clock';
+import { FakeClock, SystemClock } from '@vos/clock';
 import { SeededRandom } from '@vos/random';
 import { CollectorSink, NullStream } from '@vos/stdio';
-import { Errno, type AsyncStream, type FileStat } from '@vos/core';
+import { Errno, OpenFlags, type AsyncStream, type FileStat, type FsHandle, type Ref } from '@vos/core';
+import { MemoryFileSystem } from '@vos/fs-memory';
 import { runInWorker, SandboxPool } from '@vos/worker';
 import { runWith } from '../helpers/run-with-providers';
 import { wasmPath } from '../helpers/run-wasi';
@@ -105,4 +106,42 @@ test('a pooled run closes the host streams too, and its write is its one round-t
   } finally {
     await pool.close();
   }
+});
+
+test('the host opens the roots before the run, and a small file read in 4 KiB reads reaches the backend once', async () => {
+  const mem = new MemoryFileSystem({ clock: new SystemClock() });
+  const ref: Ref<FsHandle | null> = { value: null };
+  expect(mem.openRoot(ref)).toBe(Errno.SUCCESS);
+  const root = ref.value as FsHandle;
+  expect(mem.mkdirAt(root, 'd')).toBe(Errno.SUCCESS);
+  expect(mem.openAt(root, 'd', OpenFlags.READ | OpenFlags.DIRECTORY, ref)).toBe(Errno.SUCCESS);
+  const d = ref.value as FsHandle;
+  expect(mem.openAt(d, 'f', OpenFlags.WRITE | OpenFlags.CREATE, ref)).toBe(Errno.SUCCESS);
+  const bytes = Uint8Array.from({ length: 10_000 }, (_, i) => i & 0xff);
+  expect(mem.write(ref.value as FsHandle, bytes, 0, bytes.length, 0)).toBe(bytes.length);
+  mem.close(ref.value as FsHandle);
+  mem.close(d);
+  mem.close(root);
+  // Counts what reaches the backend on this thread.
+  const counts: Record<string, number> = { openRoot: 0, revalidate: 0, read: 0 };
+  const counted: Record<string, unknown> = { capabilities: mem.capabilities };
+  const methods = mem as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const name of Object.getOwnPropertyNames(MemoryFileSystem.prototype)) {
+    if (name === 'constructor' || typeof methods[name] !== 'function') continue;
+    counted[name] = (...a: unknown[]): unknown => {
+      if (name in counts) counts[name]++;
+      return methods[name](...a);
+    };
+  }
+  const stdout = new CollectorSink();
+  const result = await runInWorker(readFileSync(wasmPath('tree_sum')), {
+    args: ['tree_sum', '/data'], preopens: { '/data': counted as unknown as MemoryFileSystem }, stdin: 'null', stdout, stderr: 'null',
+  });
+  expect(result).toMatchObject({ status: 'exited', code: 0 });
+  expect(stdout.text()).toContain('/data/d/f 10000 bytes, read 10000, fnv ');
+  // One root, opened by the host before the guest started; a root is never revalidated through the channel.
+  expect(counts.openRoot).toBe(1);
+  expect(counts.revalidate).toBe(0);
+  // Three 4 KiB reads and the read that finds the end: one fetch (64 KiB ahead, short at the end of the file).
+  expect(counts.read).toBe(1);
 });

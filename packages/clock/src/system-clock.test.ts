@@ -94,4 +94,20 @@ describe('SystemClock after the wall clock was stepped', () => {
       spy.mockRestore();
     }
   });
+
+  test('a clock made after the step anchors anew; one anchored before keeps its own offset (no jump)', () => {
+    const before = new SystemClock();
+    const beforeMs = Number(before.now(0) / 1_000_000n);
+    const stepped = Date.now() + 10_000;
+    const spy = jest.spyOn(Date, 'now').mockReturnValue(stepped);
+    try {
+      const after = new SystemClock();
+      expect(Math.abs(Number(after.now(0) / 1_000_000n) - stepped)).toBeLessThan(5);
+      expect(Number(before.now(0) / 1_000_000n) - beforeMs).toBeLessThan(1000);
+    } finally {
+      spy.mockRestore();
+    }
+    // The step is undone: the next clock anchors on the real wall clock again.
+    expect(Math.abs(Number(new SystemClock().now(0) / 1_000_000n) - Date.now())).toBeLessThan(50);
+  });
 });

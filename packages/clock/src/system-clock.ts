@@ -8,15 +8,22 @@ const MONOTONIC = 1;
 const PROCESS_CPUTIME_ID = 2;
 const THREAD_CPUTIME_ID = 3;
 
+/**
+ * realtime - monotonic of the last anchor taken in this thread: a cache of a fact about the host's clocks (like
+ * platform.ts's), not state of any guest. See `SystemClock.firstRealtime`.
+ */
+let lastAnchor: bigint | undefined;
+
 /** Longest single sleep, in ms: short enough that a deadline is re-checked against the real clock often. */
 const MAX_SLEEP_SLICE_MS = 1000;
 
 /**
  * The host's real clocks, read through `platform.ts` (Node.js) or `platform.browser.ts` (browsers).
  *
- * realtime: neither platform has a ns wall clock, so we anchor once: `performance.timeOrigin + performance.now()`
- * gives the wall time in ms with µs precision, paired with the monotonic clock read at the same moment;
- * afterwards realtime = anchor + (monotonic - monotonicAtAnchor). It therefore advances with the monotonic
+ * realtime: neither platform has a ns wall clock, so each clock anchors once, at its first realtime read:
+ * `performance.timeOrigin + performance.now()` gives the wall time in ms with µs precision, paired with the
+ * monotonic clock read at the same moment (or the thread's last anchor is reused while it still agrees with
+ * `Date.now()`); afterwards realtime = anchor + (monotonic - monotonicAtAnchor). It therefore advances with the monotonic
  * clock's granularity and never jumps backwards, but it does not follow later wall-clock adjustments (NTP steps,
  * `date -s`) — the same trade-off as `performance.now()`.
  *
@@ -31,30 +38,42 @@ export class SystemClock implements Clock {
    * start), and many runs never read the wall clock.
    */
   private realtimeOffset: bigint | undefined;
-  private readonly monotonicResolution: bigint;
-  private readonly realtimeResolution: bigint;
-  private readonly cpuResolution: bigint;
 
-  constructor() {
-    this.monotonicResolution = monotonicResolutionNs();
-    this.realtimeResolution = realtimeResolutionNs();
-    this.cpuResolution = cpuResolutionNs();
-  }
+  // No constructor work: a clock is made for every sandbox, most never ask for a resolution, and in a browser
+  // each one is a read of `crossOriginIsolated` (a host-object access). `resolution` asks the platform then.
 
-  private anchorRealtime(): bigint {
-    const monotonicAtAnchor = monotonicNs();
+  /**
+   * The first realtime read of this clock: fixes its offset and returns the time. The offset of the last anchor
+   * in this thread is reused while it still agrees with `Date.now()` within 5 ms (it does unless the wall clock
+   * was stepped since: NTP, a resumed VM, `date -s`); otherwise a new anchor is taken. Anchoring reads the clocks
+   * four times, which cost more than the rest of a sandbox's construction in a browser (every in-memory
+   * filesystem stamps its root with the time); the check is one monotonic read and `Date.now()`. Each clock
+   * still keeps its own offset from then on, so its realtime never jumps.
+   */
+  private firstRealtime(): bigint {
+    const monotonic = monotonicNs();
+    const shared = lastAnchor;
+    if (shared !== undefined) {
+      const realtime = monotonic + shared;
+      if (Math.abs(Number(realtime / 1_000_000n) - Date.now()) <= 5) {
+        this.realtimeOffset = shared;
+        return realtime;
+      }
+    }
     const wallMs = wallClockMs();
     // Split into whole ms and the µs remainder so the float's precision is not lost in one big multiply.
     const wholeMs = Math.floor(wallMs);
     const fracUs = Math.round((wallMs - wholeMs) * 1000);
     const realtimeAnchorNs = BigInt(wholeMs) * 1_000_000n + BigInt(fracUs) * 1000n;
-    return (this.realtimeOffset = realtimeAnchorNs - monotonicAtAnchor);
+    const offset = realtimeAnchorNs - monotonic;
+    this.realtimeOffset = lastAnchor = offset;
+    return monotonic + offset;
   }
 
   now(id: Clockid): bigint {
     switch (id) {
       case REALTIME:
-        return monotonicNs() + (this.realtimeOffset ?? this.anchorRealtime());
+        return this.realtimeOffset === undefined ? this.firstRealtime() : monotonicNs() + this.realtimeOffset;
       case MONOTONIC:
         return monotonicNs();
       case PROCESS_CPUTIME_ID:
@@ -68,12 +87,12 @@ export class SystemClock implements Clock {
   resolution(id: Clockid): bigint {
     switch (id) {
       case REALTIME:
-        return this.realtimeResolution;
+        return realtimeResolutionNs();
       case MONOTONIC:
-        return this.monotonicResolution;
+        return monotonicResolutionNs();
       case PROCESS_CPUTIME_ID:
       case THREAD_CPUTIME_ID:
-        return this.cpuResolution;
+        return cpuResolutionNs();
       default:
         return 0n;
     }

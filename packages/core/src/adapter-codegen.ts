@@ -23,6 +23,10 @@ export function renderAdapterModules(): string {
     "import type { AdapterModule } from './adapter';",
     '',
     module('PREVIEW1_ADAPTER', '`wasi_snapshot_preview1` over PREVIEW1_LAYOUT.', adapterModuleSource(PREVIEW1_FUNCTIONS, PREVIEW1_LAYOUT)),
-    module('UNSTABLE_ADAPTER', '`wasi_unstable` (snapshot 0) over UNSTABLE_LAYOUT.', adapterModuleSource(UNSTABLE_FUNCTIONS, UNSTABLE_LAYOUT)),
+    module(
+      'UNSTABLE_ADAPTER',
+      '`wasi_unstable` (snapshot 0) over UNSTABLE_LAYOUT: PREVIEW1_ADAPTER\'s makers where the code is the same.',
+      adapterModuleSource(UNSTABLE_FUNCTIONS, UNSTABLE_LAYOUT, { name: 'PREVIEW1_ADAPTER', table: PREVIEW1_FUNCTIONS, layout: PREVIEW1_LAYOUT }),
+    ),
   ].join('\n');
 }

@@ -252,23 +252,34 @@ function emit(p: Plan): string {
 
 /**
  * The generated module's source, the body of a function `(impls, h) => makers`: the implementations and helpers
- * in its scope, once per process, and a maker per syscall that makes an instance's function for it.
+ * in its scope, once per process, and a maker per syscall that makes an instance's function for it. With `base`
+ * (another generated module, in scope under its name, and its plans), a syscall whose code would be the same as
+ * the base's takes the base's maker instead, applied to this module's `impls`: the code does not depend on which
+ * implementation it calls, so snapshot 0 ships only the functions whose layouts differ from preview1's.
  */
-function moduleSource(plans: readonly Plan[]): string {
+function moduleSource(plans: readonly Plan[], base?: { readonly name: string; readonly plans: readonly Plan[] }): string {
+  const baseCode = new Map(base?.plans.map((p) => [p.name, emit(p)]));
+  const own = plans.filter((p) => baseCode.get(p.name) !== emit(p));
+  const shared = own.length < plans.length;
   return [
     '"use strict";',
-    ...plans.map((p) => `const impl_${p.name} = impls.${p.name};`),
-    `return {\n${plans.map(emit).join(',\n')}\n};`,
+    ...(shared ? [`const base = ${(base as { name: string }).name}(impls, h);`] : []),
+    ...own.map((p) => `const impl_${p.name} = impls.${p.name};`),
+    `return {\n${plans.map((p) => (own.includes(p) ? emit(p) : `  ${p.name}: base.${p.name}`)).join(',\n')}\n};`,
   ].join('\n');
 }
 
 /**
  * The source of the adapter module of `table` over `layout` (the body of an `AdapterModule`). preview1 and
  * snapshot 0 ship theirs generated at build time (`adapter-modules.generated.ts`); any other table is
- * generated at its first use.
+ * generated at its first use. `base` names another module of the same file to share identical makers with.
  */
-export function adapterModuleSource(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): string {
-  return moduleSource(plansOf(table, layout));
+export function adapterModuleSource(
+  table: Readonly<Record<string, readonly Param[]>>,
+  layout: AbiLayout,
+  base?: { readonly name: string; readonly table: Readonly<Record<string, readonly Param[]>>; readonly layout: AbiLayout },
+): string {
+  return moduleSource(plansOf(table, layout), base && { name: base.name, plans: plansOf(base.table, base.layout) });
 }
 
 function generate(plans: readonly Plan[], impls: Impls): Makers | null {

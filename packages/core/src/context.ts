@@ -27,6 +27,11 @@ export interface WasiCoreConfig {
   readonly namespace?: {
     readonly mounts: readonly { readonly path: string; readonly fs: FileSystem }[];
     readonly preopens?: readonly string[];
+    /**
+     * Makes the filesystem at `/` when `mounts` has none there. Called only if the namespace needs its root: a
+     * preopen or a mount point's parent directory that lies in it (a guest given only `/sandbox` never sees `/`).
+     */
+    readonly root?: () => FileSystem;
   };
   /** Cap on open fds (EMFILE past it); `limits.maxFds` says the same. */
   readonly maxFds?: number;

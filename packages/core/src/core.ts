@@ -9,8 +9,11 @@ import type { GuestMemory, MemoryLike } from './memory';
 import { preview1Imports } from './preview1';
 import { unstableImports } from './unstable';
 import type { Stream } from './providers/stdio';
-import { OpenFlags, type FsHandle } from './providers/fs';
-import { Namespace, normalizeMountPath } from './namespace';
+import { OpenFlags, type FileSystem, type FsHandle } from './providers/fs';
+import { Namespace, normalizeMountPath, type Mount } from './namespace';
+import type { Resolution } from './walker';
+
+const ROOT_ONLY: readonly string[] = ['/'];
 
 export type WasiVersion = 'preview1' | 'unstable';
 
@@ -76,42 +79,53 @@ export class WasiCore {
   /**
    * Builds the namespace, makes sure every mount point's parent directories exist (creating them where the
    * parent filesystem allows, as container runtimes do), and preopens the requested namespace directories.
-   * A mount that cannot be attached is a host error naming it.
+   * A mount that cannot be attached is a host error naming it. A preopen that is a mount point is that
+   * filesystem's root, opened directly; other paths are walked from the deepest mount above them, so the
+   * default root is made only when a path lies in it.
    */
   private openNamespace(spec: NonNullable<WasiCoreConfig['namespace']>): void {
-    const ns = new Namespace(spec.mounts);
+    const ns = new Namespace(spec.mounts, spec.root);
     this.namespace = ns;
     const ctx = this.p1Ctx;
-    const res = ctx.resA;
-    const root = ns.root;
     for (const mount of ns.all()) {
-      const parts = mount.path.split('/').filter((p) => p !== '');
-      for (let i = 1; i < parts.length; i++) {
-        const prefix = parts.slice(0, i).join('/');
-        let errno = ctx.walker.resolve(root.fs, root.root, prefix, res, ns, '/');
+      // Parent directories from the deepest mount above the mount point (prefixes that are mounts exist).
+      const path = mount.path;
+      for (let at = path.indexOf('/', 1); at !== -1; at = path.indexOf('/', at + 1)) {
+        const prefix = path.slice(0, at);
+        if (ns.mountAt(prefix) !== undefined) continue;
+        const res = ctx.resA;
+        let errno = this.resolveInNamespace(ns, prefix, res);
         if (errno === Errno.SUCCESS && !res.atMount) {
           const st = res.fs.statAt(res.dir, res.name, ctx.stat);
           if (st === Errno.NOENT) errno = res.fs.mkdirAt(res.dir, res.name);
           else if (st !== Errno.SUCCESS) errno = st;
           else if (ctx.stat.filetype !== Filetype.DIRECTORY) {
             res.release();
-            throw new Error(`vos: cannot attach the mount at ${mount.path}: /${prefix} is not a directory`);
+            throw new Error(`vos: cannot attach the mount at ${path}: ${prefix} is not a directory`);
           }
         }
         res.release();
         if (errno !== Errno.SUCCESS) {
-          throw new Error(`vos: cannot attach the mount at ${mount.path}: creating /${prefix} failed with ${errnoName(errno)}`);
+          throw new Error(`vos: cannot attach the mount at ${path}: creating ${prefix} failed with ${errnoName(errno)}`);
         }
       }
     }
-    for (const path of spec.preopens ?? ['/']) {
+    const ref = ctx.handleRef;
+    for (const path of spec.preopens ?? ROOT_ONLY) {
       const nsPath = normalizeMountPath(path);
-      const rel = nsPath === '/' ? '.' : nsPath.slice(1);
-      let errno = ctx.walker.resolve(root.fs, root.root, rel, res, ns, '/');
-      const ref = ctx.handleRef;
-      if (errno === Errno.SUCCESS) errno = res.fs.openAt(res.dir, res.name, OpenFlags.READ | OpenFlags.DIRECTORY, ref);
-      const fs = res.fs;
-      res.release();
+      let errno: Errno;
+      let fs: FileSystem;
+      const mount = nsPath === '/' ? ns.root : ns.mountAt(nsPath);
+      if (mount !== undefined) {
+        fs = mount.fs;
+        errno = fs.openAt(mount.root, '.', OpenFlags.READ | OpenFlags.DIRECTORY, ref);
+      } else {
+        const res = ctx.resA;
+        errno = this.resolveInNamespace(ns, nsPath, res);
+        if (errno === Errno.SUCCESS) errno = res.fs.openAt(res.dir, res.name, OpenFlags.READ | OpenFlags.DIRECTORY, ref);
+        fs = res.fs;
+        res.release();
+      }
       if (errno !== Errno.SUCCESS) throw new Error(`vos: cannot preopen ${nsPath}: ${errnoName(errno)}`);
       const entry = directoryFd(RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, fs, ref.value as FsHandle, nsPath);
       ref.value = null;
@@ -119,6 +133,22 @@ export class WasiCore {
       entry.nsPath = nsPath;
       ctx.fds.insert(entry);
     }
+  }
+
+  /**
+   * Walks the namespace path `nsPath` (normalised, not `/`) from the deepest mount strictly above it, as a walk
+   * from `/` would get there (it enters each mount it crosses), without touching the filesystems above that mount.
+   */
+  private resolveInNamespace(ns: Namespace, nsPath: string, res: Resolution): Errno {
+    let base = nsPath;
+    let mount: Mount | undefined;
+    do {
+      const cut = base.lastIndexOf('/');
+      base = cut === 0 ? '/' : base.slice(0, cut);
+      mount = base === '/' ? ns.root : ns.mountAt(base);
+    } while (mount === undefined);
+    const rel = nsPath.slice(base === '/' ? 1 : base.length + 1);
+    return this.p1Ctx.walker.resolve(mount.fs, mount.root, rel, res, ns, mount.path);
   }
 
   /** Binds (or re-binds) the guest's exported memory. */

@@ -39,7 +39,7 @@ export const DEFAULT_LIMITS: CoreLimits = Object.freeze({
 
 /** `DEFAULT_LIMITS` overridden by `given`; throws a RangeError naming the limit for anything not a positive integer. */
 export function resolveLimits(given: Partial<CoreLimits> | undefined, what = 'limits'): CoreLimits {
-  if (given === undefined) return DEFAULT_LIMITS;
+  if (given === undefined || given === DEFAULT_LIMITS) return DEFAULT_LIMITS; // no copy of what is already resolved
   if (given === null || typeof given !== 'object') throw new TypeError(`vos: ${what} must be an object`);
   const out: Record<string, number> = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(given)) {

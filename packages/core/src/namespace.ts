@@ -11,6 +11,7 @@ export interface Mount {
 
 /** Normalises a mount path: absolute, single slashes, no `.`/`..`, no trailing slash (the root is `/`). */
 export function normalizeMountPath(path: string): string {
+  if (isNormalMountPath(path)) return path; // the usual case, with no array or string made
   if (!path.startsWith('/')) throw new Error(`vos: mount path ${JSON.stringify(path)} must be absolute`);
   const parts: string[] = [];
   for (const c of path.split('/')) {
@@ -20,6 +21,27 @@ export function normalizeMountPath(path: string): string {
     parts.push(c);
   }
   return '/' + parts.join('/');
+}
+
+/**
+ * Whether `path` is already what `normalizeMountPath` makes of it: absolute, and no empty, `.` or `..` component,
+ * no trailing slash, no NUL. One pass over the characters.
+ */
+function isNormalMountPath(path: string): boolean {
+  const n = path.length;
+  if (n === 0 || path.charCodeAt(0) !== 0x2f) return false;
+  if (n === 1) return true;
+  let start = 1; // where the current component began
+  for (let i = 1; i <= n; i++) {
+    const c = i === n ? 0x2f : path.charCodeAt(i);
+    if (c === 0) return false;
+    if (c !== 0x2f) continue;
+    const len = i - start;
+    if (len === 0) return false; // an empty component, or a trailing slash
+    if (path.charCodeAt(start) === 0x2e && (len === 1 || (len === 2 && path.charCodeAt(start + 1) === 0x2e))) return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 /** The namespace path of `name` inside the directory at namespace path `dir`. */
@@ -32,47 +54,68 @@ export function joinNsPath(dir: string, name: string): string {
  * descends (a component whose namespace path is a mount point continues in the mounted filesystem's root) and
  * `..` pops back into the parent filesystem, so mounts are joined without any backend knowing about the others.
  * All state is per instance; built once at composition.
+ *
+ * The filesystem at `/` may be given as a factory (`defaultRoot`), used when no mount is at `/`: it is made, and
+ * its root opened, only when something needs the root, that is when a preopen or a mount point's parent
+ * directory lies in it (`WasiCore` asks for it then, at construction). A guest whose preopens are all mount
+ * points can never reach `/` (`..` above a preopen is ENOTCAPABLE, absolute paths and link targets too), so a
+ * sandbox with only `/sandbox` preopened never builds a root it cannot see (docs/decisions.md, "Lazy default
+ * root").
  */
 export class Namespace {
   private readonly byPath = new Map<string, Mount>();
-  /** Names of the mount points directly inside each namespace directory (for readdir). */
-  private readonly childNames = new Map<string, string[]>();
+  /** The mount points' paths, as given (normalised), in order. */
   private readonly paths: string[] = [];
-  /** Every namespace directory with a mount point strictly below it (the proper prefixes of mount paths). */
-  private readonly ancestors = new Set<string>();
+  /**
+   * Names of the mount points directly inside each namespace directory (for readdir), and every namespace
+   * directory with a mount point strictly below it (the proper prefixes of mount paths): derived from `paths`
+   * at the first question (most sandboxes never ask one), never changed after.
+   */
+  private childNames: Map<string, string[]> | null = null;
+  private ancestors: Set<string> | null = null;
+  /** The mounts, parents before children (`all()`), made at the first ask and again after the root is made. */
+  private sorted: Mount[] | null = null;
+  /** Makes the filesystem at `/` when no mount is there; null once made (or when a mount is at `/`). */
+  private defaultRoot: (() => FileSystem) | null;
 
-  constructor(mounts: readonly { readonly path: string; readonly fs: FileSystem }[]) {
+  constructor(mounts: readonly { readonly path: string; readonly fs: FileSystem }[], defaultRoot?: () => FileSystem) {
     const ref: Ref<FsHandle | null> = { value: null };
     for (const m of mounts) {
       const path = normalizeMountPath(m.path);
       if (this.byPath.has(path)) throw new Error(`vos: two filesystems mounted at ${path}`);
-      const errno = m.fs.openRoot(ref);
-      if (errno !== Errno.SUCCESS) {
-        this.closeRoots(); // a host error must not leave the roots opened so far (host fds) behind
-        throw new Error(`vos: cannot open the filesystem mounted at ${path}: ${errnoName(errno)}`);
-      }
-      if (m.fs.typeOf(ref.value as FsHandle) !== Filetype.DIRECTORY) {
-        m.fs.close(ref.value as FsHandle);
-        this.closeRoots();
-        throw new Error(`vos: the filesystem mounted at ${path} has a root that is not a directory`);
-      }
-      this.byPath.set(path, { path, fs: m.fs, root: ref.value as FsHandle });
-      ref.value = null;
+      this.attach(path, m.fs, ref);
       this.paths.push(path);
-      if (path !== '/') {
-        for (let at = path.indexOf('/', 1); at !== -1; at = path.indexOf('/', at + 1)) this.ancestors.add(path.slice(0, at));
-        this.ancestors.add('/');
-        const cut = path.lastIndexOf('/');
-        const parent = cut === 0 ? '/' : path.slice(0, cut);
-        const list = this.childNames.get(parent) ?? [];
-        list.push(path.slice(cut + 1));
-        this.childNames.set(parent, list);
-      }
     }
-    if (!this.byPath.has('/')) throw new Error('vos: a mount namespace needs a filesystem mounted at /');
+    this.defaultRoot = this.byPath.has('/') ? null : (defaultRoot ?? null);
+    if (!this.byPath.has('/') && this.defaultRoot === null) {
+      throw new Error('vos: a mount namespace needs a filesystem mounted at /');
+    }
   }
 
+  /** Opens `fs`'s root and records it as the mount at `path`; a host error names the mount (roots so far closed). */
+  private attach(path: string, fs: FileSystem, ref: Ref<FsHandle | null>): void {
+    const errno = fs.openRoot(ref);
+    if (errno !== Errno.SUCCESS) {
+      this.closeRoots(); // a host error must not leave the roots opened so far (host fds) behind
+      throw new Error(`vos: cannot open the filesystem mounted at ${path}: ${errnoName(errno)}`);
+    }
+    if (fs.typeOf(ref.value as FsHandle) !== Filetype.DIRECTORY) {
+      fs.close(ref.value as FsHandle);
+      this.closeRoots();
+      throw new Error(`vos: the filesystem mounted at ${path} has a root that is not a directory`);
+    }
+    this.byPath.set(path, { path, fs, root: ref.value as FsHandle });
+    ref.value = null;
+    this.sorted = null;
+  }
+
+  /** The mount at `/`, the default root made now if it was not yet. */
   get root(): Mount {
+    const make = this.defaultRoot;
+    if (make !== null) {
+      this.defaultRoot = null;
+      this.attach('/', make(), { value: null });
+    }
     return this.byPath.get('/') as Mount;
   }
 
@@ -80,15 +123,18 @@ export class Namespace {
   private closeRoots(): void {
     for (const m of this.byPath.values()) m.fs.close(m.root);
     this.byPath.clear();
+    this.sorted = null;
   }
 
+  /** The mount at namespace path `path` (normalised), if one is there; the default root counts once made. */
   mountAt(path: string): Mount | undefined {
     return this.byPath.get(path);
   }
 
   /** Mount point names directly inside the namespace directory `path` (empty array if none). */
   mountsIn(path: string): readonly string[] {
-    return this.childNames.get(path) ?? NONE;
+    if (this.childNames === null) this.index();
+    return (this.childNames as Map<string, string[]>).get(path) ?? NONE;
   }
 
   /**
@@ -96,12 +142,30 @@ export class Namespace {
    * `''` stands for "somewhere with no mounts below", which the walker uses to stop tracking paths.
    */
   hasMountsBelow(path: string): boolean {
-    return this.ancestors.has(path);
+    if (this.ancestors === null) this.index();
+    return (this.ancestors as Set<string>).has(path);
   }
 
-  /** Every mount, parents before children (for composition checks and disposal). */
-  all(): Mount[] {
-    return [...this.byPath.values()].sort((a, b) => a.path.length - b.path.length);
+  private index(): void {
+    const ancestors = new Set<string>();
+    const childNames = new Map<string, string[]>();
+    for (const path of this.paths) {
+      if (path === '/') continue;
+      for (let at = path.indexOf('/', 1); at !== -1; at = path.indexOf('/', at + 1)) ancestors.add(path.slice(0, at));
+      ancestors.add('/');
+      const cut = path.lastIndexOf('/');
+      const parent = cut === 0 ? '/' : path.slice(0, cut);
+      const list = childNames.get(parent);
+      if (list === undefined) childNames.set(parent, [path.slice(cut + 1)]);
+      else list.push(path.slice(cut + 1));
+    }
+    this.ancestors = ancestors;
+    this.childNames = childNames;
+  }
+
+  /** Every mount made so far, parents before children (for composition checks and disposal). */
+  all(): readonly Mount[] {
+    return (this.sorted ??= [...this.byPath.values()].sort((a, b) => a.path.length - b.path.length));
   }
 }
 

@@ -23,6 +23,8 @@ export interface WasiSettings {
   readonly namespace?: {
     readonly mounts: readonly { readonly path: string; readonly fs: FileSystem }[];
     readonly preopens?: readonly string[];
+    /** Makes the filesystem at `/` when no mount is there, only if the namespace needs it (see `WasiCoreConfig`). */
+    readonly root?: () => FileSystem;
   };
 }
 

@@ -7,9 +7,13 @@ import { virtualStat } from './virtual-stat';
  * partial reads, a virtual stat, and EBADF for writes (stdin is read-only). A subclass refills `pending` when it is
  * drained (`refill`), or says the input has ended.
  */
+// Never written (`pending` is only read from): one for every source, as a typed array is a dear allocation
+// (an ArrayBuffer and a view) and a source is made per guest.
+const NOTHING = new Uint8Array(0);
+
 export abstract class InputSource implements Stream {
   readonly filetype = Filetype.UNKNOWN;
-  protected pending: Uint8Array = new Uint8Array(0);
+  protected pending: Uint8Array = NOTHING;
   protected pos = 0;
   protected ended = false;
 

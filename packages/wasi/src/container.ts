@@ -78,21 +78,25 @@ export const settingsModule = new ContainerModule(({ bind }) => {
 });
 
 /**
- * The mounts of a namespace as backends: host paths through the HostDirectory factory, factories called with the
- * instance's clock, and a fresh in-memory root when nothing is mounted at `/`.
+ * The namespace of the `mounts` option, as the core takes it: host paths through the HostDirectory factory,
+ * factories called with the instance's clock, and, when nothing is mounted at `/`, a fresh in-memory root made
+ * only if the namespace needs it (`WasiCoreConfig.namespace.root`).
  */
-function composeMounts(
+function composeNamespace(
   mounts: NonNullable<ParsedOptions['mounts']>,
+  preopens: readonly string[] | undefined,
   clock: Clock,
   openDirectory: HostDirectoryFactory,
-): { path: string; fs: FileSystem }[] {
+): NonNullable<WasiSettings['namespace']> {
+  let hasRoot = false;
   const out = mounts.map(([path, source]) => {
     const fs = typeof source === 'string' ? openDirectory(source) : typeof source === 'function' ? source({ clock }) : source;
     if (typeof source === 'function') assertFileSystem(fs, `what the factory of options.mounts['${path}'] returned`);
+    // Only slashes and dots can name `/` (the namespace refuses '..' itself).
+    if (!hasRoot && (path === '/' || (/^[/.]+$/.test(path) && normalizeMountPath(path) === '/'))) hasRoot = true;
     return { path, fs };
   });
-  if (!out.some((m) => normalizeMountPath(m.path) === '/')) out.unshift({ path: '/', fs: newMemoryRoot(clock) });
-  return out;
+  return { mounts: out, preopens, root: hasRoot ? undefined : () => newMemoryRoot(clock) };
 }
 
 /** The defaults, in the order a host would load them. */
@@ -180,7 +184,7 @@ export function composeProviders(
   }
   if (settings.namespace === undefined && mountSpec !== undefined) {
     const openDirectory = resolver.get<HostDirectoryFactory>(TOKENS.HostDirectory);
-    settings = { ...settings, namespace: { mounts: composeMounts(mountSpec, clock, openDirectory), preopens: mountPreopens } };
+    settings = { ...settings, namespace: composeNamespace(mountSpec, mountPreopens, clock, openDirectory) };
   }
   return { stdio, settings, clock, random };
 }
@@ -188,11 +192,11 @@ export function composeProviders(
 /** The same steps as the container path, with the default factories called directly. */
 function composePlain(options: ParsedOptions, overrides: ProviderOverrides): Providers {
   const stdio = overrides.stdio ?? defaultStdio(options);
-  let settings = defaultSettings(options, openHostDirectory);
+  const preopens = options.preopens.length === 0 ? NO_PREOPENS : defaultSettings(options, openHostDirectory).preopens;
   const clock = overrides.clock ?? defaultClock();
   const random = overrides.random ?? defaultRandom();
-  if (options.mounts !== undefined) {
-    settings = { ...settings, namespace: { mounts: composeMounts(options.mounts, clock, openHostDirectory), preopens: options.mountPreopens } };
-  }
-  return { stdio, settings, clock, random };
+  const namespace = options.mounts === undefined ? undefined : composeNamespace(options.mounts, options.mountPreopens, clock, openHostDirectory);
+  return { stdio, settings: { args: options.args, env: options.env, preopens, namespace }, clock, random };
 }
+
+const NO_PREOPENS: WasiSettings['preopens'] = Object.freeze([]);

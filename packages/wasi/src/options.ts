@@ -102,9 +102,14 @@ export function parseOptions(options: unknown): ParsedOptions {
 
   if (options.args !== undefined) validateArray(options.args, 'options.args');
   // `map(String)` as Node: numbers, null, objects are stringified; a Symbol becomes 'Symbol(desc)'.
-  const args = ((options.args as unknown[] | undefined) || []).map(String);
-  // vos: a NUL would silently cut the string where the guest's C library reads it (node:wasi passes it on).
-  args.forEach((a, i) => refuseNul(a, () => `options.args[${i}]`));
+  const given = (options.args as unknown[] | undefined) || NO_ARGS;
+  const args: string[] = new Array(given.length);
+  for (let i = 0; i < given.length; i++) {
+    const a = String(given[i]);
+    // vos: a NUL would silently cut the string where the guest's C library reads it (node:wasi passes it on).
+    if (a.includes('\0')) throw errInvalidArgValue(`options.args[${i}]`, a, 'must not contain a NUL byte');
+    args[i] = a;
+  }
 
   const env: string[] = [];
   if (options.env !== undefined) {
@@ -137,14 +142,21 @@ export function parseOptions(options: unknown): ParsedOptions {
   validateInt32(stderr, 'options.stderr', 0);
 
   const limits = resolveLimits(options.limits as Partial<CoreLimits> | undefined, 'options.limits');
-  return { importModule, args, env, preopens, stdin, stdout, stderr, ...parseMounts(options), limits };
+  const { mounts, mountPreopens } = parseMounts(options);
+  return { importModule, args, env, preopens, stdin, stdout, stderr, mounts, mountPreopens, limits };
 }
+
+const NO_ARGS: readonly unknown[] = [];
 
 /** Host strings are checked as strictly as a guest's: a NUL byte is refused, naming the option. */
 function refuseNul(value: string, name: () => string): void {
   // The option's name is built only for the error: building it for every arg, env entry and mount (JSON-escaping
   // each key) cost more than the check, on every construction.
   if (value.includes('\0')) throw errInvalidArgValue(name(), value, 'must not contain a NUL byte');
+}
+
+function mountName(guestPath: string): string {
+  return `options.mounts['${printable(guestPath)}']`;
 }
 
 /** A key as it can be shown in a message (control characters escaped). */
@@ -164,17 +176,20 @@ export function parseMounts(options: Record<string, unknown>): Pick<ParsedOption
   }
   validateObject(mounts, 'options.mounts');
   const pairs: (readonly [string, MountSource])[] = [];
-  for (const [guestPath, value] of Object.entries(mounts)) {
-    const name = (): string => `options.mounts['${printable(guestPath)}']`;
-    refuseNul(guestPath, name);
-    if (!guestPath.startsWith('/')) throw errInvalidArgValue(name(), guestPath, 'must be an absolute guest path');
-    if (typeof value === 'string') refuseNul(value, name);
-    else if (typeof value === 'object' && value !== null) {
+  for (const guestPath in mounts) {
+    if (!Object.prototype.hasOwnProperty.call(mounts, guestPath)) continue; // own enumerable keys, as Object.entries
+    const value = mounts[guestPath];
+    // The option's name is made only for an error (a closure per mount cost more than the checks).
+    if (guestPath.includes('\0')) throw errInvalidArgValue(mountName(guestPath), guestPath, 'must not contain a NUL byte');
+    if (guestPath.charCodeAt(0) !== 0x2f) throw errInvalidArgValue(mountName(guestPath), guestPath, 'must be an absolute guest path');
+    if (typeof value === 'string') {
+      if (value.includes('\0')) throw errInvalidArgValue(mountName(guestPath), value, 'must not contain a NUL byte');
+    } else if (typeof value === 'object' && value !== null) {
       // The whole contract, now: a half-implemented backend must not fail at the guest's first syscall.
       const why = fileSystemContractError(value);
-      if (why !== null) throw errInvalidArgValue(name(), value, `is not a FileSystem: it ${why}`);
+      if (why !== null) throw errInvalidArgValue(mountName(guestPath), value, `is not a FileSystem: it ${why}`);
     } else if (typeof value !== 'function') {
-      throw errInvalidArgValue(name(), value, 'must be a FileSystem, a factory or a host directory path');
+      throw errInvalidArgValue(mountName(guestPath), value, 'must be a FileSystem, a factory or a host directory path');
     }
     pairs.push([guestPath, value as MountSource]);
   }

@@ -38,7 +38,7 @@ export function runGuest(start: GuestStart, platform: WorkerPlatform): GuestRepo
   const fsOf = (d: FsDescriptor): FileSystem => {
     let fs = fsCache.get(d.id);
     if (fs === undefined) {
-      fs = new ChannelFileSystem(client, d.id, d.capabilities, d.revalidate);
+      fs = new ChannelFileSystem(client, d.id, d.capabilities, d.revalidate, start.roots?.[d.id]);
       fsCache.set(d.id, fs);
     }
     return fs;

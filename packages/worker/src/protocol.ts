@@ -12,6 +12,15 @@ export interface FsDescriptor {
   readonly revalidate: boolean;
 }
 
+/**
+ * A filesystem's root that the serving side opened before the run started, so the guest's first call is not
+ * `openRoot` (it was the run's first and slowest round-trip: the host thread had just gone idle).
+ */
+export interface RootHandle {
+  readonly id: number;
+  readonly filetype: Filetype;
+}
+
 export type StreamDescriptor =
   /** A stream the host serves (a collector, a callback, an asynchronous source...). */
   | { readonly kind: 'served'; readonly id: number; readonly filetype: Filetype; readonly readable: boolean; readonly waitReadable: boolean }
@@ -30,6 +39,8 @@ export interface GuestStart {
     readonly preopens?: readonly string[];
   };
   readonly stdio: readonly [StreamDescriptor, StreamDescriptor, StreamDescriptor];
+  /** By filesystem id: its root, opened before the run, or null (the guest opens it with a call). */
+  readonly roots?: readonly (RootHandle | null)[];
   /** 'system': the worker reads its own system clock (no round-trip); otherwise the host's, with its resolutions. */
   readonly clock: { readonly kind: 'system' } | { readonly kind: 'served'; readonly resolutions: readonly bigint[] };
   readonly random: { readonly kind: 'system' } | { readonly kind: 'served' };

@@ -139,8 +139,10 @@ export async function openRun(prepared: PreparedModule, options: RunOptions, reu
   const world = await composeWorld(options);
   const sab = reuse ?? createChannelBuffer(options.channelBytes);
   const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs ?? HOST_SPIN_MS });
+  const roots = world.served.filesystems.length > 0 ? await server.openRoots() : undefined;
   const start: GuestStart = {
     ...world.start,
+    roots,
     sab,
     module: prepared.module,
     maxMemory: prepared.maxMemory,

@@ -44,6 +44,10 @@ export const DEFAULT_DATA_BYTES = 256 * 1024;
 /** STATE values. */
 export const REQUEST = 1;
 export const RESPONSE = 2;
+/** A pool session's channel (pool.ts): a run's start waits on the session's port; the worker takes it. */
+export const RUN = 3;
+/** A pool session's channel: the session ends (the worker's task returns). */
+export const END = 4;
 
 /** Every call the channel carries; one number per call. */
 export const Op = {

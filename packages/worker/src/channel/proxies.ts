@@ -4,19 +4,50 @@ import {
   type RandomSource, type Ref, type Stream,
 } from '@vos/core';
 import type { ChannelClient } from './client';
+import type { RootHandle } from '../protocol';
 import { ARG, F64, I64, I64_ATIM, I64_MTIM, Op, streamCloseId, TIME_ATIM, TIME_MTIM } from './layout';
 
-/** A handle on the serving side, as the client holds it: its id, its type, and its read-ahead. */
+/** A handle on the serving side, as the client holds it: its id, its type, and what it read ahead. */
 export class ProxyHandle {
-  /** Bytes at file positions [aheadPos, aheadPos + ahead.length) as of client generation `aheadGen`. */
-  ahead: Uint8Array | null = null;
-  aheadPos = 0;
-  aheadGen = -1;
-  constructor(readonly id: number, readonly filetype: Filetype) {}
+  /** Bytes at file positions [cachePos, cachePos + cache.length) as of client generation `cacheGen`. */
+  cache: Uint8Array | null = null;
+  cachePos = 0;
+  cacheGen = -1;
+  /** The fetch that filled `cache` came back short: the file ended at `cachePos + cache.length` then. */
+  cacheEof = false;
+  /** The next read at that end may be answered here (once per fetch that found it; see `ChannelFileSystem`). */
+  eofAnswer = false;
+  /**
+   * `root`: the handle is a filesystem's root (from `openRoot`), the sandbox's own boundary, which the host
+   * cannot move out of the sandbox: it needs no `revalidate` round-trip.
+   */
+  constructor(readonly id: number, readonly filetype: Filetype, readonly root = false) {}
 }
 
 /** Bytes read per call when a read is smaller: a whole small file in one round-trip. */
 export const READ_AHEAD_BYTES = 64 * 1024;
+
+/** Most iovecs a vectored call is given (the core's IOV_MAX). */
+const MAX_IOVS = 1024;
+
+/**
+ * Copies `n` bytes of `src` from `srcOff` into the buffers `list` names in `mem` (pairs of offset, length),
+ * starting `skip` bytes into them.
+ */
+function scatter(mem: Uint8Array, list: Uint32Array, count: number, skip: number, src: Uint8Array, srcOff: number, n: number): void {
+  for (let i = 0; i < count && n > 0; i++) {
+    const len = list[2 * i + 1];
+    if (skip >= len) {
+      skip -= len;
+      continue;
+    }
+    const k = Math.min(len - skip, n);
+    mem.set(src.subarray(srcOff, srcOff + k), list[2 * i] + skip);
+    srcOff += k;
+    n -= k;
+    skip = 0;
+  }
+}
 
 function readStat(client: ChannelClient, out: FileStat): void {
   const i64 = client.views.i64;
@@ -52,25 +83,41 @@ function readLong(client: ChannelClient): Uint8Array {
 
 const decoder = new TextDecoder();
 
+/** The little-endian u32 at `at` in `mem`. */
+function u32(mem: Uint8Array, at: number): number {
+  return (mem[at] | (mem[at + 1] << 8) | (mem[at + 2] << 16) | (mem[at + 3] << 24)) >>> 0;
+}
+
 /**
  * A `FileSystem` whose backend lives on the other side of the channel: the core (walker, fd table) runs here,
  * next to the guest, and every call that needs the backend is one round-trip. Round-trips are kept low:
  * - `openPath`/`openDirPath` are always offered: the serving side walks the whole plain path in one call (with
  *   the backend's own fast path, or `openAt` step by step, which vouches for "no symlink crossed");
  * - closing a handle costs nothing: it rides along with the next call;
- * - reads fetch at least 64 KiB, and later reads of those bytes are served here, until anything is written
- *   through this channel (any mutation makes every read-ahead stale).
+ * - reads fetch at least 64 KiB, and later reads of those bytes (and the end of the file, once) are served
+ *   here, until anything is written through this channel (any mutation makes every read-ahead stale);
+ * - `readv`/`writev` move a whole iovec array in one call;
+ * - the root the serving side opened before the run is the first `openRoot`'s answer, and a root is never
+ *   revalidated (it is the sandbox's boundary).
  */
 export class ChannelFileSystem implements FileSystem {
   private readonly client: ChannelClient;
+  /** The root the serving side opened before the run (`ChannelServer.openRoots`), for the first `openRoot`. */
+  private preopenedRoot: RootHandle | null;
+  /** A plain read as a one-buffer list. */
+  private readonly one = new Uint32Array(2);
+  /** A vectored read's iovec array, copied. */
+  private readonly list = new Uint32Array(2 * MAX_IOVS);
 
   constructor(
     client: ChannelClient,
     private readonly fsId: number,
     readonly capabilities: FsCapabilities,
     hasRevalidate: boolean,
+    root?: RootHandle | null,
   ) {
     this.client = client;
+    this.preopenedRoot = root ?? null;
     if (!hasRevalidate) this.revalidate = undefined;
   }
 
@@ -79,10 +126,10 @@ export class ChannelFileSystem implements FileSystem {
     return n < 0 ? -1 : n;
   }
 
-  private openResult(errno: number, out: Ref<FsHandle | null>): number {
+  private openResult(errno: number, out: Ref<FsHandle | null>, root = false): number {
     if (errno !== Errno.SUCCESS) return errno;
     const i32 = this.client.i32;
-    out.value = new ProxyHandle(i32[ARG + 1], i32[ARG + 2] as Filetype);
+    out.value = new ProxyHandle(i32[ARG + 1], i32[ARG + 2] as Filetype, root);
     return Errno.SUCCESS;
   }
 
@@ -100,8 +147,15 @@ export class ChannelFileSystem implements FileSystem {
   }
 
   openRoot(out: Ref<FsHandle | null>): Errno {
+    const pre = this.preopenedRoot;
+    if (pre !== null) {
+      // Opened by the serving side before the run: the run's first call is not this one.
+      this.preopenedRoot = null;
+      out.value = new ProxyHandle(pre.id, pre.filetype, true);
+      return Errno.SUCCESS;
+    }
     this.client.i32[ARG] = this.fsId;
-    return this.openResult(this.client.call(Op.OPEN_ROOT), out) as Errno;
+    return this.openResult(this.client.call(Op.OPEN_ROOT), out, true) as Errno;
   }
 
   statAt(dir: FsHandle, name: string, out: FileStat): Errno {
@@ -143,7 +197,13 @@ export class ChannelFileSystem implements FileSystem {
     return e === Errno.SUCCESS ? e : DECLINED;
   }
 
+  /**
+   * A root needs no re-check (no round-trip): it is the sandbox's boundary itself, and moving it moves the
+   * sandbox with it; the core never asks about a handle it closed. Any other directory is re-checked by the
+   * backend on the serving side.
+   */
   revalidate?(dir: FsHandle): Errno {
+    if ((dir as ProxyHandle).root) return Errno.SUCCESS;
     this.client.i32[ARG] = (dir as ProxyHandle).id;
     return this.client.call(Op.REVALIDATE) as Errno;
   }
@@ -234,7 +294,7 @@ export class ChannelFileSystem implements FileSystem {
 
   close(h: FsHandle): void {
     const p = h as ProxyHandle;
-    p.ahead = null;
+    p.cache = null;
     this.client.deferClose(p.id);
   }
 
@@ -246,35 +306,97 @@ export class ChannelFileSystem implements FileSystem {
   }
 
   read(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
-    const p = h as ProxyHandle;
-    const client = this.client;
     if (len === 0) return 0;
-    // Served from the read-ahead when it holds the first byte asked for and nothing was written since.
-    const ahead = p.ahead;
-    if (ahead !== null && p.aheadGen === client.generation && position >= p.aheadPos && position < p.aheadPos + ahead.length) {
-      const from = position - p.aheadPos;
-      const n = Math.min(len, ahead.length - from);
-      buf.set(ahead.subarray(from, from + n), off);
-      return n;
+    const one = this.one;
+    one[0] = off;
+    one[1] = len;
+    return this.readList(h as ProxyHandle, position, buf, one, 1, len);
+  }
+
+  /** One round-trip for the whole iovec array (or none, from what was read ahead), as preadv. */
+  readv(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    // The array is copied before any byte moves (a read into the array itself changes nothing), as readv does.
+    const list = this.list;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const at = iovs + 8 * i;
+      list[2 * i] = u32(mem, at);
+      const len = u32(mem, at + 4);
+      list[2 * i + 1] = len;
+      total += len;
     }
+    return this.readList(h as ProxyHandle, position, mem, list, count, total);
+  }
+
+  /**
+   * Reads `total` bytes at `position` into the buffers of `list`. What the handle read ahead answers first; the
+   * rest is fetched, at least `READ_AHEAD_BYTES` at a time, until `total` is read or the file ends (a read is
+   * short only at the end of the file, as on the host thread; a read longer than the payload takes several
+   * round-trips). The end of the file, once a fetch found it, answers the next read there too, once: the
+   * usual "read until 0" costs no round-trip of its own, and a guest that polls a file the host appends to still
+   * reaches the host on every other read.
+   */
+  private readList(p: ProxyHandle, position: number, mem: Uint8Array, list: Uint32Array, count: number, total: number): number {
+    const client = this.client;
     const data = client.data;
-    const want = Math.min(Math.max(len, READ_AHEAD_BYTES), data.length);
-    const i32 = client.i32;
-    i32[ARG] = p.id;
-    i32[ARG + 1] = want;
-    client.views.f64[F64] = position;
-    const got = client.call(Op.READ);
-    if (got <= 0) return got;
-    const n = Math.min(got, len);
-    buf.set(data.subarray(0, n), off);
-    if (got > n && p.filetype === Filetype.REGULAR_FILE) {
-      p.ahead = data.slice(n, got);
-      p.aheadPos = position + n;
-      p.aheadGen = client.generation;
-    } else {
-      p.ahead = null;
+    if (p.filetype !== Filetype.REGULAR_FILE) {
+      // A device or a pipe: exactly what was asked (bytes read past it would be lost), one call, no cache.
+      const want = Math.min(total, data.length);
+      client.i32[ARG] = p.id;
+      client.i32[ARG + 1] = want;
+      client.views.f64[F64] = position;
+      const got = client.call(Op.READ);
+      if (got > 0) scatter(mem, list, count, 0, data, 0, got);
+      return got;
     }
-    return n;
+    let done = 0;
+    const cache = p.cache;
+    if (cache !== null && p.cacheGen === client.generation && position >= p.cachePos && position <= p.cachePos + cache.length) {
+      const from = position - p.cachePos;
+      const n = Math.min(total, cache.length - from);
+      if (n > 0) {
+        scatter(mem, list, count, 0, cache, from, n);
+        done = n;
+        if (done === total) return done;
+      }
+      if (p.cacheEof) {
+        if (done > 0) return done;
+        if (p.eofAnswer) {
+          p.eofAnswer = false;
+          return 0;
+        }
+      }
+    }
+    const i32 = client.i32;
+    while (done < total) {
+      const at = position + done;
+      const want = Math.min(Math.max(total - done, READ_AHEAD_BYTES), data.length);
+      i32[ARG] = p.id;
+      i32[ARG + 1] = want;
+      client.views.f64[F64] = at;
+      const got = client.call(Op.READ);
+      if (got < 0) return done > 0 ? done : got;
+      const n = Math.min(got, total - done);
+      if (n > 0) scatter(mem, list, count, done, data, 0, n);
+      done += n;
+      const eof = got < want;
+      const old = p.cache;
+      if (got === 0 && old !== null && p.cacheGen === client.generation && p.cachePos + old.length === at) {
+        // Nothing more at the end of what is cached: keep it (a seek back re-reads it), and now it ends the file.
+      } else if (got <= READ_AHEAD_BYTES) {
+        // A small fetch is kept whole, what the guest just read included: re-reading it after a seek is free.
+        p.cache = data.slice(0, got);
+        p.cachePos = at;
+      } else {
+        p.cache = data.slice(n, got);
+        p.cachePos = at + n;
+      }
+      p.cacheGen = client.generation;
+      p.cacheEof = eof;
+      p.eofAnswer = eof;
+      if (eof) break;
+    }
+    return done;
   }
 
   write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
@@ -297,6 +419,51 @@ export class ChannelFileSystem implements FileSystem {
       if (r < n || len === 0) break;
     }
     return done;
+  }
+
+  /**
+   * One round-trip for the whole iovec array (gathered into the payload; in payload-sized pieces when it is
+   * larger), as pwritev; a short or failed piece ends it, as `write`.
+   */
+  writev(h: FsHandle, mem: Uint8Array, iovs: number, count: number, position: number): number {
+    this.mutated();
+    const client = this.client;
+    const data = client.data;
+    let done = 0;
+    let fill = 0;
+    for (let i = 0; i < count; i++) {
+      let buf = u32(mem, iovs + 8 * i);
+      let len = u32(mem, iovs + 8 * i + 4);
+      while (len > 0) {
+        const k = Math.min(len, data.length - fill);
+        data.set(mem.subarray(buf, buf + k), fill);
+        fill += k;
+        buf += k;
+        len -= k;
+        if (fill === data.length) {
+          const r = this.writePayload(h as ProxyHandle, fill, position === -1 ? -1 : position + done);
+          if (r < 0) return done > 0 ? done : r;
+          done += r;
+          if (r < fill) return done;
+          fill = 0;
+        }
+      }
+    }
+    if (fill > 0) {
+      const r = this.writePayload(h as ProxyHandle, fill, position === -1 ? -1 : position + done);
+      if (r < 0) return done > 0 ? done : r;
+      done += r;
+    }
+    return done;
+  }
+
+  /** Writes the first `n` payload bytes at `position` (-1: append). */
+  private writePayload(p: ProxyHandle, n: number, position: number): number {
+    const client = this.client;
+    client.i32[ARG] = p.id;
+    client.i32[ARG + 1] = n;
+    client.views.f64[F64] = position;
+    return client.call(Op.WRITE);
   }
 
   truncate(h: FsHandle, size: number): Errno {

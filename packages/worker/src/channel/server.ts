@@ -8,6 +8,7 @@ import {
   TIME_MTIM,
 } from './layout';
 import { AdaptiveSpin, defaultMaxSpinMs, spinUntilEqual } from './spin';
+import type { RootHandle } from '../protocol';
 
 declare class TextDecoder {
   decode(input?: ArrayBufferView): string;
@@ -97,6 +98,34 @@ export class ChannelServer {
     this.loopDone = this.loop();
   }
 
+  /**
+   * Opens every served filesystem's root now, before the client runs (asynchronous backends are awaited), and
+   * returns them by filesystem id (null where `openRoot` failed: the client then asks itself and gets the
+   * errno). The handles are the client's, closed as any other (and by `close`).
+   */
+  async openRoots(): Promise<(RootHandle | null)[]> {
+    const roots: (RootHandle | null)[] = [];
+    for (const fs of this.world.filesystems) {
+      const ref = this.ref;
+      let errno: number;
+      try {
+        const r = fs.openRoot(ref);
+        errno = isPromiseLike(r) ? await Promise.resolve(r).then((e) => e, () => Errno.IO) : r;
+      } catch {
+        errno = Errno.IO;
+      }
+      const h = ref.value;
+      ref.value = null;
+      if (errno !== Errno.SUCCESS || h === null) {
+        roots.push(null);
+        continue;
+      }
+      const id = this.issue(fs, h);
+      roots.push(id < 0 ? null : { id, filetype: fs.typeOf(h) });
+    }
+    return roots;
+  }
+
   /** Number of provider handles the client holds (0 after `close`). */
   get openHandles(): number {
     return this.live;
@@ -105,8 +134,9 @@ export class ChannelServer {
   /**
    * Stops serving and closes every handle the client still holds (awaiting asynchronous closes). A call in
    * flight to an asynchronous provider completes in the provider; a handle it opens is closed at once.
+   * `deferred`: the closes the client handed back with its report. `wake`: see below.
    */
-  async close(deferred?: readonly number[]): Promise<void> {
+  async close(deferred?: readonly number[], wake = true): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     // Streams the client closed without telling (closes it handed back with its report); handles are all
@@ -123,7 +153,10 @@ export class ChannelServer {
       clearInterval(keepAlive);
       keepAlive = undefined;
     }
-    Atomics.notify(this.v.i32, STATE);
+    // Wakes this side's `waitAsync` so the loop ends now. `wake` false (a pool session, whose channel is reused):
+    // no notify, which would also wake the guest's thread waiting on the same word for its next run; the loop
+    // ends at the next notify on this buffer (the next run's start, or the session's end).
+    if (wake) Atomics.notify(this.v.i32, STATE);
     const waits: Promise<unknown>[] = [];
     for (let id = 1; id < this.handles.length; id++) {
       const s = this.handles[id];
@@ -135,7 +168,7 @@ export class ChannelServer {
     }
     await Promise.all(waits);
     await Promise.all(streamCloses);
-    if (this.loopDone !== null) await this.loopDone;
+    if (wake && this.loopDone !== null) await this.loopDone;
   }
 
   private async loop(): Promise<void> {
