@@ -149,8 +149,18 @@ export class SyscallContext {
     this.scratch = NO_BYTES;
   }
 
-  /** Start of every syscall: the memory view is bound and current. */
+  /**
+   * Start of every syscall: the memory view is bound and current. The common case is one length check (a view of
+   * a live, unshared buffer; `memory.grow` detaches the old one, an unbound or released memory has the empty
+   * view), and it is kept that small because V8 inlines it into every syscall's function, where its size counts
+   * against one inlining budget with the rest of the call's path (docs/decisions.md, seq_io).
+   */
   enter(): void {
+    const mem = this.mem;
+    if (mem.u8.length === 0 || mem.shared) this.enterSlowly();
+  }
+
+  private enterSlowly(): void {
     if (!this.mem.bound) this.notStarted();
     this.mem.refresh();
   }

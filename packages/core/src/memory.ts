@@ -17,7 +17,8 @@ const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 export class GuestMemory {
   private memory: MemoryLike | null = null;
   private buffer: ArrayBuffer | null = null;
-  private sharedMemory = false;
+  /** The memory is shared (threads): growing it does not detach the buffer, so views are re-read on every call. */
+  shared = false;
   /** Byte view of the current buffer; valid until the next `refresh()` that sees a new buffer. */
   u8: Uint8Array = EMPTY_U8;
   /** DataView of the current buffer (little-endian accessors are used throughout). */
@@ -34,7 +35,7 @@ export class GuestMemory {
   bind(memory: MemoryLike, buffer: ArrayBufferLike = memory.buffer): void {
     this.memory = memory;
     // A page that is not cross-origin isolated has no SharedArrayBuffer global (and no shared memories).
-    this.sharedMemory = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
+    this.shared = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
     this.buffer = buffer as ArrayBuffer;
     this.u8 = new Uint8Array(buffer);
     this.view = new DataView(buffer);
@@ -47,7 +48,7 @@ export class GuestMemory {
    * every time; so is a memory of zero pages.
    */
   refresh(): void {
-    if (this.u8.length !== 0 && !this.sharedMemory) return;
+    if (this.u8.length !== 0 && !this.shared) return;
     const memory = this.memory;
     if (memory === null) return;
     const buffer = memory.buffer;

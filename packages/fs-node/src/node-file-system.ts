@@ -572,15 +572,16 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
-  /** pread straight into the caller's (guest) memory; a negative position reads at the fd's own offset. */
+  /**
+   * pread straight into the caller's (guest) memory; a negative position reads at the fd's own offset. `read` and
+   * `write` are the hot path of fd_read/fd_write (the core calls them for every single-iovec transfer) and are
+   * kept small, the JavaScript path's try/catch out of line, so V8 can inline them into the syscall's optimised
+   * function (docs/decisions.md, seq_io).
+   */
   read(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
     if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
-    if (this.nat !== null) return this.nat.read(h.fd, buf, off, len, position < 0 ? -1 : position);
-    try {
-      return fs.readSync(h.fd, buf, off, len, position < 0 ? null : position);
-    } catch (err) {
-      return -errnoFromHostError(err);
-    }
+    const nat = this.nat;
+    return nat !== null ? nat.read(h.fd, buf, off, len, position < 0 ? -1 : position) : readJs(h.fd, buf, off, len, position);
   }
 
   /**
@@ -592,12 +593,8 @@ export class NodeFileSystem implements FileSystem {
   write(h: FsHandle, buf: Uint8Array, off: number, len: number, position: number): number {
     if (!(h instanceof NodeFileHandle) || h.owner !== this || h.fd < 0) return -this.notFileErrno(h);
     if (position < 0 && !h.append && (position = this.endOf(h)) < 0) return position;
-    if (this.nat !== null) return this.nat.write(h.fd, buf, off, len, position);
-    try {
-      return fs.writeSync(h.fd, buf, off, len, position < 0 ? null : position);
-    } catch (err) {
-      return -errnoFromHostError(err);
-    }
+    const nat = this.nat;
+    return nat !== null ? nat.write(h.fd, buf, off, len, position) : writeJs(h.fd, buf, off, len, position);
   }
 
   /**
@@ -871,6 +868,24 @@ function closeQuietly(fd: number): void {
 function peerDirErrno(h: FsHandle): Errno {
   if (!(h instanceof NodeHandle) || !(h.owner instanceof NodeFileSystem) || h.fd < 0) return Errno.BADF;
   return h instanceof NodeDirHandle ? Errno.SUCCESS : Errno.NOTDIR;
+}
+
+/** The JavaScript path's pread (a negative position reads at the fd's offset): bytes, or -errno. */
+function readJs(fd: number, buf: Uint8Array, off: number, len: number, position: number): number {
+  try {
+    return fs.readSync(fd, buf, off, len, position < 0 ? null : position);
+  } catch (err) {
+    return -errnoFromHostError(err);
+  }
+}
+
+/** The JavaScript path's pwrite (a negative position writes at the fd's offset: O_APPEND appends): bytes, or -errno. */
+function writeJs(fd: number, buf: Uint8Array, off: number, len: number, position: number): number {
+  try {
+    return fs.writeSync(fd, buf, off, len, position < 0 ? null : position);
+  } catch (err) {
+    return -errnoFromHostError(err);
+  }
 }
 
 /** The little-endian u32 at `at` of guest memory (an iovec's buffer offset or length). */

@@ -179,7 +179,9 @@ export interface FileSystem {
   /**
    * Optional vectored read (preadv), one host call for a whole iovec array, straight into guest memory: `mem` is
    * the guest's memory and `iovs` the byte offset in it of `count` iovecs (1 <= count <= IOV_MAX) in the wasm32
-   * layout, 8 bytes each: buffer offset u32, length u32, little-endian. The core has checked the array and every
+   * layout, 8 bytes each: buffer offset u32, length u32, little-endian. The core itself calls it only for two or
+   * more iovecs (one, libc's `read`, is a `read` of the buffer it names); a layer forwarding a call may be given
+   * a single one, which must work as `read`. The core has checked the array and every
    * buffer it names against `mem`, and calls only when their total length is > 0. A backend reads the array
    * before any I/O (so a read into the array itself changes nothing), never touches `mem` outside the checked
    * ranges (EFAULT if it re-checks and finds one) and never keeps `mem`. Fills the buffers in order from

@@ -21,24 +21,37 @@ function cursor(ctx: SyscallContext, entry: FileFd): number {
 }
 
 /**
- * Reads into the iovecs from a file at `pos`; returns bytes or -errno. With the backend's `readv`, one host call
- * straight into guest memory (preadv); else one `read` per iovec, stopping at the first short read.
+ * Reads into the iovecs from a file at `pos`; returns bytes or -errno. One iovec (libc's `read`: nearly every
+ * call) is one `read` straight into guest memory; several are one host call with the backend's `readv` (preadv),
+ * else one `read` per iovec, stopping at the first short read. The adapter has checked every buffer
+ * (`checkIovecs`), and `iovTotal` is the single buffer's length when count is 1.
+ *
+ * One iovec goes to `read` here, not through `readv`, for speed (one iovec through readv is read): it keeps the
+ * path from the guest to the kernel small enough for V8 to inline whole into the adapter's optimised function;
+ * through `readv` the backend's functions stayed separate calls, still baseline code in the third run of a process
+ * (docs/decisions.md, "The file I/O path is sized for V8's inlining budget").
  */
 function readFile(ctx: SyscallContext, entry: FileFd, iovs: number, count: number, pos: number): number {
-  if (ctx.iovTotal === 0) return 0; // nothing to transfer: no host call on either path
+  const total = ctx.iovTotal;
+  if (total === 0) return 0; // nothing to transfer: no host call on either path
   const { fs, handle } = entry;
+  const u8 = ctx.mem.u8;
+  if (count === 1) return fs.read(handle, u8, ctx.mem.view.getUint32(iovs + I.buf, true), total, pos);
   return fs.readv !== undefined && count <= IOV_MAX
-    ? fs.readv(handle, ctx.mem.u8, iovs, count, pos)
-    : readByParts(fs, handle, ctx.mem.u8, iovs, count, pos);
+    ? fs.readv(handle, u8, iovs, count, pos)
+    : readByParts(fs, handle, u8, iovs, count, pos);
 }
 
 /** Writes the iovecs to a file at `pos` (-1 = append), as `readFile` reads; returns bytes or -errno. */
 function writeFile(ctx: SyscallContext, entry: FileFd, iovs: number, count: number, pos: number): number {
-  if (ctx.iovTotal === 0) return 0;
+  const total = ctx.iovTotal;
+  if (total === 0) return 0;
   const { fs, handle } = entry;
+  const u8 = ctx.mem.u8;
+  if (count === 1) return fs.write(handle, u8, ctx.mem.view.getUint32(iovs + I.buf, true), total, pos);
   return fs.writev !== undefined && count <= IOV_MAX
-    ? fs.writev(handle, ctx.mem.u8, iovs, count, pos)
-    : writeByParts(fs, handle, ctx.mem.u8, iovs, count, pos);
+    ? fs.writev(handle, u8, iovs, count, pos)
+    : writeByParts(fs, handle, u8, iovs, count, pos);
 }
 
 /**
