@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { SystemClock } from '@vos/clock';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { CollectorSink } from '@vos/stdio';
+import { Errno, type AsyncStream, type FileStat } from '@vos/core';
 import { capModuleMemory, MemoryCapError, runInWorker } from '@vos/worker';
 import { wasmPath } from '../helpers/run-wasi';
 
@@ -34,6 +35,17 @@ test('a busy loop with no syscalls is stopped at the deadline, and the host thre
   expect(out.text()).toBe('spinning\n');
 });
 
+/** A stdout whose writes may fail (so each is a round-trip, not posted): it swallows them. */
+const callStdout = (): AsyncStream => ({
+  filetype: 0,
+  read: () => -Errno.BADF,
+  write: (_buf, _off, len) => len,
+  stat: (out: FileStat) => {
+    out.filetype = 0;
+    return Errno.SUCCESS;
+  },
+});
+
 test('a guest making syscalls without end is stopped at the deadline: a polling host still runs its timers', async () => {
   // Every fd_write is a round-trip; with polling forced on (a one-core machine would not poll), the host thread
   // answers the next call while it polls and must still let the event loop turn for the deadline and timers.
@@ -41,10 +53,24 @@ test('a guest making syscalls without end is stopped at the deadline: a polling 
   const tick = setInterval(() => ticks++, 10);
   try {
     const t0 = process.hrtime.bigint();
-    const result = await runInWorker(bytes('syscall_forever'), { stdout: 'null', timeout: 500, clientSpinMs: 0.05, serverSpinMs: 0.05 });
+    const result = await runInWorker(bytes('syscall_forever'), { stdout: callStdout(), timeout: 500, clientSpinMs: 0.05, serverSpinMs: 0.05 });
     expect(result).toMatchObject({ status: 'stopped', limit: 'timeout' });
     expect(elapsedSince(t0)).toBeLessThan(500 + MARGIN_MS);
     expect(result.calls).toBeGreaterThan(0);
+  } finally {
+    clearInterval(tick);
+  }
+  expect(ticks).toBeGreaterThan(0);
+});
+
+test('a guest posting writes without end (to a null stdout: no round-trips) is stopped at the deadline, timers run', async () => {
+  let ticks = 0;
+  const tick = setInterval(() => ticks++, 10);
+  try {
+    const t0 = process.hrtime.bigint();
+    const result = await runInWorker(bytes('syscall_forever'), { stdout: 'null', timeout: 500 });
+    expect(result).toMatchObject({ status: 'stopped', limit: 'timeout' });
+    expect(elapsedSince(t0)).toBeLessThan(500 + MARGIN_MS);
   } finally {
     clearInterval(tick);
   }

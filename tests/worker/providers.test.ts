@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { FakeClock, SystemClock } from '@vos/clock';
 import { SeededRandom } from '@vos/random';
-import { CollectorSink, NullStream } from '@vos/stdio';
+import { BufferSource, CollectorSink, NullStream } from '@vos/stdio';
 import { Errno, OpenFlags, type AsyncStream, type FileStat, type FsHandle, type Ref } from '@vos/core';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { runInWorker, SandboxPool } from '@vos/worker';
 import { runWith } from '../helpers/run-with-providers';
-import { wasmPath } from '../helpers/run-wasi';
+import { golden, wasmPath } from '../helpers/run-wasi';
 
 test('a fake clock and a seeded random source served to the worker give the on-thread bytes', async () => {
   const onThread = new CollectorSink();
@@ -85,11 +85,12 @@ test('the host streams are closed once when the guest ends, with no round-trip o
   expect(result).toMatchObject({ status: 'exited', code: 0 });
   expect(stdout.text()).toBe('hello, world\n');
   expect(closes.sort()).toEqual(['stderr', 'stdout']);
-  // One round-trip for the write; the closes of fd 0, 1 and 2 come back with the report for the host to do.
-  expect(result.calls).toBe(1);
+  // No round-trip at all: the write to the collector is posted (it cannot fail), and the closes of fd 0, 1 and 2
+  // come back with the report for the host to do.
+  expect(result.calls).toBe(0);
 });
 
-test('a pooled run closes the host streams too, and its write is its one round-trip', async () => {
+test('a pooled run closes the host streams too, and its write costs no round-trip', async () => {
   const pool = new SandboxPool({ workers: 1 });
   try {
     for (let i = 0; i < 2; i++) {
@@ -99,7 +100,7 @@ test('a pooled run closes the host streams too, and its write is its one round-t
         closed++;
       };
       const result = await pool.run(readFileSync(`${__dirname}/../../bench/wasm/bin/hello.wasm`), { args: ['hello'], stdin: 'null', stdout, stderr: 'null' });
-      expect(result).toMatchObject({ status: 'exited', code: 0, calls: 1 });
+      expect(result).toMatchObject({ status: 'exited', code: 0, calls: 0 });
       expect(stdout.text()).toBe('hello, world\n');
       expect(closed).toBe(1);
     }
@@ -144,4 +145,31 @@ test('the host opens the roots before the run, and a small file read in 4 KiB re
   expect(counts.revalidate).toBe(0);
   // Three 4 KiB reads and the read that finds the end: one fetch (64 KiB ahead, short at the end of the file).
   expect(counts.read).toBe(1);
+});
+
+test('posted writes keep their order with the calls around them', async () => {
+  // stdout is a collector (its writes are posted, no round-trip); stderr is a stream whose write may fail (an
+  // ordinary call). When stderr is written, stdout must hold everything the guest wrote to it before.
+  const stdout = new CollectorSink();
+  let stdoutWhenStderrWritten = '';
+  const stderr: AsyncStream = {
+    filetype: 0,
+    read: () => -Errno.BADF,
+    write: (_buf, _off, len) => {
+      stdoutWhenStderrWritten = stdout.text();
+      return len;
+    },
+    stat: (out: FileStat) => {
+      out.filetype = 0;
+      return Errno.SUCCESS;
+    },
+  };
+  const result = await runInWorker(readFileSync(wasmPath('stdio')), {
+    args: ['stdio'], stdin: new BufferSource('line one\nline two\n'), stdout, stderr,
+  });
+  expect(result).toMatchObject({ status: 'exited', code: 0 });
+  expect(stdout.text()).toBe(golden('stdio'));
+  const flushedBefore = golden('stdio').split('write stderr: ')[0];
+  expect(flushedBefore).toContain('isatty stdout: ENOTTY\n');
+  expect(stdoutWhenStderrWritten).toBe(flushedBefore);
 });

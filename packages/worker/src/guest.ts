@@ -33,7 +33,7 @@ const MAX_FRAMES = 50;
  * a host object is a blocking call on the channel; the system clock and random are answered here.
  */
 export function runGuest(start: GuestStart, platform: WorkerPlatform): GuestReport {
-  const client = new ChannelClient(start.sab, start.spinMs);
+  const client = new ChannelClient(start.sab, start.spinMs, start.box);
   const fsCache = new Map<number, FileSystem>();
   const fsOf = (d: FsDescriptor): FileSystem => {
     let fs = fsCache.get(d.id);
@@ -48,7 +48,7 @@ export function runGuest(start: GuestStart, platform: WorkerPlatform): GuestRepo
       if (platform.hostFdStream === undefined) throw new Error('vos: this platform has no host fds');
       return platform.hostFdStream(d.fd);
     }
-    return new ChannelStream(client, d.id, d.filetype, d.readable, d.waitReadable);
+    return new ChannelStream(client, d.id, d.filetype, d.readable, d.waitReadable, d.posted === true);
   };
   let outcome: RunOutcome;
   let core: WasiCore | null = null;

@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import { createChannelBuffer, END, RUN, STATE } from './channel/layout';
+import { BOX_EMPTY, createChannelBuffer, createPostBox, END, RUN, STATE } from './channel/layout';
 import type { GuestReport, Limit } from './protocol';
 import {
   ABORT_MESSAGE, checkLimits, openRun, packageFile, prepareFor, stopped, timeoutMessage,
@@ -40,6 +40,8 @@ const SESSION_IDLE_MS = 20;
 interface Session {
   readonly sab: SharedArrayBuffer;
   readonly i32: Int32Array;
+  /** Its post box, made at its first run that needs one (channel/layout.ts). */
+  box: SharedArrayBuffer | undefined;
   readonly port: MessagePort;
   /** Aborting it ends the worker's thread (piscina terminates it and starts a fresh one). */
   readonly ac: AbortController;
@@ -166,7 +168,7 @@ export class SandboxPool {
     const sab = createChannelBuffer();
     const { port1, port2 } = new MessageChannel();
     const s: Session = {
-      sab, i32: new Int32Array(sab, 0, 32), port: port1, ac: new AbortController(), busy: false, alive: true,
+      sab, i32: new Int32Array(sab, 0, 32), box: undefined, port: port1, ac: new AbortController(), busy: false, alive: true,
       onReport: null, onDeath: null,
     };
     port1.on('message', (r: GuestReport) => {
@@ -213,7 +215,9 @@ export class SandboxPool {
   private async runOn(s: Session, prepared: PreparedModule, options: RunOptions): Promise<RunResult> {
     // The last run left its state word as it was (a stopped guest's may still say REQUEST): start clean.
     Atomics.store(s.i32, STATE, 0);
-    const { server, start } = await openRun(prepared, options, s.sab);
+    s.box ??= createPostBox();
+    Atomics.store(new Int32Array(s.box, 0, 1), 0, BOX_EMPTY);
+    const { server, start } = await openRun(prepared, options, s.sab, s.box);
     let reason: { limit: Limit; message: string } | undefined;
     const stop = (limit: Limit, message: string): void => {
       if (reason !== undefined) return;

@@ -23,7 +23,11 @@ export interface RootHandle {
 
 export type StreamDescriptor =
   /** A stream the host serves (a collector, a callback, an asynchronous source...). */
-  | { readonly kind: 'served'; readonly id: number; readonly filetype: Filetype; readonly readable: boolean; readonly waitReadable: boolean }
+  | {
+    readonly kind: 'served'; readonly id: number; readonly filetype: Filetype; readonly readable: boolean; readonly waitReadable: boolean;
+    /** Its writes cannot fail (a `CollectorSink`, a `NullStream`): they go through the post box (`GuestStart.box`). */
+    readonly posted?: boolean;
+  }
   /** A host fd the worker uses itself (Node only): no round-trip per write, and a blocking read there does not block the host. */
   | { readonly kind: 'fd'; readonly fd: number };
 
@@ -39,6 +43,8 @@ export interface GuestStart {
     readonly preopens?: readonly string[];
   };
   readonly stdio: readonly [StreamDescriptor, StreamDescriptor, StreamDescriptor];
+  /** The post box for writes to streams that cannot fail (channel/layout.ts), when one of the streams is such. */
+  readonly box?: SharedArrayBuffer;
   /** By filesystem id: its root, opened before the run, or null (the guest opens it with a call). */
   readonly roots?: readonly (RootHandle | null)[];
   /** 'system': the worker reads its own system clock (no round-trip); otherwise the host's, with its resolutions. */

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createChannelBuffer } from './channel/layout';
+import { createChannelBuffer, createPostBox } from './channel/layout';
 import { ChannelServer } from './channel/server';
 import { defaultMaxSpinMs } from './channel/spin';
 import { capModuleMemory, MemoryCapError } from './limits';
@@ -131,18 +131,23 @@ export const ABORT_MESSAGE = 'aborted: the host aborted the run';
  * One run's channel and start message: the world composed for `options`, a channel buffer (`reuse`, one a finished
  * run gave back, or a fresh one) and the server that answers on it.
  */
-export async function openRun(prepared: PreparedModule, options: RunOptions, reuse?: SharedArrayBuffer): Promise<{ server: ChannelServer; start: GuestStart }> {
+export async function openRun(
+  prepared: PreparedModule, options: RunOptions, reuse?: SharedArrayBuffer, reuseBox?: SharedArrayBuffer,
+): Promise<{ server: ChannelServer; start: GuestStart }> {
   for (const name of ['clientSpinMs', 'serverSpinMs'] as const) {
     const v = options[name];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new RangeError(`vos: ${name} must be a non-negative number of ms`);
   }
   const world = await composeWorld(options);
   const sab = reuse ?? createChannelBuffer(options.channelBytes);
-  const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs ?? HOST_SPIN_MS });
+  // A post box only when a stream can take posted writes (a collector or null stdout, say).
+  const box = world.start.stdio.some((d) => d.kind === 'served' && d.posted === true) ? reuseBox ?? createPostBox() : undefined;
+  const server = new ChannelServer(sab, world.served, { spinMs: options.serverSpinMs ?? HOST_SPIN_MS, box });
   const roots = world.served.filesystems.length > 0 ? await server.openRoots() : undefined;
   const start: GuestStart = {
     ...world.start,
     roots,
+    box,
     sab,
     module: prepared.module,
     maxMemory: prepared.maxMemory,

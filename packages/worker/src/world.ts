@@ -5,7 +5,7 @@ import {
 } from '@vos/core';
 import { SystemClock } from '@vos/clock';
 import { CryptoRandom } from '@vos/random';
-import { HostFdStream, NullStream, isStream } from '@vos/stdio';
+import { CollectorSink, HostFdStream, NullStream, isStream } from '@vos/stdio';
 import { createNodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem } from '@vos/fs-memory';
 import { createChannelBuffer } from './channel/layout';
@@ -96,6 +96,7 @@ export async function composeWorld(o: WorldOptions): Promise<ComposedWorld> {
     return {
       kind: 'served', id: streams.length - 1, filetype: s.filetype,
       readable: typeof s.readable === 'function', waitReadable: typeof s.waitReadable === 'function',
+      posted: writeCannotFail(s),
     };
   };
 
@@ -148,6 +149,17 @@ export async function composeWorld(o: WorldOptions): Promise<ComposedWorld> {
     },
     served: { filesystems, streams, clock: servedClock, random: servedRandom },
   };
+}
+
+/**
+ * Whether every write to `s` succeeds in full, at once: the stream classes whose `write` is known (a collector
+ * appends to memory, /dev/null swallows), not overridden on the object. Their writes need no answer, so the guest
+ * posts them without waiting (the post box, channel/layout.ts). Any other stream (a callback, a file, an
+ * asynchronous one) may fail or be short, and the guest must see that as the write's own result.
+ */
+export function writeCannotFail(s: AsyncStream): boolean {
+  return (s instanceof CollectorSink && s.write === CollectorSink.prototype.write)
+    || (s instanceof NullStream && s.write === NullStream.prototype.write);
 }
 
 function hostDirectory(path: string, option: string): AsyncFileSystem {

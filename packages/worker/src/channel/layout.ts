@@ -100,6 +100,34 @@ export const Op = {
 export const TIME_ATIM = 1;
 export const TIME_MTIM = 2;
 
+/**
+ * The post box: writes to a stream that cannot fail (the host's `CollectorSink` or `NullStream`) go here and the
+ * guest goes on without waiting for an answer; the serving side takes them before it serves the next call (so
+ * every effect keeps its order) or when the box's notify wakes it. A separate small buffer, so the channel's own
+ * slots stay one call at a time:
+ *
+ * | bytes    | what                                                                      |
+ * |----------|---------------------------------------------------------------------------|
+ * | 0..4     | state: BOX_EMPTY, BOX_FULL, BOX_BUSY (one side is filling or taking it)    |
+ * | 4..8     | the stream id the bytes are for                                           |
+ * | 8..12    | how many bytes                                                            |
+ * | 16..end  | the bytes                                                                 |
+ */
+export const BOX_STATE = 0;
+export const BOX_STREAM = 1;
+export const BOX_LENGTH = 2;
+export const BOX_DATA_OFFSET = 16;
+export const BOX_EMPTY = 0;
+export const BOX_FULL = 1;
+export const BOX_BUSY = 2;
+/** Bytes one post box holds: a longer write is an ordinary call. */
+export const DEFAULT_BOX_BYTES = 64 * 1024;
+
+/** A post box (see above). */
+export function createPostBox(dataBytes = DEFAULT_BOX_BYTES): SharedArrayBuffer {
+  return new SharedArrayBuffer(BOX_DATA_OFFSET + dataBytes);
+}
+
 /** Views on one channel buffer, made once per side. */
 export class ChannelViews {
   readonly i32: Int32Array;

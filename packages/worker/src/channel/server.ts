@@ -4,8 +4,8 @@ import {
   type FsHandle, type MaybePromise, type Ref,
 } from '@vos/core';
 import {
-  ARG, CLOSE_COUNT, CLOSES, ChannelViews, F64, I64, I64_ATIM, I64_MTIM, OP, Op, REQUEST, RESPONSE, STATE, TIME_ATIM,
-  TIME_MTIM,
+  ARG, BOX_BUSY, BOX_DATA_OFFSET, BOX_EMPTY, BOX_FULL, BOX_LENGTH, BOX_STATE, BOX_STREAM, CLOSE_COUNT, CLOSES, ChannelViews,
+  F64, I64, I64_ATIM, I64_MTIM, OP, Op, REQUEST, RESPONSE, STATE, TIME_ATIM, TIME_MTIM,
 } from './layout';
 import { AdaptiveSpin, defaultMaxSpinMs, spinUntilEqual } from './spin';
 import type { RootHandle } from '../protocol';
@@ -39,6 +39,11 @@ export interface ChannelServerOptions {
   readonly spinMs?: number;
   /** Most handles the client may hold at once (EMFILE past it). */
   readonly maxHandles?: number;
+  /**
+   * The post box (layout.ts) for writes to streams that cannot fail; only streams the host knows cannot fail
+   * may be written through it (the client is not told how a write went).
+   */
+  readonly box?: SharedArrayBuffer;
 }
 
 const decoder = new TextDecoder();
@@ -82,12 +87,31 @@ export class ChannelServer {
   private started = false;
   /** Calls served (for tests and the bench). */
   served = 0;
+  private readonly box: Int32Array | null;
+  private readonly boxData: Uint8Array | null;
 
   constructor(sab: SharedArrayBuffer, private readonly world: ServedWorld, options: ChannelServerOptions = {}) {
     this.v = new ChannelViews(sab);
     const spinMs = options.spinMs ?? defaultMaxSpinMs();
     this.spin = spinMs > 0 ? new AdaptiveSpin(spinMs) : null;
     this.maxHandles = options.maxHandles ?? 65536;
+    this.box = options.box === undefined ? null : new Int32Array(options.box, 0, 4);
+    this.boxData = options.box === undefined ? null : new Uint8Array(options.box, BOX_DATA_OFFSET);
+  }
+
+  /** Writes what the post box holds to its stream, if anything (see layout.ts). */
+  private takeBox(): void {
+    const box = this.box;
+    if (box === null || Atomics.compareExchange(box, BOX_STATE, BOX_FULL, BOX_BUSY) !== BOX_FULL) return;
+    const stream = this.world.streams[box[BOX_STREAM]];
+    try {
+      // A stream the host chose because its write cannot fail, and answers at once (CollectorSink, NullStream).
+      stream?.write(this.boxData as Uint8Array, 0, box[BOX_LENGTH]);
+    } catch {
+      // Nothing to tell the guest: it was told the bytes were written (see ChannelClient.post).
+    }
+    Atomics.store(box, BOX_STATE, BOX_EMPTY);
+    Atomics.notify(box, BOX_STATE);
   }
 
   /** Starts serving; returns at once. */
@@ -138,6 +162,8 @@ export class ChannelServer {
    */
   async close(deferred?: readonly number[], wake = true): Promise<void> {
     if (this.closed) return;
+    // What the guest wrote last through the post box reaches its stream before the streams are closed.
+    this.takeBox();
     this.closed = true;
     // Streams the client closed without telling (closes it handed back with its report); handles are all
     // closed below anyway.
@@ -178,9 +204,15 @@ export class ChannelServer {
     let answeredAt = 0;
     let turnedAt = performance.now();
     while (!this.closed) {
+      // A post (layout.ts) wakes this loop without a call: take it, then wait again without polling.
+      let posted = false;
+      if (this.box !== null && Atomics.load(this.box, BOX_STATE) === BOX_FULL) {
+        this.takeBox();
+        posted = true;
+      }
       const state = Atomics.load(i32, STATE);
       if (state !== REQUEST) {
-        if (spin !== null && answeredAt !== 0 && liveServers === 1 && performance.now() - turnedAt < MAX_TURN_MS) {
+        if (!posted && spin !== null && answeredAt !== 0 && liveServers === 1 && performance.now() - turnedAt < MAX_TURN_MS) {
           const ms = spin.next();
           if (ms > 0) {
             const answered = spinUntilEqual(i32, STATE, REQUEST, ms);
@@ -222,6 +254,8 @@ export class ChannelServer {
   /** Serves the request in the slots; returns a promise only when a provider answered with one. */
   private serveOne(): Promise<void> | undefined {
     this.served++;
+    // Posted writes came before this call: they reach their streams first.
+    this.takeBox();
     const i32 = this.v.i32;
     const nCloses = i32[CLOSE_COUNT];
     let closing: Promise<unknown>[] | undefined;
