@@ -55,7 +55,8 @@ export class SystemClock implements Clock {
     const shared = lastAnchor;
     if (shared !== undefined) {
       const realtime = monotonic + shared;
-      if (Math.abs(Number(realtime / 1_000_000n) - Date.now()) <= 5) {
+      // In ms as a double (exact to well under a µs): cheaper than a BigInt division.
+      if (Math.abs(Number(realtime) / 1e6 - Date.now()) <= 5) {
         this.realtimeOffset = shared;
         return realtime;
       }

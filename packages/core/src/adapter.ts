@@ -379,6 +379,9 @@ export function adaptImports(
 ): ImportObject {
   const layout = ctx.layout;
   if (options.interpretOnly) return lazyImportObject(importSpec(interpret(plansOf(table, layout), impls)), ctx);
+  // The usual case (preview1 or snapshot 0 over its own layout) without the three WeakMap lookups below.
+  const last = lastSpec;
+  if (last !== null && last.table === table && last.impls === impls && last.layout === layout) return lazyImportObject(last.spec, ctx);
   let byImpls = specs.get(table);
   if (byImpls === undefined) specs.set(table, (byImpls = new WeakMap()));
   let byLayout = byImpls.get(impls);
@@ -392,8 +395,12 @@ export function adaptImports(
     }
     byLayout.set(layout, spec);
   }
+  lastSpec = { table, impls, layout, spec };
   return lazyImportObject(spec, ctx);
 }
+
+/** The spec `adaptImports` found last, with its keys: a cache of derived code (see `specs`), not state. */
+let lastSpec: { readonly table: object; readonly impls: Impls; readonly layout: AbiLayout; readonly spec: ImportSpec } | null = null;
 
 function plansOf(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): Plan[] {
   return Object.keys(table).map((name) => plan(name, table[name], layout));

@@ -14,6 +14,7 @@ import { Namespace, normalizeMountPath, type Mount } from './namespace';
 import type { Resolution } from './walker';
 
 const ROOT_ONLY: readonly string[] = ['/'];
+const NO_MOUNTS: readonly Mount[] = [];
 
 export type WasiVersion = 'preview1' | 'unstable';
 
@@ -87,7 +88,8 @@ export class WasiCore {
     const ns = new Namespace(spec.mounts, spec.root);
     this.namespace = ns;
     const ctx = this.p1Ctx;
-    for (const mount of ns.all()) {
+    // Mount points directly in `/` need no parent made (the usual case: no list of the mounts to sort).
+    for (const mount of ns.nested ? ns.all() : NO_MOUNTS) {
       // Parent directories from the deepest mount above the mount point (prefixes that are mounts exist).
       const path = mount.path;
       for (let at = path.indexOf('/', 1); at !== -1; at = path.indexOf('/', at + 1)) {
@@ -151,9 +153,9 @@ export class WasiCore {
     return this.p1Ctx.walker.resolve(mount.fs, mount.root, rel, res, ns, mount.path);
   }
 
-  /** Binds (or re-binds) the guest's exported memory. */
-  bindMemory(memory: MemoryLike): void {
-    this.p1Ctx.mem.bind(memory);
+  /** Binds (or re-binds) the guest's exported memory (`buffer`: its `buffer`, if the caller has just read it). */
+  bindMemory(memory: MemoryLike, buffer?: ArrayBufferLike): void {
+    this.p1Ctx.mem.bind(memory, buffer);
   }
 
   /** A readable description of a guest fd (its path, or stdin/stdout/stderr), for traces; '' if not open. */
@@ -194,7 +196,7 @@ export class WasiCore {
     this.p1Ctx.releaseScratch();
     this.unstableCtx?.releaseScratch();
     this.p1Ctx.mem.releaseViews();
-    if (this.namespace !== null) for (const m of this.namespace.all()) m.fs.close(m.root);
+    this.namespace?.closeRoots();
     this.namespace = null;
   }
 }

@@ -70,11 +70,15 @@ class LazyImports extends Stamp {
     this.#ctx = ctx;
   }
 
-  /** Makes `key`'s function if it is a name of the table not made yet (and the object not completed). */
-  static ensure(t: LazyImports, key: string | symbol): void {
-    if (t.#complete || typeof key !== 'string' || Object.prototype.hasOwnProperty.call(t, key)) return;
-    const maker = t.#spec.known.has(key) ? t.#spec.makers[key] : undefined;
-    if (maker !== undefined) (t as unknown as Record<string, unknown>)[key] = maker(t.#ctx);
+  /**
+   * Makes `key`'s function if it is a name of the table not made yet (and the object not completed), and returns
+   * it; undefined when nothing was made (the target then has whatever it has).
+   */
+  static ensure(t: LazyImports, key: string | symbol): ((...args: unknown[]) => number) | undefined {
+    if (t.#complete || typeof key !== 'string' || !t.#spec.known.has(key) || Object.prototype.hasOwnProperty.call(t, key)) return undefined;
+    const fn = t.#spec.makers[key](t.#ctx);
+    (t as unknown as Record<string, unknown>)[key] = fn;
+    return fn;
   }
 
   /** Whether `key` names a function not made yet. */
@@ -102,8 +106,8 @@ class LazyImports extends Stamp {
 
 const HANDLER: ProxyHandler<LazyImports> = {
   get(t, key, receiver) {
-    LazyImports.ensure(t, key);
-    return Reflect.get(t, key, receiver);
+    // What `WebAssembly.Instance` does, once per import: the function made now is the answer.
+    return LazyImports.ensure(t, key) ?? Reflect.get(t, key, receiver);
   },
   has(t, key) {
     return LazyImports.pending(t, key) || Reflect.has(t, key);

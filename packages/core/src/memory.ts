@@ -28,14 +28,17 @@ export class GuestMemory {
     return this.memory !== null;
   }
 
-  bind(memory: MemoryLike): void {
+  /**
+   * Binds `memory`; `buffer`, when the caller has just read it, is `memory.buffer` (a host getter, read once per
+   * bind: it showed in the profiles of a sandbox's start).
+   */
+  bind(memory: MemoryLike, buffer: ArrayBufferLike = memory.buffer): void {
     this.memory = memory;
-    this.buffer = null;
-    this.u8 = EMPTY_U8;
-    const buffer = memory.buffer as ArrayBufferLike;
     // A page that is not cross-origin isolated has no SharedArrayBuffer global (and no shared memories).
     this.shared = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
-    this.refresh();
+    this.buffer = buffer as ArrayBuffer;
+    this.u8 = new Uint8Array(buffer);
+    this.view = new DataView(buffer);
   }
 
   /**

@@ -24,25 +24,15 @@ export function normalizeMountPath(path: string): string {
 }
 
 /**
- * Whether `path` is already what `normalizeMountPath` makes of it: absolute, and no empty, `.` or `..` component,
- * no trailing slash, no NUL. One pass over the characters.
+ * Whether `path` is already what `normalizeMountPath` makes of it: `/`, or `/`-separated components none of which
+ * is empty, `.` or `..` or holds a NUL (no trailing slash). A regular expression: it runs as compiled code even
+ * where its caller is still interpreted (a sandbox's construction mostly is), where a loop over the characters
+ * was one of construction's dearest steps.
  */
 function isNormalMountPath(path: string): boolean {
-  const n = path.length;
-  if (n === 0 || path.charCodeAt(0) !== 0x2f) return false;
-  if (n === 1) return true;
-  let start = 1; // where the current component began
-  for (let i = 1; i <= n; i++) {
-    const c = i === n ? 0x2f : path.charCodeAt(i);
-    if (c === 0) return false;
-    if (c !== 0x2f) continue;
-    const len = i - start;
-    if (len === 0) return false; // an empty component, or a trailing slash
-    if (path.charCodeAt(start) === 0x2e && (len === 1 || (len === 2 && path.charCodeAt(start + 1) === 0x2e))) return false;
-    start = i + 1;
-  }
-  return true;
+  return path === '/' || NORMAL_MOUNT_PATH.test(path);
 }
+const NORMAL_MOUNT_PATH = /^(?:\/(?!\.\.?(?:\/|$))[^/\0]+)+$/;
 
 /** The namespace path of `name` inside the directory at namespace path `dir`. */
 export function joinNsPath(dir: string, name: string): string {
@@ -119,8 +109,8 @@ export class Namespace {
     return this.byPath.get('/') as Mount;
   }
 
-  /** Closes the roots opened so far (construction failed). */
-  private closeRoots(): void {
+  /** Closes the roots of every mount made so far (construction failed, or the sandbox is disposed). */
+  closeRoots(): void {
     for (const m of this.byPath.values()) m.fs.close(m.root);
     this.byPath.clear();
     this.sorted = null;
@@ -163,9 +153,15 @@ export class Namespace {
     this.childNames = childNames;
   }
 
-  /** Every mount made so far, parents before children (for composition checks and disposal). */
+  /** Every mount made so far, parents before children (for composition checks). */
   all(): readonly Mount[] {
     return (this.sorted ??= [...this.byPath.values()].sort((a, b) => a.path.length - b.path.length));
+  }
+
+  /** Whether some mount point has a parent other than `/` (then composition must see that its parents exist). */
+  get nested(): boolean {
+    for (const path of this.paths) if (path.indexOf('/', 1) !== -1) return true;
+    return false;
   }
 }
 

@@ -31,13 +31,13 @@ declare const WebAssembly: { readonly Memory: { readonly prototype: object } };
 // brand check is realm-independent and cannot be fooled by a look-alike object, like V8's IsWasmMemoryObject
 // that Node uses.
 const memoryBufferGetter = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, 'buffer')!.get!;
-function isWasmMemory(value: unknown): value is MemoryLike {
-  if (value === null || typeof value !== 'object') return false;
+/** `value`'s buffer if it is a WebAssembly.Memory, else null (the buffer read is the check, and is kept for bind). */
+function wasmMemoryBuffer(value: unknown): ArrayBufferLike | null {
+  if (value === null || typeof value !== 'object') return null;
   try {
-    memoryBufferGetter.call(value);
-    return true;
+    return memoryBufferGetter.call(value) as ArrayBufferLike;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -174,10 +174,9 @@ export class WASI {
     if (this.#started) throw errWasiAlreadyStarted();
     if (instance === undefined || instance === null) throw errInvalidArgType('instance', 'Object', instance);
     validateObject((instance as { exports?: unknown }).exports, 'instance.exports');
-    if (memory === undefined || !isWasmMemory(memory)) {
-      throw errInvalidArgType('memory', 'WebAssembly.Memory', memory);
-    }
-    this.#core.bindMemory(memory);
+    const buffer = memory === undefined ? null : wasmMemoryBuffer(memory);
+    if (buffer === null) throw errInvalidArgType('memory', 'WebAssembly.Memory', memory);
+    this.#core.bindMemory(memory as MemoryLike, buffer);
     this.#started = true;
   }
 
@@ -192,8 +191,9 @@ export class WASI {
     validateObject(instance, 'instance');
     validateObject(instance.exports, 'instance.exports');
     const memory = (instance.exports as WasiExports).memory;
-    if (!isWasmMemory(memory)) throw errMemoryNotWasmMemory();
-    this.#core.bindMemory(memory);
+    const buffer = wasmMemoryBuffer(memory);
+    if (buffer === null) throw errMemoryNotWasmMemory();
+    this.#core.bindMemory(memory as MemoryLike, buffer);
   }
 }
 
