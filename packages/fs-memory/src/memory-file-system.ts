@@ -125,9 +125,16 @@ export class MemoryFileSystem implements FileSystem {
     this.dev = options.dev ?? 1n;
     const quota = options.quota;
     if (quota !== undefined && (quota === null || typeof quota !== 'object')) throw new TypeError('vos: MemoryFileSystem options.quota must be an object');
-    this.maxBytes = quotaValue(quota, 'maxBytes');
-    this.maxInodes = quotaValue(quota, 'maxInodes');
-    this.maxFileSize = Math.min(quotaValue(quota, 'maxFileSize'), MAX_FILE_SIZE);
+    if (quota === undefined) {
+      // The usual case, read by name (a filesystem is made per sandbox; the keyed reads below showed in its cost).
+      this.maxBytes = DEFAULT_MEMORY_QUOTA.maxBytes;
+      this.maxInodes = DEFAULT_MEMORY_QUOTA.maxInodes;
+      this.maxFileSize = DEFAULT_MEMORY_QUOTA.maxFileSize;
+    } else {
+      this.maxBytes = quotaValue(quota, 'maxBytes');
+      this.maxInodes = quotaValue(quota, 'maxInodes');
+      this.maxFileSize = Math.min(quotaValue(quota, 'maxFileSize'), MAX_FILE_SIZE);
+    }
     this.root = new DirInode(this.newIno(), this.now(), null);
     this.inodeCount = 1;
   }
