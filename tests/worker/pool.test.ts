@@ -72,6 +72,20 @@ describe('sessions and the run queue', () => {
     await closing;
   });
 
+  test('maxQueue 0: no run waits, and a run right after a deadline stop gets the replaced thread', async () => {
+    const strict = new SandboxPool({ workers: 1, maxQueue: 0 });
+    try {
+      const spin = strict.run(readFileSync(wasmPath('spin_forever')), { stdout: new CollectorSink(), timeout: 300 });
+      await expect(strict.run(readFileSync(wasmPath('args')), { args: ['args'], stdout: new CollectorSink() })).rejects.toThrow(/maxQueue/);
+      expect(await spin).toMatchObject({ status: 'stopped', limit: 'timeout' });
+      const out = new CollectorSink();
+      expect(await strict.run(readFileSync(wasmPath('args')), { args: ['args', 'after'], stdout: out })).toMatchObject({ status: 'exited', code: 0 });
+      expect(out.text()).toContain('"after"');
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('a run with its own channel size is served too (one task of its own)', async () => {
     const out = new CollectorSink();
     const r = await pool.run(readFileSync(wasmPath('args')), { args: ['args', 'sized'], stdout: out, channelBytes: 8192 });

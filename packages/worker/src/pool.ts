@@ -94,7 +94,9 @@ export class SandboxPool {
       maxThreads: workers,
       concurrentTasksPerWorker: 1,
       idleTimeout: Infinity,
-      maxQueue: options.maxQueue ?? Infinity,
+      // The runs' queue is the pool's own (`maxQueue` is checked there); piscina only ever holds the sessions and
+      // the runs with their own channel size, so a session is never refused while a thread is being replaced.
+      maxQueue: Infinity,
     });
   }
 
@@ -258,7 +260,10 @@ export class SandboxPool {
 
   /** A run with its own channel size: one piscina task, as every run was before sessions. */
   private async runAsTask(prepared: PreparedModule, options: RunOptions): Promise<RunResult> {
-    if (this.active >= this.slots) await new Promise<void>((resolve) => this.slotWaiting.push(resolve));
+    if (this.active >= this.slots) {
+      if (this.slotWaiting.length >= this.maxQueue) throw new Error('vos: the pool queue is full (maxQueue)');
+      await new Promise<void>((resolve) => this.slotWaiting.push(resolve));
+    }
     this.active++;
     try {
       const { server, start } = await openRun(prepared, options);
