@@ -52,646 +52,882 @@ export const PREVIEW1_ADAPTER: AdapterModule = function (impls, h) {
   const impl_sock_recv = impls.sock_recv;
   const impl_sock_send = impls.sock_send;
   const impl_sock_shutdown = impls.sock_shutdown;
-  return function (ctx) {
-    const mem = ctx.mem;
-    const fds = ctx.fds;
-    return {
-      args_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        return impl_args_get(ctx, a0, a1);
-      },
-      args_sizes_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        if (a0 + 4 > mem.u8.length) return 21;
-        if (a1 + 4 > mem.u8.length) return 21;
-        return impl_args_sizes_get(ctx, a0, a1);
-      },
-      environ_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        return impl_environ_get(ctx, a0, a1);
-      },
-      environ_sizes_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        if (a0 + 4 > mem.u8.length) return 21;
-        if (a1 + 4 > mem.u8.length) return 21;
-        return impl_environ_sizes_get(ctx, a0, a1);
-      },
-      clock_res_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        if (a0 > 3) return 28;
-        if (a1 + 8 > mem.u8.length) return 21;
-        return impl_clock_res_get(ctx, a0, a1);
-      },
-      clock_time_get(a0, a1, a2) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a1 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a2 >>>= 0;
-        if (a0 > 3) return 28;
-        if (a2 + 8 > mem.u8.length) return 21;
-        return impl_clock_time_get(ctx, a0, a1, a2);
-      },
-      fd_advise(a0, a1, a2, a3) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a1 !== 'bigint') return 28;
-        if (typeof a2 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a3 >>>= 0;
-        if (a1 < 0n) a1 = BigInt.asUintN(64, a1);
-        if (a2 < 0n) a2 = BigInt.asUintN(64, a2);
-        if (a3 > 5) return 28;
-        const f0 = fds.getNonDirectory(a0, 128);
-        if (typeof f0 === 'number') return f0;
-        return impl_fd_advise(ctx, f0, a1, a2, a3);
-      },
-      fd_allocate(a0, a1, a2) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'bigint') return 28;
-        if (typeof a2 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        if (a1 < 0n) a1 = BigInt.asUintN(64, a1);
-        if (a2 < 0n) a2 = BigInt.asUintN(64, a2);
-        const f0 = fds.getNonDirectory(a0, 256);
-        if (typeof f0 === 'number') return f0;
-        return impl_fd_allocate(ctx, f0, a1, a2);
-      },
-      fd_close(a0) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        return impl_fd_close(ctx, a0);
-      },
-      fd_datasync(a0) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        const f0 = fds.get(a0, 1);
-        if (typeof f0 === 'number') return f0;
-        return impl_fd_datasync(ctx, f0);
-      },
-      fd_fdstat_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        const f0 = fds.get(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        if (a1 + 24 > mem.u8.length) return 21;
-        return impl_fd_fdstat_get(ctx, f0, a1);
-      },
-      fd_fdstat_set_flags(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        if ((a1 & -32) !== 0) return 28;
-        const f0 = fds.get(a0, 8);
-        if (typeof f0 === 'number') return f0;
-        return impl_fd_fdstat_set_flags(ctx, f0, a1);
-      },
-      fd_fdstat_set_rights(a0, a1, a2) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'bigint') return 28;
-        if (typeof a2 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        const r1 = h.rightsFromWire(a1);
-        const r2 = h.rightsFromWire(a2);
-        const f0 = fds.get(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        return impl_fd_fdstat_set_rights(ctx, f0, r1, r2);
-      },
-      fd_filestat_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        const f0 = fds.get(a0, 2097152);
-        if (typeof f0 === 'number') return f0;
-        if (a1 + 64 > mem.u8.length) return 21;
-        return impl_fd_filestat_get(ctx, f0, a1);
-      },
-      fd_filestat_set_size(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        if (a1 < 0n) a1 = BigInt.asUintN(64, a1);
-        const f0 = fds.getNonDirectory(a0, 4194304);
-        if (typeof f0 === 'number') return f0;
-        return impl_fd_filestat_set_size(ctx, f0, a1);
-      },
-      fd_filestat_set_times(a0, a1, a2, a3) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a1 !== 'bigint') return 28;
-        if (typeof a2 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a3 >>>= 0;
-        if (a1 < 0n) a1 = BigInt.asUintN(64, a1);
-        if (a2 < 0n) a2 = BigInt.asUintN(64, a2);
-        if ((a3 & -16) !== 0) return 28;
-        const f0 = fds.get(a0, 8388608);
-        if (typeof f0 === 'number') return f0;
-        return impl_fd_filestat_set_times(ctx, f0, a1, a2, a3);
-      },
-      fd_pread(a0, a1, a2, a3, a4) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        if (typeof a3 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a4 >>>= 0;
-        if (a3 < 0n) a3 = BigInt.asUintN(64, a3);
-        const f0 = fds.getNonDirectory(a0, 6);
-        if (typeof f0 === 'number') return f0;
-        if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
-        if (a4 + 4 > mem.u8.length) return 21;
-        return impl_fd_pread(ctx, f0, a1, a2, a3, a4);
-      },
-      fd_prestat_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        const f0 = fds.get(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        if (a1 + 8 > mem.u8.length) return 21;
-        return impl_fd_prestat_get(ctx, f0, a1);
-      },
-      fd_prestat_dir_name(a0, a1, a2) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        const f0 = fds.get(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        if (a1 + a2 > mem.u8.length) return 21;
-        return impl_fd_prestat_dir_name(ctx, f0, a1, a2);
-      },
-      fd_pwrite(a0, a1, a2, a3, a4) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        if (typeof a3 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a4 >>>= 0;
-        if (a3 < 0n) a3 = BigInt.asUintN(64, a3);
-        const f0 = fds.getNonDirectory(a0, 68);
-        if (typeof f0 === 'number') return f0;
-        if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
-        if (a4 + 4 > mem.u8.length) return 21;
-        return impl_fd_pwrite(ctx, f0, a1, a2, a3, a4);
-      },
-      fd_read(a0, a1, a2, a3) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        const f0 = fds.getNonDirectory(a0, 2);
-        if (typeof f0 === 'number') return f0;
-        if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
-        if (a3 + 4 > mem.u8.length) return 21;
-        return impl_fd_read(ctx, f0, a1, a2, a3);
-      },
-      fd_readdir(a0, a1, a2, a3, a4) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        if (typeof a3 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a4 >>>= 0;
-        if (a3 < 0n) a3 = BigInt.asUintN(64, a3);
-        const f0 = fds.getDirectory(a0, 16384);
-        if (typeof f0 === 'number') return f0;
-        if (a1 + a2 > mem.u8.length) return 21;
-        if (a4 + 4 > mem.u8.length) return 21;
-        return impl_fd_readdir(ctx, f0, a1, a2, a3, a4);
-      },
-      fd_renumber(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        return impl_fd_renumber(ctx, a0, a1);
-      },
-      fd_seek(a0, a1, a2, a3) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a1 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        if (a2 > 2) return 28;
-        const f0 = fds.getNonDirectory(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        if (a3 + 8 > mem.u8.length) return 21;
-        return impl_fd_seek(ctx, f0, a1, a2, a3);
-      },
-      fd_sync(a0) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        const f0 = fds.get(a0, 16);
-        if (typeof f0 === 'number') return f0;
-        return impl_fd_sync(ctx, f0);
-      },
-      fd_tell(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        const f0 = fds.getNonDirectory(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        if (a1 + 8 > mem.u8.length) return 21;
-        return impl_fd_tell(ctx, f0, a1);
-      },
-      fd_write(a0, a1, a2, a3) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        const f0 = fds.getNonDirectory(a0, 64);
-        if (typeof f0 === 'number') return f0;
-        if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
-        if (a3 + 4 > mem.u8.length) return 21;
-        return impl_fd_write(ctx, f0, a1, a2, a3);
-      },
-      path_create_directory(a0, a1, a2) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        const f0 = fds.getDirectory(a0, 512);
-        if (typeof f0 === 'number') return f0;
-        const p1 = ctx.readPath(a1, a2);
-        if (typeof p1 === 'number') return p1;
-        return impl_path_create_directory(ctx, f0, p1);
-      },
-      path_filestat_get(a0, a1, a2, a3, a4) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a4 >>>= 0;
-        if ((a1 & -2) !== 0) return 28;
-        const f0 = fds.getDirectory(a0, 262144);
-        if (typeof f0 === 'number') return f0;
-        const p2 = ctx.readPath(a2, a3);
-        if (typeof p2 === 'number') return p2;
-        if (a4 + 64 > mem.u8.length) return 21;
-        return impl_path_filestat_get(ctx, f0, a1, p2, a4);
-      },
-      path_filestat_set_times(a0, a1, a2, a3, a4, a5, a6) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a6 !== 'number' || ((a6 >>> 0) !== a6 && (a6 | 0) !== a6)) return 28;
-        if (typeof a4 !== 'bigint') return 28;
-        if (typeof a5 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a6 >>>= 0;
-        if (a4 < 0n) a4 = BigInt.asUintN(64, a4);
-        if (a5 < 0n) a5 = BigInt.asUintN(64, a5);
-        if ((a1 & -2) !== 0) return 28;
-        if ((a6 & -16) !== 0) return 28;
-        const f0 = fds.getDirectory(a0, 1048576);
-        if (typeof f0 === 'number') return f0;
-        const p2 = ctx.readPath(a2, a3);
-        if (typeof p2 === 'number') return p2;
-        return impl_path_filestat_set_times(ctx, f0, a1, p2, a4, a5, a6);
-      },
-      path_link(a0, a1, a2, a3, a4, a5, a6) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        if (typeof a5 !== 'number' || ((a5 >>> 0) !== a5 && (a5 | 0) !== a5)) return 28;
-        if (typeof a6 !== 'number' || ((a6 >>> 0) !== a6 && (a6 | 0) !== a6)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a4 >>>= 0;
-        a5 >>>= 0;
-        a6 >>>= 0;
-        if ((a1 & -2) !== 0) return 28;
-        const f0 = fds.getDirectory(a0, 2048);
-        if (typeof f0 === 'number') return f0;
-        const f4 = fds.getDirectory(a4, 4096);
-        if (typeof f4 === 'number') return f4;
-        const p2 = ctx.readPath(a2, a3);
-        if (typeof p2 === 'number') return p2;
-        const p5 = ctx.readPath(a5, a6);
-        if (typeof p5 === 'number') return p5;
-        return impl_path_link(ctx, f0, a1, p2, f4, p5);
-      },
-      path_open(a0, a1, a2, a3, a4, a5, a6, a7, a8) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        if (typeof a7 !== 'number' || ((a7 >>> 0) !== a7 && (a7 | 0) !== a7)) return 28;
-        if (typeof a8 !== 'number' || ((a8 >>> 0) !== a8 && (a8 | 0) !== a8)) return 28;
-        if (typeof a5 !== 'bigint') return 28;
-        if (typeof a6 !== 'bigint') return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a4 >>>= 0;
-        a7 >>>= 0;
-        a8 >>>= 0;
-        const r5 = h.rightsFromWire(a5);
-        const r6 = h.rightsFromWire(a6);
-        if ((a1 & -2) !== 0) return 28;
-        if ((a4 & -16) !== 0) return 28;
-        if ((a7 & -32) !== 0) return 28;
-        const f0 = fds.getDirectory(a0, 8192);
-        if (typeof f0 === 'number') return f0;
-        const p2 = ctx.readPath(a2, a3);
-        if (typeof p2 === 'number') return p2;
-        if (a8 + 4 > mem.u8.length) return 21;
-        return impl_path_open(ctx, f0, a1, p2, a4, r5, r6, a7, a8);
-      },
-      path_readlink(a0, a1, a2, a3, a4, a5) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        if (typeof a5 !== 'number' || ((a5 >>> 0) !== a5 && (a5 | 0) !== a5)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a4 >>>= 0;
-        a5 >>>= 0;
-        const f0 = fds.getDirectory(a0, 32768);
-        if (typeof f0 === 'number') return f0;
-        const p1 = ctx.readPath(a1, a2);
-        if (typeof p1 === 'number') return p1;
-        if (a3 + a4 > mem.u8.length) return 21;
-        if (a5 + 4 > mem.u8.length) return 21;
-        return impl_path_readlink(ctx, f0, p1, a3, a4, a5);
-      },
-      path_remove_directory(a0, a1, a2) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        const f0 = fds.getDirectory(a0, 33554432);
-        if (typeof f0 === 'number') return f0;
-        const p1 = ctx.readPath(a1, a2);
-        if (typeof p1 === 'number') return p1;
-        return impl_path_remove_directory(ctx, f0, p1);
-      },
-      path_rename(a0, a1, a2, a3, a4, a5) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        if (typeof a5 !== 'number' || ((a5 >>> 0) !== a5 && (a5 | 0) !== a5)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a4 >>>= 0;
-        a5 >>>= 0;
-        const f0 = fds.getDirectory(a0, 65536);
-        if (typeof f0 === 'number') return f0;
-        const f3 = fds.getDirectory(a3, 131072);
-        if (typeof f3 === 'number') return f3;
-        const p1 = ctx.readPath(a1, a2);
-        if (typeof p1 === 'number') return p1;
-        const p4 = ctx.readPath(a4, a5);
-        if (typeof p4 === 'number') return p4;
-        return impl_path_rename(ctx, f0, p1, f3, p4);
-      },
-      path_symlink(a0, a1, a2, a3, a4) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a4 >>>= 0;
-        const f2 = fds.getDirectory(a2, 16777216);
-        if (typeof f2 === 'number') return f2;
-        const p0 = ctx.readPath(a0, a1);
-        if (typeof p0 === 'number') return p0;
-        const p3 = ctx.readPath(a3, a4);
-        if (typeof p3 === 'number') return p3;
-        return impl_path_symlink(ctx, p0, f2, p3);
-      },
-      path_unlink_file(a0, a1, a2) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        const f0 = fds.getDirectory(a0, 67108864);
-        if (typeof f0 === 'number') return f0;
-        const p1 = ctx.readPath(a1, a2);
-        if (typeof p1 === 'number') return p1;
-        return impl_path_unlink_file(ctx, f0, p1);
-      },
-      poll_oneoff(a0, a1, a2, a3) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        if (a0 + a2 * 48 > mem.u8.length) return 21;
-        if (a1 + a2 * 32 > mem.u8.length) return 21;
-        if (a3 + 4 > mem.u8.length) return 21;
-        return impl_poll_oneoff(ctx, a0, a1, a2, a3);
-      },
-      proc_exit(a0) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        a0 >>>= 0;
-        return impl_proc_exit(ctx, a0);
-      },
-      proc_raise(a0) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        if (a0 > 30) return 28;
-        return impl_proc_raise(ctx, a0);
-      },
-      sched_yield() {
-        ctx.enter();
-        return impl_sched_yield(ctx);
-      },
-      random_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        if (a0 + a1 > mem.u8.length) return 21;
-        return impl_random_get(ctx, a0, a1);
-      },
-      sock_accept(a0, a1, a2) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        if ((a1 & -5) !== 0) return 28;
-        const f0 = fds.get(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        if (a2 + 4 > mem.u8.length) return 21;
-        return impl_sock_accept(ctx, f0, a1, a2);
-      },
-      sock_recv(a0, a1, a2, a3, a4, a5) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        if (typeof a5 !== 'number' || ((a5 >>> 0) !== a5 && (a5 | 0) !== a5)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a4 >>>= 0;
-        a5 >>>= 0;
-        if ((a3 & -4) !== 0) return 28;
-        const f0 = fds.get(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
-        if (a4 + 4 > mem.u8.length) return 21;
-        if (a5 + 4 > mem.u8.length) return 21;
-        return impl_sock_recv(ctx, f0, a1, a2, a3, a4, a5);
-      },
-      sock_send(a0, a1, a2, a3, a4) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a4 >>>= 0;
-        if ((a3 & -1) !== 0) return 28;
-        const f0 = fds.get(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
-        if (a4 + 4 > mem.u8.length) return 21;
-        return impl_sock_send(ctx, f0, a1, a2, a3, a4);
-      },
-      sock_shutdown(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        if ((a1 & -4) !== 0) return 28;
-        const f0 = fds.get(a0, 0);
-        if (typeof f0 === 'number') return f0;
-        return impl_sock_shutdown(ctx, f0, a1);
-      },
-    };
+  return {
+    args_get(ctx) {
+      return {
+        args_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          return impl_args_get(ctx, a0, a1);
+        },
+      }.args_get;
+    },
+    args_sizes_get(ctx) {
+      const mem = ctx.mem;
+      return {
+        args_sizes_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          if (a0 + 4 > mem.u8.length) return 21;
+          if (a1 + 4 > mem.u8.length) return 21;
+          return impl_args_sizes_get(ctx, a0, a1);
+        },
+      }.args_sizes_get;
+    },
+    environ_get(ctx) {
+      return {
+        environ_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          return impl_environ_get(ctx, a0, a1);
+        },
+      }.environ_get;
+    },
+    environ_sizes_get(ctx) {
+      const mem = ctx.mem;
+      return {
+        environ_sizes_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          if (a0 + 4 > mem.u8.length) return 21;
+          if (a1 + 4 > mem.u8.length) return 21;
+          return impl_environ_sizes_get(ctx, a0, a1);
+        },
+      }.environ_sizes_get;
+    },
+    clock_res_get(ctx) {
+      const mem = ctx.mem;
+      return {
+        clock_res_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          if (a0 > 3) return 28;
+          if (a1 + 8 > mem.u8.length) return 21;
+          return impl_clock_res_get(ctx, a0, a1);
+        },
+      }.clock_res_get;
+    },
+    clock_time_get(ctx) {
+      const mem = ctx.mem;
+      return {
+        clock_time_get(a0, a1, a2) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a1 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a2 >>>= 0;
+          if (a0 > 3) return 28;
+          if (a2 + 8 > mem.u8.length) return 21;
+          return impl_clock_time_get(ctx, a0, a1, a2);
+        },
+      }.clock_time_get;
+    },
+    fd_advise(ctx) {
+      const fds = ctx.fds;
+      return {
+        fd_advise(a0, a1, a2, a3) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a1 !== 'bigint') return 28;
+          if (typeof a2 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a3 >>>= 0;
+          if (a1 < 0n) a1 = BigInt.asUintN(64, a1);
+          if (a2 < 0n) a2 = BigInt.asUintN(64, a2);
+          if (a3 > 5) return 28;
+          const f0 = fds.getNonDirectory(a0, 128);
+          if (typeof f0 === 'number') return f0;
+          return impl_fd_advise(ctx, f0, a1, a2, a3);
+        },
+      }.fd_advise;
+    },
+    fd_allocate(ctx) {
+      const fds = ctx.fds;
+      return {
+        fd_allocate(a0, a1, a2) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'bigint') return 28;
+          if (typeof a2 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          if (a1 < 0n) a1 = BigInt.asUintN(64, a1);
+          if (a2 < 0n) a2 = BigInt.asUintN(64, a2);
+          const f0 = fds.getNonDirectory(a0, 256);
+          if (typeof f0 === 'number') return f0;
+          return impl_fd_allocate(ctx, f0, a1, a2);
+        },
+      }.fd_allocate;
+    },
+    fd_close(ctx) {
+      return {
+        fd_close(a0) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          return impl_fd_close(ctx, a0);
+        },
+      }.fd_close;
+    },
+    fd_datasync(ctx) {
+      const fds = ctx.fds;
+      return {
+        fd_datasync(a0) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          const f0 = fds.get(a0, 1);
+          if (typeof f0 === 'number') return f0;
+          return impl_fd_datasync(ctx, f0);
+        },
+      }.fd_datasync;
+    },
+    fd_fdstat_get(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_fdstat_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          const f0 = fds.get(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          if (a1 + 24 > mem.u8.length) return 21;
+          return impl_fd_fdstat_get(ctx, f0, a1);
+        },
+      }.fd_fdstat_get;
+    },
+    fd_fdstat_set_flags(ctx) {
+      const fds = ctx.fds;
+      return {
+        fd_fdstat_set_flags(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          if ((a1 & -32) !== 0) return 28;
+          const f0 = fds.get(a0, 8);
+          if (typeof f0 === 'number') return f0;
+          return impl_fd_fdstat_set_flags(ctx, f0, a1);
+        },
+      }.fd_fdstat_set_flags;
+    },
+    fd_fdstat_set_rights(ctx) {
+      const fds = ctx.fds;
+      return {
+        fd_fdstat_set_rights(a0, a1, a2) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'bigint') return 28;
+          if (typeof a2 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          const r1 = h.rightsFromWire(a1);
+          const r2 = h.rightsFromWire(a2);
+          const f0 = fds.get(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          return impl_fd_fdstat_set_rights(ctx, f0, r1, r2);
+        },
+      }.fd_fdstat_set_rights;
+    },
+    fd_filestat_get(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_filestat_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          const f0 = fds.get(a0, 2097152);
+          if (typeof f0 === 'number') return f0;
+          if (a1 + 64 > mem.u8.length) return 21;
+          return impl_fd_filestat_get(ctx, f0, a1);
+        },
+      }.fd_filestat_get;
+    },
+    fd_filestat_set_size(ctx) {
+      const fds = ctx.fds;
+      return {
+        fd_filestat_set_size(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          if (a1 < 0n) a1 = BigInt.asUintN(64, a1);
+          const f0 = fds.getNonDirectory(a0, 4194304);
+          if (typeof f0 === 'number') return f0;
+          return impl_fd_filestat_set_size(ctx, f0, a1);
+        },
+      }.fd_filestat_set_size;
+    },
+    fd_filestat_set_times(ctx) {
+      const fds = ctx.fds;
+      return {
+        fd_filestat_set_times(a0, a1, a2, a3) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a1 !== 'bigint') return 28;
+          if (typeof a2 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a3 >>>= 0;
+          if (a1 < 0n) a1 = BigInt.asUintN(64, a1);
+          if (a2 < 0n) a2 = BigInt.asUintN(64, a2);
+          if ((a3 & -16) !== 0) return 28;
+          const f0 = fds.get(a0, 8388608);
+          if (typeof f0 === 'number') return f0;
+          return impl_fd_filestat_set_times(ctx, f0, a1, a2, a3);
+        },
+      }.fd_filestat_set_times;
+    },
+    fd_pread(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_pread(a0, a1, a2, a3, a4) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          if (typeof a3 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a4 >>>= 0;
+          if (a3 < 0n) a3 = BigInt.asUintN(64, a3);
+          const f0 = fds.getNonDirectory(a0, 6);
+          if (typeof f0 === 'number') return f0;
+          if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
+          if (a4 + 4 > mem.u8.length) return 21;
+          return impl_fd_pread(ctx, f0, a1, a2, a3, a4);
+        },
+      }.fd_pread;
+    },
+    fd_prestat_get(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_prestat_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          const f0 = fds.get(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          if (a1 + 8 > mem.u8.length) return 21;
+          return impl_fd_prestat_get(ctx, f0, a1);
+        },
+      }.fd_prestat_get;
+    },
+    fd_prestat_dir_name(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_prestat_dir_name(a0, a1, a2) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          const f0 = fds.get(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          if (a1 + a2 > mem.u8.length) return 21;
+          return impl_fd_prestat_dir_name(ctx, f0, a1, a2);
+        },
+      }.fd_prestat_dir_name;
+    },
+    fd_pwrite(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_pwrite(a0, a1, a2, a3, a4) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          if (typeof a3 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a4 >>>= 0;
+          if (a3 < 0n) a3 = BigInt.asUintN(64, a3);
+          const f0 = fds.getNonDirectory(a0, 68);
+          if (typeof f0 === 'number') return f0;
+          if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
+          if (a4 + 4 > mem.u8.length) return 21;
+          return impl_fd_pwrite(ctx, f0, a1, a2, a3, a4);
+        },
+      }.fd_pwrite;
+    },
+    fd_read(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_read(a0, a1, a2, a3) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          const f0 = fds.getNonDirectory(a0, 2);
+          if (typeof f0 === 'number') return f0;
+          if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
+          if (a3 + 4 > mem.u8.length) return 21;
+          return impl_fd_read(ctx, f0, a1, a2, a3);
+        },
+      }.fd_read;
+    },
+    fd_readdir(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_readdir(a0, a1, a2, a3, a4) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          if (typeof a3 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a4 >>>= 0;
+          if (a3 < 0n) a3 = BigInt.asUintN(64, a3);
+          const f0 = fds.getDirectory(a0, 16384);
+          if (typeof f0 === 'number') return f0;
+          if (a1 + a2 > mem.u8.length) return 21;
+          if (a4 + 4 > mem.u8.length) return 21;
+          return impl_fd_readdir(ctx, f0, a1, a2, a3, a4);
+        },
+      }.fd_readdir;
+    },
+    fd_renumber(ctx) {
+      return {
+        fd_renumber(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          return impl_fd_renumber(ctx, a0, a1);
+        },
+      }.fd_renumber;
+    },
+    fd_seek(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_seek(a0, a1, a2, a3) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a1 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          if (a2 > 2) return 28;
+          const f0 = fds.getNonDirectory(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          if (a3 + 8 > mem.u8.length) return 21;
+          return impl_fd_seek(ctx, f0, a1, a2, a3);
+        },
+      }.fd_seek;
+    },
+    fd_sync(ctx) {
+      const fds = ctx.fds;
+      return {
+        fd_sync(a0) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          const f0 = fds.get(a0, 16);
+          if (typeof f0 === 'number') return f0;
+          return impl_fd_sync(ctx, f0);
+        },
+      }.fd_sync;
+    },
+    fd_tell(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_tell(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          const f0 = fds.getNonDirectory(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          if (a1 + 8 > mem.u8.length) return 21;
+          return impl_fd_tell(ctx, f0, a1);
+        },
+      }.fd_tell;
+    },
+    fd_write(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_write(a0, a1, a2, a3) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          const f0 = fds.getNonDirectory(a0, 64);
+          if (typeof f0 === 'number') return f0;
+          if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
+          if (a3 + 4 > mem.u8.length) return 21;
+          return impl_fd_write(ctx, f0, a1, a2, a3);
+        },
+      }.fd_write;
+    },
+    path_create_directory(ctx) {
+      const fds = ctx.fds;
+      return {
+        path_create_directory(a0, a1, a2) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          const f0 = fds.getDirectory(a0, 512);
+          if (typeof f0 === 'number') return f0;
+          const p1 = ctx.readPath(a1, a2);
+          if (typeof p1 === 'number') return p1;
+          return impl_path_create_directory(ctx, f0, p1);
+        },
+      }.path_create_directory;
+    },
+    path_filestat_get(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        path_filestat_get(a0, a1, a2, a3, a4) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a4 >>>= 0;
+          if ((a1 & -2) !== 0) return 28;
+          const f0 = fds.getDirectory(a0, 262144);
+          if (typeof f0 === 'number') return f0;
+          const p2 = ctx.readPath(a2, a3);
+          if (typeof p2 === 'number') return p2;
+          if (a4 + 64 > mem.u8.length) return 21;
+          return impl_path_filestat_get(ctx, f0, a1, p2, a4);
+        },
+      }.path_filestat_get;
+    },
+    path_filestat_set_times(ctx) {
+      const fds = ctx.fds;
+      return {
+        path_filestat_set_times(a0, a1, a2, a3, a4, a5, a6) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a6 !== 'number' || ((a6 >>> 0) !== a6 && (a6 | 0) !== a6)) return 28;
+          if (typeof a4 !== 'bigint') return 28;
+          if (typeof a5 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a6 >>>= 0;
+          if (a4 < 0n) a4 = BigInt.asUintN(64, a4);
+          if (a5 < 0n) a5 = BigInt.asUintN(64, a5);
+          if ((a1 & -2) !== 0) return 28;
+          if ((a6 & -16) !== 0) return 28;
+          const f0 = fds.getDirectory(a0, 1048576);
+          if (typeof f0 === 'number') return f0;
+          const p2 = ctx.readPath(a2, a3);
+          if (typeof p2 === 'number') return p2;
+          return impl_path_filestat_set_times(ctx, f0, a1, p2, a4, a5, a6);
+        },
+      }.path_filestat_set_times;
+    },
+    path_link(ctx) {
+      const fds = ctx.fds;
+      return {
+        path_link(a0, a1, a2, a3, a4, a5, a6) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          if (typeof a5 !== 'number' || ((a5 >>> 0) !== a5 && (a5 | 0) !== a5)) return 28;
+          if (typeof a6 !== 'number' || ((a6 >>> 0) !== a6 && (a6 | 0) !== a6)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a4 >>>= 0;
+          a5 >>>= 0;
+          a6 >>>= 0;
+          if ((a1 & -2) !== 0) return 28;
+          const f0 = fds.getDirectory(a0, 2048);
+          if (typeof f0 === 'number') return f0;
+          const f4 = fds.getDirectory(a4, 4096);
+          if (typeof f4 === 'number') return f4;
+          const p2 = ctx.readPath(a2, a3);
+          if (typeof p2 === 'number') return p2;
+          const p5 = ctx.readPath(a5, a6);
+          if (typeof p5 === 'number') return p5;
+          return impl_path_link(ctx, f0, a1, p2, f4, p5);
+        },
+      }.path_link;
+    },
+    path_open(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        path_open(a0, a1, a2, a3, a4, a5, a6, a7, a8) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          if (typeof a7 !== 'number' || ((a7 >>> 0) !== a7 && (a7 | 0) !== a7)) return 28;
+          if (typeof a8 !== 'number' || ((a8 >>> 0) !== a8 && (a8 | 0) !== a8)) return 28;
+          if (typeof a5 !== 'bigint') return 28;
+          if (typeof a6 !== 'bigint') return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a4 >>>= 0;
+          a7 >>>= 0;
+          a8 >>>= 0;
+          const r5 = h.rightsFromWire(a5);
+          const r6 = h.rightsFromWire(a6);
+          if ((a1 & -2) !== 0) return 28;
+          if ((a4 & -16) !== 0) return 28;
+          if ((a7 & -32) !== 0) return 28;
+          const f0 = fds.getDirectory(a0, 8192);
+          if (typeof f0 === 'number') return f0;
+          const p2 = ctx.readPath(a2, a3);
+          if (typeof p2 === 'number') return p2;
+          if (a8 + 4 > mem.u8.length) return 21;
+          return impl_path_open(ctx, f0, a1, p2, a4, r5, r6, a7, a8);
+        },
+      }.path_open;
+    },
+    path_readlink(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        path_readlink(a0, a1, a2, a3, a4, a5) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          if (typeof a5 !== 'number' || ((a5 >>> 0) !== a5 && (a5 | 0) !== a5)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a4 >>>= 0;
+          a5 >>>= 0;
+          const f0 = fds.getDirectory(a0, 32768);
+          if (typeof f0 === 'number') return f0;
+          const p1 = ctx.readPath(a1, a2);
+          if (typeof p1 === 'number') return p1;
+          if (a3 + a4 > mem.u8.length) return 21;
+          if (a5 + 4 > mem.u8.length) return 21;
+          return impl_path_readlink(ctx, f0, p1, a3, a4, a5);
+        },
+      }.path_readlink;
+    },
+    path_remove_directory(ctx) {
+      const fds = ctx.fds;
+      return {
+        path_remove_directory(a0, a1, a2) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          const f0 = fds.getDirectory(a0, 33554432);
+          if (typeof f0 === 'number') return f0;
+          const p1 = ctx.readPath(a1, a2);
+          if (typeof p1 === 'number') return p1;
+          return impl_path_remove_directory(ctx, f0, p1);
+        },
+      }.path_remove_directory;
+    },
+    path_rename(ctx) {
+      const fds = ctx.fds;
+      return {
+        path_rename(a0, a1, a2, a3, a4, a5) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          if (typeof a5 !== 'number' || ((a5 >>> 0) !== a5 && (a5 | 0) !== a5)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a4 >>>= 0;
+          a5 >>>= 0;
+          const f0 = fds.getDirectory(a0, 65536);
+          if (typeof f0 === 'number') return f0;
+          const f3 = fds.getDirectory(a3, 131072);
+          if (typeof f3 === 'number') return f3;
+          const p1 = ctx.readPath(a1, a2);
+          if (typeof p1 === 'number') return p1;
+          const p4 = ctx.readPath(a4, a5);
+          if (typeof p4 === 'number') return p4;
+          return impl_path_rename(ctx, f0, p1, f3, p4);
+        },
+      }.path_rename;
+    },
+    path_symlink(ctx) {
+      const fds = ctx.fds;
+      return {
+        path_symlink(a0, a1, a2, a3, a4) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a4 >>>= 0;
+          const f2 = fds.getDirectory(a2, 16777216);
+          if (typeof f2 === 'number') return f2;
+          const p0 = ctx.readPath(a0, a1);
+          if (typeof p0 === 'number') return p0;
+          const p3 = ctx.readPath(a3, a4);
+          if (typeof p3 === 'number') return p3;
+          return impl_path_symlink(ctx, p0, f2, p3);
+        },
+      }.path_symlink;
+    },
+    path_unlink_file(ctx) {
+      const fds = ctx.fds;
+      return {
+        path_unlink_file(a0, a1, a2) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          const f0 = fds.getDirectory(a0, 67108864);
+          if (typeof f0 === 'number') return f0;
+          const p1 = ctx.readPath(a1, a2);
+          if (typeof p1 === 'number') return p1;
+          return impl_path_unlink_file(ctx, f0, p1);
+        },
+      }.path_unlink_file;
+    },
+    poll_oneoff(ctx) {
+      const mem = ctx.mem;
+      return {
+        poll_oneoff(a0, a1, a2, a3) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          if (a0 + a2 * 48 > mem.u8.length) return 21;
+          if (a1 + a2 * 32 > mem.u8.length) return 21;
+          if (a3 + 4 > mem.u8.length) return 21;
+          return impl_poll_oneoff(ctx, a0, a1, a2, a3);
+        },
+      }.poll_oneoff;
+    },
+    proc_exit(ctx) {
+      return {
+        proc_exit(a0) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          a0 >>>= 0;
+          return impl_proc_exit(ctx, a0);
+        },
+      }.proc_exit;
+    },
+    proc_raise(ctx) {
+      return {
+        proc_raise(a0) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          if (a0 > 30) return 28;
+          return impl_proc_raise(ctx, a0);
+        },
+      }.proc_raise;
+    },
+    sched_yield(ctx) {
+      return {
+        sched_yield() {
+          ctx.enter();
+          return impl_sched_yield(ctx);
+        },
+      }.sched_yield;
+    },
+    random_get(ctx) {
+      const mem = ctx.mem;
+      return {
+        random_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          if (a0 + a1 > mem.u8.length) return 21;
+          return impl_random_get(ctx, a0, a1);
+        },
+      }.random_get;
+    },
+    sock_accept(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        sock_accept(a0, a1, a2) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          if ((a1 & -5) !== 0) return 28;
+          const f0 = fds.get(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          if (a2 + 4 > mem.u8.length) return 21;
+          return impl_sock_accept(ctx, f0, a1, a2);
+        },
+      }.sock_accept;
+    },
+    sock_recv(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        sock_recv(a0, a1, a2, a3, a4, a5) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          if (typeof a5 !== 'number' || ((a5 >>> 0) !== a5 && (a5 | 0) !== a5)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a4 >>>= 0;
+          a5 >>>= 0;
+          if ((a3 & -4) !== 0) return 28;
+          const f0 = fds.get(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
+          if (a4 + 4 > mem.u8.length) return 21;
+          if (a5 + 4 > mem.u8.length) return 21;
+          return impl_sock_recv(ctx, f0, a1, a2, a3, a4, a5);
+        },
+      }.sock_recv;
+    },
+    sock_send(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        sock_send(a0, a1, a2, a3, a4) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a4 >>>= 0;
+          if ((a3 & -1) !== 0) return 28;
+          const f0 = fds.get(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          if (h.checkIovecs(ctx, a1, a2) < 0) return 21;
+          if (a4 + 4 > mem.u8.length) return 21;
+          return impl_sock_send(ctx, f0, a1, a2, a3, a4);
+        },
+      }.sock_send;
+    },
+    sock_shutdown(ctx) {
+      const fds = ctx.fds;
+      return {
+        sock_shutdown(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          if ((a1 & -4) !== 0) return 28;
+          const f0 = fds.get(a0, 0);
+          if (typeof f0 === 'number') return f0;
+          return impl_sock_shutdown(ctx, f0, a1);
+        },
+      }.sock_shutdown;
+    }
   };
 };
 
@@ -702,99 +938,111 @@ export const UNSTABLE_ADAPTER: AdapterModule = function (impls, h) {
   const impl_fd_filestat_get = impls.fd_filestat_get;
   const impl_path_filestat_get = impls.path_filestat_get;
   const impl_poll_oneoff = impls.poll_oneoff;
-  return function (ctx) {
-    const mem = ctx.mem;
-    const fds = ctx.fds;
-    const b = base(ctx);
-    return {
-      args_get: b.args_get,
-      args_sizes_get: b.args_sizes_get,
-      environ_get: b.environ_get,
-      environ_sizes_get: b.environ_sizes_get,
-      clock_res_get: b.clock_res_get,
-      clock_time_get: b.clock_time_get,
-      fd_advise: b.fd_advise,
-      fd_allocate: b.fd_allocate,
-      fd_close: b.fd_close,
-      fd_datasync: b.fd_datasync,
-      fd_fdstat_get: b.fd_fdstat_get,
-      fd_fdstat_set_flags: b.fd_fdstat_set_flags,
-      fd_fdstat_set_rights: b.fd_fdstat_set_rights,
-      fd_filestat_get(a0, a1) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        const f0 = fds.get(a0, 2097152);
-        if (typeof f0 === 'number') return f0;
-        if (a1 + 56 > mem.u8.length) return 21;
-        return impl_fd_filestat_get(ctx, f0, a1);
-      },
-      fd_filestat_set_size: b.fd_filestat_set_size,
-      fd_filestat_set_times: b.fd_filestat_set_times,
-      fd_pread: b.fd_pread,
-      fd_prestat_get: b.fd_prestat_get,
-      fd_prestat_dir_name: b.fd_prestat_dir_name,
-      fd_pwrite: b.fd_pwrite,
-      fd_read: b.fd_read,
-      fd_readdir: b.fd_readdir,
-      fd_renumber: b.fd_renumber,
-      fd_seek: b.fd_seek,
-      fd_sync: b.fd_sync,
-      fd_tell: b.fd_tell,
-      fd_write: b.fd_write,
-      path_create_directory: b.path_create_directory,
-      path_filestat_get(a0, a1, a2, a3, a4) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        a4 >>>= 0;
-        if ((a1 & -2) !== 0) return 28;
-        const f0 = fds.getDirectory(a0, 262144);
-        if (typeof f0 === 'number') return f0;
-        const p2 = ctx.readPath(a2, a3);
-        if (typeof p2 === 'number') return p2;
-        if (a4 + 56 > mem.u8.length) return 21;
-        return impl_path_filestat_get(ctx, f0, a1, p2, a4);
-      },
-      path_filestat_set_times: b.path_filestat_set_times,
-      path_link: b.path_link,
-      path_open: b.path_open,
-      path_readlink: b.path_readlink,
-      path_remove_directory: b.path_remove_directory,
-      path_rename: b.path_rename,
-      path_symlink: b.path_symlink,
-      path_unlink_file: b.path_unlink_file,
-      poll_oneoff(a0, a1, a2, a3) {
-        if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
-        if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
-        if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
-        if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
-        ctx.enter();
-        a0 >>>= 0;
-        a1 >>>= 0;
-        a2 >>>= 0;
-        a3 >>>= 0;
-        if (a0 + a2 * 56 > mem.u8.length) return 21;
-        if (a1 + a2 * 32 > mem.u8.length) return 21;
-        if (a3 + 4 > mem.u8.length) return 21;
-        return impl_poll_oneoff(ctx, a0, a1, a2, a3);
-      },
-      proc_exit: b.proc_exit,
-      proc_raise: b.proc_raise,
-      sched_yield: b.sched_yield,
-      random_get: b.random_get,
-      sock_recv: b.sock_recv,
-      sock_send: b.sock_send,
-      sock_shutdown: b.sock_shutdown,
-    };
+  return {
+    args_get: base.args_get,
+    args_sizes_get: base.args_sizes_get,
+    environ_get: base.environ_get,
+    environ_sizes_get: base.environ_sizes_get,
+    clock_res_get: base.clock_res_get,
+    clock_time_get: base.clock_time_get,
+    fd_advise: base.fd_advise,
+    fd_allocate: base.fd_allocate,
+    fd_close: base.fd_close,
+    fd_datasync: base.fd_datasync,
+    fd_fdstat_get: base.fd_fdstat_get,
+    fd_fdstat_set_flags: base.fd_fdstat_set_flags,
+    fd_fdstat_set_rights: base.fd_fdstat_set_rights,
+    fd_filestat_get(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        fd_filestat_get(a0, a1) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          const f0 = fds.get(a0, 2097152);
+          if (typeof f0 === 'number') return f0;
+          if (a1 + 56 > mem.u8.length) return 21;
+          return impl_fd_filestat_get(ctx, f0, a1);
+        },
+      }.fd_filestat_get;
+    },
+    fd_filestat_set_size: base.fd_filestat_set_size,
+    fd_filestat_set_times: base.fd_filestat_set_times,
+    fd_pread: base.fd_pread,
+    fd_prestat_get: base.fd_prestat_get,
+    fd_prestat_dir_name: base.fd_prestat_dir_name,
+    fd_pwrite: base.fd_pwrite,
+    fd_read: base.fd_read,
+    fd_readdir: base.fd_readdir,
+    fd_renumber: base.fd_renumber,
+    fd_seek: base.fd_seek,
+    fd_sync: base.fd_sync,
+    fd_tell: base.fd_tell,
+    fd_write: base.fd_write,
+    path_create_directory: base.path_create_directory,
+    path_filestat_get(ctx) {
+      const mem = ctx.mem;
+      const fds = ctx.fds;
+      return {
+        path_filestat_get(a0, a1, a2, a3, a4) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          if (typeof a4 !== 'number' || ((a4 >>> 0) !== a4 && (a4 | 0) !== a4)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          a4 >>>= 0;
+          if ((a1 & -2) !== 0) return 28;
+          const f0 = fds.getDirectory(a0, 262144);
+          if (typeof f0 === 'number') return f0;
+          const p2 = ctx.readPath(a2, a3);
+          if (typeof p2 === 'number') return p2;
+          if (a4 + 56 > mem.u8.length) return 21;
+          return impl_path_filestat_get(ctx, f0, a1, p2, a4);
+        },
+      }.path_filestat_get;
+    },
+    path_filestat_set_times: base.path_filestat_set_times,
+    path_link: base.path_link,
+    path_open: base.path_open,
+    path_readlink: base.path_readlink,
+    path_remove_directory: base.path_remove_directory,
+    path_rename: base.path_rename,
+    path_symlink: base.path_symlink,
+    path_unlink_file: base.path_unlink_file,
+    poll_oneoff(ctx) {
+      const mem = ctx.mem;
+      return {
+        poll_oneoff(a0, a1, a2, a3) {
+          if (typeof a0 !== 'number' || ((a0 >>> 0) !== a0 && (a0 | 0) !== a0)) return 28;
+          if (typeof a1 !== 'number' || ((a1 >>> 0) !== a1 && (a1 | 0) !== a1)) return 28;
+          if (typeof a2 !== 'number' || ((a2 >>> 0) !== a2 && (a2 | 0) !== a2)) return 28;
+          if (typeof a3 !== 'number' || ((a3 >>> 0) !== a3 && (a3 | 0) !== a3)) return 28;
+          ctx.enter();
+          a0 >>>= 0;
+          a1 >>>= 0;
+          a2 >>>= 0;
+          a3 >>>= 0;
+          if (a0 + a2 * 56 > mem.u8.length) return 21;
+          if (a1 + a2 * 32 > mem.u8.length) return 21;
+          if (a3 + 4 > mem.u8.length) return 21;
+          return impl_poll_oneoff(ctx, a0, a1, a2, a3);
+        },
+      }.poll_oneoff;
+    },
+    proc_exit: base.proc_exit,
+    proc_raise: base.proc_raise,
+    sched_yield: base.sched_yield,
+    random_get: base.random_get,
+    sock_recv: base.sock_recv,
+    sock_send: base.sock_send,
+    sock_shutdown: base.sock_shutdown
   };
 };

@@ -5,6 +5,7 @@ import {
 } from './abi/functions';
 import type { AbiLayout } from './abi/layouts';
 import type { SyscallContext } from './context';
+import { importSpec, lazyImportObject, type ImportMaker, type ImportSpec } from './import-object';
 
 /**
  * The one adapter between wasm and the syscall implementations, derived from the ABI table (`abi/functions.ts`).
@@ -23,11 +24,11 @@ import type { SyscallContext } from './context';
  * The adapter of each ABI layout is generated as JavaScript source (one specialised function per syscall, with
  * the checks inlined and no per-call allocation): at build time for preview1 and snapshot 0
  * (`adapter-modules.generated.ts`, so the first `WASI` compiles nothing and a page needs no 'unsafe-eval'), at
- * first use, once per process, for any other table. It is one factory that makes an instance's whole import
- * object in one object literal (a plain object, as node:wasi's `wasiImport` is). What is the same for every
- * instance (the implementations, the helpers) is bound once, in the generated module's scope; an instance's
- * functions are methods of its literal (no `prototype` objects) sharing one scope: its context, memory view and
- * fd table. Where code
+ * first use, once per process, for any other table. It is a maker per syscall that makes an
+ * instance's function for it. What is the same for every instance (the implementations, the helpers) is bound
+ * once, in the generated module's scope; an instance's function closes over its context, memory view and fd
+ * table only, and is an arrow function (no `prototype` object). The import object makes each function on first
+ * use (`import-object.ts`), so a live sandbox carries only the functions its module imports. Where code
  * generation is forbidden (a Content-Security-Policy without 'unsafe-eval'), the same plan is interpreted
  * instead: identical results, slower.
  */
@@ -36,13 +37,9 @@ import type { SyscallContext } from './context';
 export type Impl = (ctx: SyscallContext, ...args: never[]) => number;
 export type ImportObject = Record<string, (...args: unknown[]) => number>;
 type Impls = Readonly<Record<string, Impl>>;
-/**
- * Makes one instance's import object: a plain object with a function per syscall of the table, own enumerable
- * writable configurable data properties in table order (what node:wasi's `wasiImport` is).
- */
-export type ImportFactory = (ctx: SyscallContext) => ImportObject;
-/** A generated adapter module: given the implementations and helpers, the factory of instances' import objects. */
-export type AdapterModule = (impls: Impls, h: Helpers) => ImportFactory;
+type Makers = Record<string, ImportMaker>;
+/** A generated adapter module: given the implementations and helpers, the makers of every syscall's function. */
+export type AdapterModule = (impls: Impls, h: Helpers) => Makers;
 /** An adapter module generated at build time, and the layout it was generated for. */
 export interface PregeneratedAdapter {
   readonly layout: AbiLayout;
@@ -238,35 +235,37 @@ function emit(p: Plan): string {
     }
   }
   body.push(`return impl_${p.name}(${['ctx', ...p.args.map((a) => `${a.from}${a.i}`)].join(', ')});`);
-  // A method of the factory's literal: its name comes from the key (a bundler may rename a variable, and
-  // `fd_write` would then trap as `fd_write2`), and like an arrow it has no `prototype` object.
-  return `    ${p.name}(${params.join(', ')}) {\n      ${body.join('\n      ')}\n    }`;
+  const code = body.join('\n      ');
+  const scope = [
+    ...(code.includes('mem.') ? ['    const mem = ctx.mem;'] : []),
+    ...(code.includes('fds.') ? ['    const fds = ctx.fds;'] : []),
+  ];
+  // A method of a throwaway literal, not a named const: its name comes from the key (a bundler may rename a
+  // variable, and `fd_write` would then trap as `fd_write2`), and like an arrow it has no `prototype` object.
+  return [
+    `  ${p.name}(ctx) {`,
+    ...scope,
+    `    return {\n      ${p.name}(${params.join(', ')}) {\n        ${code.replace(/\n {6}/g, '\n        ')}\n      },\n    }.${p.name};`,
+    '  }',
+  ].join('\n');
 }
 
 /**
- * The generated module's source, the body of a function `(impls, h) => factory`: the implementations and helpers
- * in its scope, once per process, and the factory that makes an instance's import object in one literal, every
- * function closing over the one scope that holds the instance's context, memory view and fd table. With `base`
+ * The generated module's source, the body of a function `(impls, h) => makers`: the implementations and helpers
+ * in its scope, once per process, and a maker per syscall that makes an instance's function for it. With `base`
  * (another generated module, in scope under its name, and its plans), a syscall whose code would be the same as
- * the base's takes the base's function instead (the base's factory applied to this module's `impls` and the same
- * context): the code does not depend on which implementation it calls, so snapshot 0 ships only the functions
- * whose layouts differ from preview1's (and its instances make the base's whole object too, once each).
+ * the base's takes the base's maker instead, applied to this module's `impls`: the code does not depend on which
+ * implementation it calls, so snapshot 0 ships only the functions whose layouts differ from preview1's.
  */
 function moduleSource(plans: readonly Plan[], base?: { readonly name: string; readonly plans: readonly Plan[] }): string {
   const baseCode = new Map(base?.plans.map((p) => [p.name, emit(p)]));
   const own = plans.filter((p) => baseCode.get(p.name) !== emit(p));
   const shared = own.length < plans.length;
-  const code = own.map(emit).join('\n');
   return [
     '"use strict";',
     ...(shared ? [`const base = ${(base as { name: string }).name}(impls, h);`] : []),
     ...own.map((p) => `const impl_${p.name} = impls.${p.name};`),
-    'return function (ctx) {',
-    ...(code.includes('mem.') ? ['  const mem = ctx.mem;'] : []),
-    ...(code.includes('fds.') ? ['  const fds = ctx.fds;'] : []),
-    ...(shared ? ['  const b = base(ctx);'] : []),
-    `  return {\n${plans.map((p) => (own.includes(p) ? emit(p) : `    ${p.name}: b.${p.name}`)).join(',\n')},\n  };`,
-    '};',
+    `return {\n${plans.map((p) => (own.includes(p) ? emit(p) : `  ${p.name}: base.${p.name}`)).join(',\n')}\n};`,
   ].join('\n');
 }
 
@@ -283,7 +282,7 @@ export function adapterModuleSource(
   return moduleSource(plansOf(table, layout), base && { name: base.name, plans: plansOf(base.table, base.layout) });
 }
 
-function generate(plans: readonly Plan[], impls: Impls): ImportFactory | null {
+function generate(plans: readonly Plan[], impls: Impls): Makers | null {
   let module: AdapterModule;
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -296,12 +295,10 @@ function generate(plans: readonly Plan[], impls: Impls): ImportFactory | null {
 
 // ---- the interpreter (same plan, same order) ----
 
-function interpret(plans: readonly Plan[], impls: Impls): ImportFactory {
-  return (ctx) => {
-    const imports: ImportObject = {};
-    for (const p of plans) imports[p.name] = interpreted(p, ctx, impls[p.name], HELPERS);
-    return imports;
-  };
+function interpret(plans: readonly Plan[], impls: Impls): Makers {
+  const makers: Makers = {};
+  for (const p of plans) makers[p.name] = (ctx) => interpreted(p, ctx, impls[p.name], HELPERS);
+  return makers;
 }
 
 function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...a: unknown[]) => number {
@@ -361,7 +358,7 @@ function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...
  * Compiled adapters, per ABI table, implementations and layout. This is derived code, not state: it is the same
  * for every instance and never changes once built.
  */
-const factories = new WeakMap<object, WeakMap<Impls, WeakMap<AbiLayout, ImportFactory>>>();
+const specs = new WeakMap<object, WeakMap<Impls, WeakMap<AbiLayout, ImportSpec>>>();
 
 /** Whether adapters are generated as code (false: interpreted). Tests force the interpreter with `interpretOnly`. */
 export interface AdapterOptions {
@@ -369,9 +366,8 @@ export interface AdapterOptions {
 }
 
 /**
- * The import object of one instance: an adapted function per entry of `table`, calling `impls` with `ctx`, all
- * made at once by the table's factory (docs/decisions.md, "Import objects"). `impls` must have an implementation
- * for every function of the table.
+ * The import object of one instance: an adapted function per entry of `table`, calling `impls` with `ctx`, each
+ * made on first use (see `lazyImportObject`). `impls` must have an implementation for every function of the table.
  */
 export function adaptImports(
   table: Readonly<Record<string, readonly Param[]>>,
@@ -382,29 +378,29 @@ export function adaptImports(
   pregenerated?: PregeneratedAdapter,
 ): ImportObject {
   const layout = ctx.layout;
-  if (options.interpretOnly) return interpret(plansOf(table, layout), impls)(ctx);
+  if (options.interpretOnly) return lazyImportObject(importSpec(interpret(plansOf(table, layout), impls)), ctx);
   // The usual case (preview1 or snapshot 0 over its own layout) without the three WeakMap lookups below.
-  const last = lastFactory;
-  if (last !== null && last.table === table && last.impls === impls && last.layout === layout) return last.factory(ctx);
-  let byImpls = factories.get(table);
-  if (byImpls === undefined) factories.set(table, (byImpls = new WeakMap()));
+  const last = lastSpec;
+  if (last !== null && last.table === table && last.impls === impls && last.layout === layout) return lazyImportObject(last.spec, ctx);
+  let byImpls = specs.get(table);
+  if (byImpls === undefined) specs.set(table, (byImpls = new WeakMap()));
   let byLayout = byImpls.get(impls);
   if (byLayout === undefined) byImpls.set(impls, (byLayout = new WeakMap()));
-  let factory = byLayout.get(layout);
-  if (factory === undefined) {
-    if (pregenerated !== undefined && pregenerated.layout === layout) factory = pregenerated.module(impls, HELPERS);
+  let spec = byLayout.get(layout);
+  if (spec === undefined) {
+    if (pregenerated !== undefined && pregenerated.layout === layout) spec = importSpec(pregenerated.module(impls, HELPERS));
     else {
       const plans = plansOf(table, layout);
-      factory = generate(plans, impls) ?? interpret(plans, impls);
+      spec = importSpec(generate(plans, impls) ?? interpret(plans, impls));
     }
-    byLayout.set(layout, factory);
+    byLayout.set(layout, spec);
   }
-  lastFactory = { table, impls, layout, factory };
-  return factory(ctx);
+  lastSpec = { table, impls, layout, spec };
+  return lazyImportObject(spec, ctx);
 }
 
-/** The factory `adaptImports` found last, with its keys: a cache of derived code (see `factories`), not state. */
-let lastFactory: { readonly table: object; readonly impls: Impls; readonly layout: AbiLayout; readonly factory: ImportFactory } | null = null;
+/** The spec `adaptImports` found last, with its keys: a cache of derived code (see `specs`), not state. */
+let lastSpec: { readonly table: object; readonly impls: Impls; readonly layout: AbiLayout; readonly spec: ImportSpec } | null = null;
 
 function plansOf(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): Plan[] {
   return Object.keys(table).map((name) => plan(name, table[name], layout));

@@ -1,54 +1,91 @@
 import { inspect, types } from 'node:util';
-import { PREVIEW1_FUNCTIONS, UNSTABLE_FUNCTIONS } from './abi/functions';
-import { PREVIEW1_LAYOUT, UNSTABLE_LAYOUT } from './abi/layouts';
-import type { AdapterOptions } from './adapter';
-import { SyscallContext } from './context';
-import { preview1Imports } from './preview1';
-import { unstableImports } from './unstable';
+import type { SyscallContext } from './context';
+import { importSpec, lazyImportObject, type ImportMaker } from './import-object';
 
-/** A context whose import objects are looked at, never called. */
-function context(layout = PREVIEW1_LAYOUT): SyscallContext {
-  const config = { args: [], env: [], preopens: [], clock: {} as never, random: {} as never, stdio: {} as never };
-  return new SyscallContext(config, layout, () => { throw new Error('not started'); });
+const NAMES = ['args_get', 'fd_write', 'proc_exit', 'random_get'];
+
+function make(): { imports: Record<string, (...a: unknown[]) => number>; made: string[] } {
+  const made: string[] = [];
+  const makers: Record<string, ImportMaker> = {};
+  for (const name of NAMES) {
+    makers[name] = (ctx) => {
+      made.push(name);
+      const fn = (): number => (ctx as unknown as { id: number }).id;
+      Object.defineProperty(fn, 'name', { value: name });
+      return fn;
+    };
+  }
+  const ctx = { id: 7 } as unknown as SyscallContext;
+  return { imports: lazyImportObject(importSpec(makers), ctx), made };
 }
 
-type Made = (options: AdapterOptions) => Record<string, (...a: unknown[]) => number>;
-const preview1: Made = (options) => preview1Imports(context(), options) as unknown as ReturnType<Made>;
-const unstable: Made = (options) => unstableImports(context(UNSTABLE_LAYOUT), options) as unknown as ReturnType<Made>;
-
-/**
- * The import object is what node:wasi's `wasiImport` is: a plain object whose every function is an own,
- * enumerable, writable, configurable data property, in table order (docs/decisions.md, "Import objects").
- */
-describe.each([
-  ['generated', {}],
-  ['interpreted', { interpretOnly: true }],
-])('import objects (%s)', (_kind, options) => {
-  test.each([
-    ['preview1', PREVIEW1_FUNCTIONS, preview1],
-    ['snapshot 0', UNSTABLE_FUNCTIONS, unstable],
-  ] as const)('%s: a plain object with every function as an own data property, in table order', (_name, table, make) => {
-    const imports = make(options);
-    expect(types.isProxy(imports)).toBe(false);
-    expect(Object.getPrototypeOf(imports)).toBe(Object.prototype);
-    expect(Object.keys(imports)).toEqual(Object.keys(table));
-    for (const name of Object.keys(table)) {
-      expect(Object.getOwnPropertyDescriptor(imports, name)).toEqual({ value: imports[name], writable: true, enumerable: true, configurable: true });
-      expect(typeof imports[name]).toBe('function');
-      if (!('interpretOnly' in options)) {
-        // The generated functions are methods: named after the syscall, its arity, no `prototype` object.
-        expect([imports[name].name, imports[name].length]).toEqual([name, table[name as keyof typeof table].length]);
-        expect(Object.prototype.hasOwnProperty.call(imports[name], 'prototype')).toBe(false);
-      }
-    }
-    expect(Object.keys({ ...imports })).toEqual(Object.keys(table));
-    expect(inspect(imports)).toMatch(/args_get: \[Function: (args_get|adapted)\]/);
+describe('lazyImportObject', () => {
+  test('makes a function at its first read, once, and only the ones read', () => {
+    const { imports, made } = make();
+    expect(made).toEqual([]);
+    const w = imports.fd_write;
+    expect(imports.fd_write).toBe(w);
+    expect(w()).toBe(7);
+    expect(made).toEqual(['fd_write']);
+    expect(imports.nope).toBeUndefined();
+    expect('proc_exit' in imports && !('nope' in imports)).toBe(true);
+    expect(made).toEqual(['fd_write']);
   });
 
-  test('each instance has its own functions, bound to its own context', () => {
-    const a = preview1(options);
-    const b = preview1(options);
-    expect(a.fd_write).not.toBe(b.fd_write);
-    expect(a).not.toBe(b);
+  test('WebAssembly.Instance makes only what the module imports', () => {
+    // (module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))
+    const bytes = Uint8Array.from([
+      0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 1, 127, 0, 2, 36, 1, 22, 119, 97, 115, 105, 95, 115, 110, 97, 112, 115,
+      104, 111, 116, 95, 112, 114, 101, 118, 105, 101, 119, 49, 9, 112, 114, 111, 99, 95, 101, 120, 105, 116, 0, 0,
+    ]);
+    const { imports, made } = make();
+    new WebAssembly.Instance(new WebAssembly.Module(bytes), { wasi_snapshot_preview1: imports });
+    expect(made).toEqual(['proc_exit']);
+  });
+
+  test('looks like a plain object with every function as an own data property, in table order', () => {
+    const { imports, made } = make();
+    void imports.random_get;
+    expect(Object.keys(imports)).toEqual(NAMES);
+    expect(made.sort()).toEqual([...NAMES].sort());
+    expect(Object.getOwnPropertyDescriptor(imports, 'args_get')).toEqual({ value: imports.args_get, writable: true, enumerable: true, configurable: true });
+    expect(Object.getPrototypeOf(imports)).toBe(Object.prototype);
+    expect(Object.keys({ ...imports })).toEqual(NAMES);
+    expect(JSON.stringify(imports)).toBe('{}');
+    expect(types.isProxy(imports)).toBe(true); // the one visible difference (docs/node-wasi-differences.md)
+  });
+
+  test('assignment, deletion and definition work as on a plain object', () => {
+    const { imports } = make();
+    const mine = (): number => 42;
+    imports.fd_write = mine;
+    expect(imports.fd_write).toBe(mine);
+    expect(delete imports.args_get).toBe(true);
+    expect('args_get' in imports).toBe(false);
+    expect(imports.args_get).toBeUndefined();
+    Object.defineProperty(imports, 'extra', { value: 1, enumerable: true, configurable: true });
+    expect(Object.keys(imports)).toEqual(['fd_write', 'proc_exit', 'random_get', 'extra']);
+  });
+
+  test('spread first makes every function', () => {
+    const { imports, made } = make();
+    const copy = { ...imports };
+    expect(Object.keys(copy)).toEqual(NAMES);
+    expect(made.length).toBe(NAMES.length);
+    expect(copy.proc_exit).toBe(imports.proc_exit);
+  });
+
+  test('can be frozen, and then reports Object.prototype as its real prototype', () => {
+    const { imports } = make();
+    Object.freeze(imports);
+    expect(Object.isFrozen(imports)).toBe(true);
+    expect(Object.getPrototypeOf(imports)).toBe(Object.prototype);
+    expect(Object.keys(imports)).toEqual(NAMES);
+  });
+
+  test('util.inspect prints the whole object', () => {
+    const { imports } = make();
+    expect(inspect(imports)).toBe(inspect({ ...imports }));
+    expect(inspect(imports)).toMatch(/args_get: \[Function: args_get\]/);
   });
 });
