@@ -187,8 +187,10 @@ function measureWorkload(workload, { hosts, vos, samples, coldSamples, timeoutMs
       // Once a host has failed on this workload, further samples would only fail again (or time out).
       if (perHost[host].errors.length) continue;
       const r = runSample(host, workload, timeoutMs, runDir, perHost[host]);
-      if (r.ok) perHost[host].samples.push(r.ms);
-      else perHost[host].errors.push(r.error);
+      if (r.ok) {
+        perHost[host].samples.push(r.ms);
+        if (r.cpuMs !== undefined) (perHost[host].cpuSamples ??= []).push(r.cpuMs);
+      } else perHost[host].errors.push(r.error);
     }
     if (process.stderr.isTTY) process.stderr.write(`\r${workload.name}: sample ${i + 1}/${samples}`);
   }
@@ -207,16 +209,28 @@ function measureWorkload(workload, { hosts, vos, samples, coldSamples, timeoutMs
     ratio: finiteOrNull(ratio),
     ...(perHost.vosjs ? { vosjs: hostResult(jsMedian, perHost.vosjs), jsRatio: finiteOrNull(jsMedian / nodeMedian) } : {}),
     ...(perHost.base ? { base: hostResult(baseMedian, perHost.base), baseRatio: finiteOrNull(baseMedian / nodeMedian) } : {}),
-    ...(workload.kind === 'cold' ? coldCpu(perHost) : {}),
+    ...(workload.kind !== 'instantiate' ? cpuResult(perHost) : {}),
     met: Number.isFinite(ratio) ? ratio <= workload.target : null,
   };
 }
 
-/** Cold start's CPU time (user + system of the whole process): medians and their ratio, beside the wall time. */
-function coldCpu(perHost) {
-  const vosCpu = median(perHost.vos.cpuSamples ?? []);
-  const nodeCpu = median(perHost.node.cpuSamples ?? []);
-  return { cpu: { vosMedianMs: finiteOrNull(vosCpu), nodeMedianMs: finiteOrNull(nodeCpu), ratio: finiteOrNull(vosCpu / nodeCpu) } };
+/**
+ * CPU time beside the wall time (user + system, every thread): of the whole process for cold start, of the timed
+ * region for the run workloads. Medians and their ratio; the JavaScript path's too when it was measured.
+ */
+function cpuResult(perHost) {
+  const cpuOf = (h) => (perHost[h] && !perHost[h].errors.length ? median(perHost[h].cpuSamples ?? []) : NaN);
+  const vosCpu = cpuOf('vos');
+  const nodeCpu = cpuOf('node');
+  const jsCpu = cpuOf('vosjs');
+  return {
+    cpu: {
+      vosMedianMs: finiteOrNull(vosCpu),
+      nodeMedianMs: finiteOrNull(nodeCpu),
+      ratio: finiteOrNull(vosCpu / nodeCpu),
+      ...(Number.isFinite(jsCpu) ? { jsMedianMs: jsCpu, jsRatio: finiteOrNull(jsCpu / nodeCpu) } : {}),
+    },
+  };
 }
 
 function hostResult(medianMs, perHost) {
@@ -260,11 +274,18 @@ function printTable(results, vosAvailable) {
     ]);
   }
   process.stdout.write(formatTable(rows) + '\n');
-  const cold = results.filter((r) => r.cpu && r.cpu.ratio !== null);
-  if (cold.length) {
-    const cpuRows = [['cold start, CPU time', `${HOST_LABEL.vos} ms`, `${HOST_LABEL.node} ms`, 'vos/node:wasi']];
-    for (const r of cold) cpuRows.push([r.name, formatMs(r.cpu.vosMedianMs), formatMs(r.cpu.nodeMedianMs), r.cpu.ratio.toFixed(2)]);
-    process.stdout.write('\n' + formatTable(cpuRows) + '\n(user + system time of the whole process, median; less sensitive than wall time to a loaded machine)\n');
+  const withCpu = results.filter((r) => r.cpu && r.cpu.ratio !== null);
+  if (withCpu.length) {
+    const jsCpu = withJs && withCpu.some((r) => r.cpu.jsRatio !== undefined);
+    const cpuRows = [['CPU time', `${HOST_LABEL.vos} ms`, ...(jsCpu ? [`${HOST_LABEL.vosjs} ms`] : []), `${HOST_LABEL.node} ms`, 'vos/node:wasi', ...(jsCpu ? ['js/node:wasi'] : [])]];
+    for (const r of withCpu) {
+      const js = r.cpu.jsRatio === undefined || r.cpu.jsRatio === null ? ['-', '-'] : [formatMs(r.cpu.jsMedianMs), r.cpu.jsRatio.toFixed(2)];
+      cpuRows.push([
+        r.name, formatMs(r.cpu.vosMedianMs), ...(jsCpu ? [js[0]] : []), formatMs(r.cpu.nodeMedianMs), r.cpu.ratio.toFixed(2), ...(jsCpu ? [js[1]] : []),
+      ]);
+    }
+    process.stdout.write('\n' + formatTable(cpuRows) + '\n(user + system time, every thread, median: of the timed region for the run workloads, of the whole process for\n' +
+      'cold start; less sensitive than wall time to a loaded machine; the targets apply to the wall-time ratios above)\n');
   }
   const errors = results.flatMap((r) => HOSTS
     .filter((h) => r[h].error && r[h].error !== NOT_MEASURED && (h === 'node' || vosAvailable))

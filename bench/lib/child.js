@@ -1,6 +1,6 @@
 'use strict';
 // One benchmark sample in a fresh process: `node child.js <host> <workload>`.
-// Prints exactly one JSON line on stdout: { ok: true, ms } or { ok: false, unavailable?, error }.
+// Prints exactly one JSON line on stdout: { ok: true, ms, cpuMs? } or { ok: false, unavailable?, error }.
 // Unless BENCH_WARMUP=0, the workload first runs untimed (twice by default; own WASI, instance and sandbox), so V8 has
 // finished tiering up the guest code and the host's JavaScript before the timed run; see README "Method".
 // Only the timed region is measured (see workloads.js): process start-up, module compilation, sandbox setup
@@ -22,15 +22,20 @@ function checkExit(code) {
   if (code !== 0 && code !== undefined) throw new Error(`guest exited with code ${code}`);
 }
 
-/** kind 'run': the elapsed milliseconds of wasi.start() on a fresh instance. */
+/**
+ * kind 'run': the elapsed milliseconds of wasi.start() on a fresh instance, and the CPU time the process spent
+ * meanwhile (user + system, every thread: the host's background compilation and GC count too).
+ */
 function timeOneRun(WASI, module, options) {
   const wasi = new WASI(options);
   const instance = new WebAssembly.Instance(module, importObject(wasi));
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const code = wasi.start(instance);
   const t1 = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
   checkExit(code);
-  return Number(t1 - t0) / 1e6;
+  return { ms: Number(t1 - t0) / 1e6, cpuMs: (cpu.user + cpu.system) / 1e3 };
 }
 
 /** kind 'instantiate': total milliseconds of `iterations` x (new WASI, instantiate, start). */
@@ -53,9 +58,9 @@ function countNewlines(file) {
 }
 
 /**
- * One complete run in its own sandbox; returns the timed milliseconds. The warm-up of an 'instantiate' workload
- * does only WARMUP_INSTANTIATIONS: enough to tier up, and node:wasi crashes more often the more instances one
- * process starts (see README "Known node:wasi crash").
+ * One complete run in its own sandbox; returns { ms, cpuMs? } of the timed region. The warm-up of an
+ * 'instantiate' workload does only WARMUP_INSTANTIATIONS: enough to tier up, and node:wasi crashes more often
+ * the more instances one process starts (see README "Known node:wasi crash").
  */
 function runInFreshSandbox(host, hostName, workload, module, isWarmup) {
   const sandbox = createSandbox(`${workload.name}-${hostName}`);
@@ -72,8 +77,8 @@ function runInFreshSandbox(host, hostName, workload, module, isWarmup) {
       stdout: stdoutFd,
       stderr: 2,
     });
-    const ms = workload.kind === 'instantiate'
-      ? timeInstantiations(host.WASI, module, options, isWarmup ? WARMUP_INSTANTIATIONS : HELLO_ITERATIONS)
+    const timed = workload.kind === 'instantiate'
+      ? { ms: timeInstantiations(host.WASI, module, options, isWarmup ? WARMUP_INSTANTIATIONS : HELLO_ITERATIONS) }
       : timeOneRun(host.WASI, module, options);
     if (workload.expectStdoutLines !== undefined) {
       const lines = countNewlines(stdoutPath);
@@ -81,7 +86,7 @@ function runInFreshSandbox(host, hostName, workload, module, isWarmup) {
         throw new Error(`stdout has ${lines} lines, expected ${workload.expectStdoutLines}`);
       }
     }
-    return ms;
+    return timed;
   } finally {
     fs.closeSync(stdinFd);
     fs.closeSync(stdoutFd);
@@ -98,7 +103,7 @@ function main() {
   try {
     const module = new WebAssembly.Module(fs.readFileSync(wasmPath(workload)));
     for (let i = 0; i < WARMUP_RUNS; i++) runInFreshSandbox(host, hostName, workload, module, true);
-    report({ ok: true, ms: runInFreshSandbox(host, hostName, workload, module, false) });
+    report({ ok: true, ...runInFreshSandbox(host, hostName, workload, module, false) });
   } catch (err) {
     report({ ok: false, error: String((err && err.stack) || err).split('\n').slice(0, 3).join(' | ') });
   }
