@@ -3,10 +3,10 @@
 /**
  * `npm run bench:browser`: vos against @bjorn3/browser_wasi_shim in headless Chromium, in the same page and run,
  * on the in-memory workloads (bench/browser/page.ts). Prints a table of medians and ratios (vos / shim: below 1
- * means vos is faster) and writes bench/results/browser-latest.json. `startup_parts` is startup again with its
+ * means vos is faster, with the spread of the per-sample-pair ratios) and writes bench/results/browser-latest.json. `startup_parts` is startup again with its
  * three phases (construct, instantiate, start) timed apart, one row each.
  *
- *   BENCH_SAMPLES=5       samples per host per workload
+ *   BENCH_SAMPLES=5       samples per host per workload (startup takes at least 31)
  *   BENCH_ONLY=a,b        only these workloads (startup alone: BENCH_ONLY=startup,startup_parts)
  *   BENCH_LIMIT_MS=60000  longest one sample may take (a host past it stops on that workload: "> limit")
  */
@@ -25,7 +25,8 @@ async function main() {
     await bundle({ bench: path.join(__dirname, 'page.ts'), 'bench-worker': path.join(__dirname, 'worker.ts') }, out, { minify: true });
     fs.writeFileSync(path.join(out, 'bench.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="/build/bench.js"></script>');
     server = await startStaticServer({ root: REPO, mounts: { '/build/': out } });
-    browser = await launchChromium();
+    // --expose-gc: before each sample both hosts' workers collect their garbage, untimed (page.ts says why).
+    browser = await launchChromium({ jsFlags: ['--expose-gc'] });
     const page = await browser.context.newPage();
     const query = new URLSearchParams();
     if (process.env.BENCH_SAMPLES) query.set('samples', process.env.BENCH_SAMPLES);
@@ -38,15 +39,17 @@ async function main() {
     const version = browser.context.browser()?.version() ?? '';
     const shimVersion = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/@bjorn3/browser_wasi_shim/package.json'), 'utf8')).version;
     const fmt = (ms) => (ms === null ? 'fails' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
-    const rows = [['workload', 'vos ms', `shim ${shimVersion} ms`, 'vos/shim', 'what']];
+    const fmtRatio = (x) => (x < 0.01 ? x.toExponential(1) : x.toFixed(2));
+    const rows = [['workload', 'n', 'vos ms', `shim ${shimVersion} ms`, 'vos/shim', 'pairs min [q1 q3] max', 'what']];
     for (const r of results) {
       const shim = r.bound ? `> ${(Number(process.env.BENCH_LIMIT_MS ?? 60000) / 1000).toFixed(0)} s` : fmt(r.shim);
-      const ratio = r.ratio === null ? '-' : `${r.bound ? '< ' : ''}${r.ratio < 0.01 ? r.ratio.toExponential(1) : r.ratio.toFixed(2)}`;
-      rows.push([r.name, fmt(r.vos), shim, ratio, r.description]);
+      const ratio = r.ratio === null ? '-' : `${r.bound ? '< ' : ''}${fmtRatio(r.ratio)}`;
+      const pairs = r.pairs ? `${fmtRatio(r.pairs[0])} [${fmtRatio(r.pairs[1])} ${fmtRatio(r.pairs[2])}] ${fmtRatio(r.pairs[3])}` : '-';
+      rows.push([r.name, String(r.samples), fmt(r.vos), shim, ratio, pairs, r.description]);
     }
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-    console.log(`Chromium ${version}, medians of ${process.env.BENCH_SAMPLES ?? 5} samples (lower is better; vos/shim < 1: vos faster)`);
-    for (const row of rows) console.log(row.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]))).join('  '));
+    console.log(`Chromium ${version}, medians of n samples per host (lower is better; vos/shim < 1: vos faster; pairs: the spread of sample i's vos/shim)`);
+    for (const row of rows) console.log(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  '));
     for (const r of results) {
       for (const [host, err] of Object.entries(r.errors)) console.log(`  ${r.name}: ${host} failed: ${err}`);
     }

@@ -27,6 +27,8 @@ export interface Workload {
    * (`new WASI` and its import object), then instantiate each, then start each, each phase timed as a whole.
    */
   parts?: boolean;
+  /** Fewest samples per host, whatever BENCH_SAMPLES says. */
+  minSamples?: number;
 }
 
 /** Sandboxes per batch in a `parts` sample: enough that a batch's time is far above the 5 µs timer, few enough that
@@ -44,7 +46,8 @@ export const WORKLOADS: Workload[] = [
   // x1000, not x100: V8 keeps only about a hundred wasm memories reserved and runs a full GC to reclaim them when a
   // new instance needs one, so a sample of 100 held zero or one of those GCs and its median swung by 2x from run
   // to run; a thousand per sample averages them (the GC is a real cost of each instance, so it stays timed).
-  { name: 'startup', wasm: 'hello', description: 'new WASI + instantiate + start of hello world, x1000', repeat: 1000, lines: 1 },
+  // At least 31 samples (a sample is ~0.1 s): its median swung by 0.3 of ratio between runs at 5-9 samples.
+  { name: 'startup', wasm: 'hello', description: 'new WASI + instantiate + start of hello world, x1000', repeat: 1000, lines: 1, minSamples: 31 },
   // startup again, its parts timed apart (same options, same import objects, same 1,000 runs; one row per part).
   // Indicative: a garbage collection is paid by whichever phase allocates when it strikes, so the parts need not
   // add up to startup's figure.
@@ -75,6 +78,8 @@ function partsSample<W>(w: Workload, module: WebAssembly.Module, make: () => { w
     const m = make();
     exitCode |= start(m.wasi, new WebAssembly.Instance(module, m.imports));
   }
+  // The warm-up's garbage is this host's, but not of the timed runs: collected before them (page.ts says why).
+  collectGarbage();
   const warmLines = lines();
   for (let done = 0; done < (w.repeat as number); done += PART_BATCH) {
     const n = Math.min(PART_BATCH, (w.repeat as number) - done);
@@ -189,13 +194,35 @@ async function runShim(w: Workload, module: WebAssembly.Module): Promise<Sample>
 const RUNNERS: Record<Host, (w: Workload, m: WebAssembly.Module) => Promise<Sample>> = { vos: runVos, shim: runShim };
 
 
+/**
+ * A full collection, twice: the second finishes the sweep of the first, which is what releases dead instances'
+ * wasm memories (their address-space reservations). Needs Chromium launched with `--js-flags=--expose-gc`
+ * (run.js does it).
+ */
+function collectGarbage(): void {
+  const gc = (globalThis as unknown as { gc?: () => void }).gc;
+  if (!gc) throw new Error('no gc(): launch Chromium with --js-flags=--expose-gc (bench/browser/run.js does)');
+  gc();
+  gc();
+}
+
 let module: Promise<WebAssembly.Module> | null = null;
 
-self.onmessage = async (e: MessageEvent<{ host: Host; workload: string }>) => {
-  const w = WORKLOADS.find((x) => x.name === e.data.workload)!;
+self.onmessage = async (e: MessageEvent<{ host: Host; workload: string } | { collect: true }>) => {
+  const data = e.data;
+  if ('collect' in data) {
+    try {
+      collectGarbage();
+      self.postMessage({ collected: true });
+    } catch (err) {
+      self.postMessage({ error: err instanceof Error ? err.message : String(err) });
+    }
+    return;
+  }
+  const w = WORKLOADS.find((x) => x.name === data.workload)!;
   module ??= WebAssembly.compileStreaming(fetch(`/bench/wasm/bin/${w.wasm}.wasm`));
   try {
-    const s = await RUNNERS[e.data.host](w, await module);
+    const s = await RUNNERS[data.host](w, await module);
     if (s.exitCode !== 0) throw new Error(`exit code ${s.exitCode}`);
     if (w.lines !== undefined && s.lines !== w.lines) throw new Error(`printed ${s.lines} lines, not ${w.lines}`);
     self.postMessage({ ms: s.ms, parts: s.parts });

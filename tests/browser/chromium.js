@@ -18,8 +18,11 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-/** Resolves to `{ context, close() }`: a persistent context on a fresh profile directory. */
-async function launchChromium({ headless = true } = {}) {
+/**
+ * Resolves to `{ context, close() }`: a persistent context on a fresh profile directory. `jsFlags` are V8 flags
+ * for every page and worker (the browser bench passes `--expose-gc`; the tests pass none).
+ */
+async function launchChromium({ headless = true, jsFlags = [] } = {}) {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or set VOS_CHROMIUM`);
   }
@@ -28,7 +31,7 @@ async function launchChromium({ headless = true } = {}) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless,
-    args: FLAGS,
+    args: jsFlags.length ? [...FLAGS, `--js-flags=${jsFlags.join(' ')}`] : FLAGS,
   });
   return {
     context,
