@@ -75,13 +75,34 @@ export class GuestMemory {
     return ptr + len <= this.u8.length;
   }
 
-  /** Reads a UTF-8 string; the caller has checked bounds. Invalid UTF-8 is `null` (EILSEQ for the guest). */
+  /**
+   * Reads a UTF-8 string; the caller has checked bounds. Invalid UTF-8 is `null` (EILSEQ for the guest).
+   *
+   * A short all-ASCII string (what guests' paths nearly always are) is built in JavaScript: ASCII is valid UTF-8
+   * byte for byte, so nothing is skipped, and the strict decoder is left for anything else. Why: a path is
+   * decoded a few times per run, so this code is never optimised and runs cold; there, the decoder's call into
+   * C++ plus its try/catch was about a seventh of a `path_open` (docs/decisions.md, "Cold syscalls").
+   */
   readUtf8(ptr: number, len: number): string | null {
-    try {
-      return strictDecoder.decode(this.u8.subarray(ptr, ptr + len));
-    } catch {
-      return null;
+    const u8 = this.u8;
+    if (len <= ASCII_FAST_MAX) {
+      const end = ptr + len;
+      let i = ptr;
+      while (i < end && u8[i] < 0x80) i++;
+      if (i === end) return String.fromCharCode.apply(null, u8.subarray(ptr, end) as unknown as number[]);
     }
+    return decodeStrict(u8, ptr, len);
+  }
+}
+
+/** Longest string `readUtf8` builds itself when it is all ASCII (fromCharCode takes the bytes as arguments). */
+const ASCII_FAST_MAX = 255;
+
+function decodeStrict(u8: Uint8Array, ptr: number, len: number): string | null {
+  try {
+    return strictDecoder.decode(u8.subarray(ptr, ptr + len));
+  } catch {
+    return null;
   }
 }
 
@@ -99,6 +120,20 @@ export function utf8Length(s: string): number {
       n += 4;
       i++;
     } else n += 3; // BMP char, or a lone surrogate (encoded as U+FFFD, 3 bytes)
+  }
+  return n;
+}
+
+/**
+ * Writes `s` as UTF-8 at `u8[at]`, where `utf8Length(s)` bytes must fit; returns that many. ASCII is copied by a
+ * loop, with no encoder call and nothing allocated (start-up strings, written once per run: cold code).
+ */
+export function writeUtf8(s: string, u8: Uint8Array, at: number): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return i + utf8Encoder.encodeInto(s.slice(i), u8.subarray(at + i)).written;
+    u8[at + i] = c;
   }
   return n;
 }
