@@ -5,12 +5,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { ChannelClient, ChannelFileSystem, channelControl, createChannelBuffer } from '@vos/worker';
+import { ChannelClient, ChannelFileSystem, ChannelStream, channelControl, createChannelBuffer, createPostBox } from '@vos/worker';
 import { describeFileSystemBehaviour } from '@vos/fs-testkit';
 
 const sab = createChannelBuffer();
-const server = new Worker(join(__dirname, 'fixtures', 'serve-filesystems.js'), { workerData: { sab } });
-const client = new ChannelClient(sab);
+const box = createPostBox();
+const server = new Worker(join(__dirname, 'fixtures', 'serve-filesystems.js'), { workerData: { sab, box } });
+const client = new ChannelClient(sab, undefined, box);
 
 function servedWithId(kind: string): { fs: ChannelFileSystem; id: number } {
   const { id, capabilities } = JSON.parse(channelControl(client, 'new', kind), (_k, v) =>
@@ -207,5 +208,34 @@ describe('round-trips stay low', () => {
     expect(client.calls - before).toBe(2);
     withRevalidate.close(ref.value as object);
     withRevalidate.close(r);
+  });
+});
+
+describe('posted writes (a stream whose write cannot fail)', () => {
+  test('small posted writes, a write larger than the post box (a call) and more posts arrive in order', () => {
+    const stream = new ChannelStream(client, 0, 0, false, false, true);
+    const enc = new TextEncoder();
+    const before = client.calls;
+    const postsBefore = client.posts;
+    let expected = '';
+    for (let i = 0; i < 100; i++) {
+      const line = `line ${i}\n`;
+      expect(stream.write(enc.encode(line), 0, line.length)).toBe(line.length);
+      expected += line;
+    }
+    // Posts make no round-trip.
+    expect(client.calls - before).toBe(0);
+    const big = 'x'.repeat(100_000) + '\n';
+    expect(stream.write(enc.encode(big), 0, big.length)).toBe(big.length);
+    expected += big;
+    expect(client.calls - before).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      const line = `after ${i}\n`;
+      expect(stream.write(enc.encode(line), 0, line.length)).toBe(line.length);
+      expected += line;
+    }
+    expect(client.posts - postsBefore).toBe(103);
+    // The control call is served after the box is taken: the collector holds everything, in order.
+    expect(channelControl(client, 'collected', '')).toBe(expected);
   });
 });

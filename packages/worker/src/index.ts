@@ -5,6 +5,6 @@ export type { GuestStart, GuestReport, RunOutcome, Limit, FsDescriptor, StreamDe
 export { ChannelClient } from './channel/client';
 export { ChannelServer, type ServedWorld, type ChannelServerOptions } from './channel/server';
 export { ChannelFileSystem, ChannelStream, ChannelClock, ChannelRandom, channelControl } from './channel/proxies';
-export { createChannelBuffer, DEFAULT_DATA_BYTES, Op } from './channel/layout';
+export { createChannelBuffer, createPostBox, DEFAULT_DATA_BYTES, Op } from './channel/layout';
 export { runGuest, type WorkerPlatform } from './guest';
 export { SandboxPool, POOL_ENTRY, type SandboxPoolOptions } from './pool';
