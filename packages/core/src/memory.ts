@@ -23,6 +23,8 @@ export class GuestMemory {
   u8: Uint8Array = EMPTY_U8;
   /** DataView of the current buffer (little-endian accessors are used throughout). */
   view: DataView = EMPTY_VIEW;
+  /** Strings `readUtf8` may still build in JavaScript (see there). */
+  private asciiBudget = ASCII_BUDGET;
 
   get bound(): boolean {
     return this.memory !== null;
@@ -78,14 +80,17 @@ export class GuestMemory {
   /**
    * Reads a UTF-8 string; the caller has checked bounds. Invalid UTF-8 is `null` (EILSEQ for the guest).
    *
-   * A short all-ASCII string (what guests' paths nearly always are) is built in JavaScript: ASCII is valid UTF-8
-   * byte for byte, so nothing is skipped, and the strict decoder is left for anything else. Why: a path is
-   * decoded a few times per run, so this code is never optimised and runs cold; there, the decoder's call into
-   * C++ plus its try/catch was about a seventh of a `path_open` (docs/decisions.md, "Cold syscalls").
+   * An instance's first few short all-ASCII strings (what guests' paths nearly always are) are built in
+   * JavaScript: ASCII is valid UTF-8 byte for byte, so nothing is skipped, and the strict decoder is left for
+   * anything else. Why: a guest that decodes a handful of paths per run runs this code unoptimised and cold, and
+   * there the decoder's call into C++ plus its try/catch was about a seventh of a `path_open`; once code is hot,
+   * the decoder is faster (~125 against ~140-270 ns for a 10-25 byte path), hence the budget
+   * (docs/decisions.md, "Cold syscalls").
    */
   readUtf8(ptr: number, len: number): string | null {
     const u8 = this.u8;
-    if (len <= ASCII_FAST_MAX) {
+    if (len <= ASCII_FAST_MAX && this.asciiBudget > 0) {
+      this.asciiBudget--;
       const end = ptr + len;
       let i = ptr;
       while (i < end && u8[i] < 0x80) i++;
@@ -96,7 +101,9 @@ export class GuestMemory {
 }
 
 /** Longest string `readUtf8` builds itself when it is all ASCII (fromCharCode takes the bytes as arguments). */
-const ASCII_FAST_MAX = 255;
+const ASCII_FAST_MAX = 64;
+/** How many strings an instance's `readUtf8` may build itself: enough for a program's start and first opens. */
+const ASCII_BUDGET = 32;
 
 function decodeStrict(u8: Uint8Array, ptr: number, len: number): string | null {
   try {

@@ -1,7 +1,5 @@
 import * as fs from 'node:fs';
-// The one name check (walker and backends alike), the plain-path rule of the fast paths (checked again here as
-// defence in depth: a loop, not a regular expression, since an open runs cold), the link rule.
-import { checkName, isPlainPath, linkTargetMayLeave } from '@vos/core';
+import { checkName, linkTargetMayLeave } from '@vos/core'; // the one name check (walker and backends alike), the link rule
 import {
   DECLINED,
   Errno,
@@ -257,7 +255,7 @@ export class NodeFileSystem implements FileSystem {
    */
   openPath(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
     if (!(dir instanceof NodeDirHandle) || dir.owner !== this || dir.fd < 0) return DECLINED;
-    if (flags & (CREATE | TRUNC) || !isPlainPath(path)) return DECLINED;
+    if (flags & (CREATE | TRUNC) || !PLAIN_PATH.test(path)) return DECLINED;
     if (this.nat !== null) {
       // The kernel vouches: RESOLVE_NO_SYMLINKS refuses any link on the way (the last name included), and
       // RESOLVE_BENEATH anything that would leave `dir`. Every error declines; the walker finds the errno.
@@ -832,6 +830,9 @@ function hostOpenFlags(flags: number): number {
   if (flags & NONBLOCK) hostFlags |= O_NONBLOCK;
   return hostFlags;
 }
+
+/** Defence in depth for `openPath`: names joined by single slashes, no `.`/`..` component, no NUL. */
+const PLAIN_PATH = /^(?!\.\.?(?:\/|$))(?:[^/\0]+(?:\/(?!\.\.?(?:\/|$))[^/\0]+)*)$/;
 
 /** `path` is `root` or below it. */
 function isInside(path: string, root: string): boolean {
