@@ -2,7 +2,7 @@ import { Errno } from './abi/errno';
 import type { AbiLayout } from './abi/layouts';
 import type { AdapterOptions } from './adapter';
 import { FdTable } from './fdtable';
-import { GuestMemory, utf8Encoder } from './memory';
+import { GuestMemory, utf8Length, writeUtf8 } from './memory';
 import { PathWalker, Resolution } from './walker';
 import { PATH_MAX, resolveLimits, type CoreLimits } from './limits';
 import { newFileStat, type FileStat, type FsHandle, type Ref, type FileSystem } from './providers/fs';
@@ -46,16 +46,18 @@ export class StringBlock {
   readonly bytes: Uint8Array;
   readonly offsets: number[] = [];
   constructor(readonly strings: readonly string[]) {
-    const parts = strings.map((s) => utf8Encoder.encode(s));
+    // Built at the guest's first args/environ call, once per run, so this is cold code: plain index loops and
+    // one array, with the strings written straight into it (no encoded copy of each).
+    const n = strings.length;
     let total = 0;
-    for (const p of parts) total += p.length + 1;
-    this.bytes = new Uint8Array(total);
+    for (let i = 0; i < n; i++) total += utf8Length(strings[i]) + 1;
+    const bytes = new Uint8Array(total);
     let at = 0;
-    for (const p of parts) {
+    for (let i = 0; i < n; i++) {
       this.offsets.push(at);
-      this.bytes.set(p, at);
-      at += p.length + 1;
+      at += writeUtf8(strings[i], bytes, at) + 1;
     }
+    this.bytes = bytes;
   }
 }
 

@@ -74,10 +74,12 @@ class FdRecord {
    * chain of entries kept alive never grows with the number of fds closed.
    */
   retire(): void {
-    if (this.openedFrom !== null) {
+    // Only a directory can be the `openedFrom` of another fd; a closed file's description is never read again, so
+    // it is not built (closing a file is then a link cut, not a string join: docs/decisions.md, "Cold syscalls").
+    if (this.openedFrom !== null && this.kind === FdKind.Directory) {
       this.openedPath = this.describe();
-      this.openedFrom = null;
     }
+    this.openedFrom = null;
     this.listing = null;
   }
 
@@ -251,7 +253,7 @@ export class FdTable {
   remove(fd: number): FdEntry | undefined {
     const entry = this.entries[fd];
     if (entry === undefined) return undefined;
-    this.dropListing(entry);
+    if (entry.listing !== null) this.dropListing(entry);
     entry.retire();
     this.removeSlot(fd);
     return entry;
@@ -292,9 +294,12 @@ export class FdTable {
   }
 
   closeAll(): void {
-    for (const e of this.entries) {
+    // Runs once, when a command ends (cold code): an index loop, no iterator.
+    const entries = this.entries;
+    for (let fd = 0; fd < entries.length; fd++) {
+      const e = entries[fd];
       if (e === undefined) continue;
-      this.dropListing(e);
+      if (e.listing !== null) this.dropListing(e);
       e.retire();
       e.close();
     }

@@ -23,6 +23,8 @@ export class GuestMemory {
   u8: Uint8Array = EMPTY_U8;
   /** DataView of the current buffer (little-endian accessors are used throughout). */
   view: DataView = EMPTY_VIEW;
+  /** Strings `readUtf8` may still build in JavaScript (see there). */
+  private asciiBudget = ASCII_BUDGET;
 
   get bound(): boolean {
     return this.memory !== null;
@@ -75,13 +77,39 @@ export class GuestMemory {
     return ptr + len <= this.u8.length;
   }
 
-  /** Reads a UTF-8 string; the caller has checked bounds. Invalid UTF-8 is `null` (EILSEQ for the guest). */
+  /**
+   * Reads a UTF-8 string; the caller has checked bounds. Invalid UTF-8 is `null` (EILSEQ for the guest).
+   *
+   * An instance's first few short all-ASCII strings (what guests' paths nearly always are) are built in
+   * JavaScript: ASCII is valid UTF-8 byte for byte, so nothing is skipped, and the strict decoder is left for
+   * anything else. Why: a guest that decodes a handful of paths per run runs this code unoptimised and cold, and
+   * there the decoder's call into C++ plus its try/catch was about a seventh of a `path_open`; once code is hot,
+   * the decoder is faster (~125 against ~140-270 ns for a 10-25 byte path), hence the budget
+   * (docs/decisions.md, "Cold syscalls").
+   */
   readUtf8(ptr: number, len: number): string | null {
-    try {
-      return strictDecoder.decode(this.u8.subarray(ptr, ptr + len));
-    } catch {
-      return null;
+    const u8 = this.u8;
+    if (len <= ASCII_FAST_MAX && this.asciiBudget > 0) {
+      this.asciiBudget--;
+      const end = ptr + len;
+      let i = ptr;
+      while (i < end && u8[i] < 0x80) i++;
+      if (i === end) return String.fromCharCode.apply(null, u8.subarray(ptr, end) as unknown as number[]);
     }
+    return decodeStrict(u8, ptr, len);
+  }
+}
+
+/** Longest string `readUtf8` builds itself when it is all ASCII (fromCharCode takes the bytes as arguments). */
+const ASCII_FAST_MAX = 64;
+/** How many strings an instance's `readUtf8` may build itself: enough for a program's start and first opens. */
+const ASCII_BUDGET = 32;
+
+function decodeStrict(u8: Uint8Array, ptr: number, len: number): string | null {
+  try {
+    return strictDecoder.decode(u8.subarray(ptr, ptr + len));
+  } catch {
+    return null;
   }
 }
 
@@ -99,6 +127,20 @@ export function utf8Length(s: string): number {
       n += 4;
       i++;
     } else n += 3; // BMP char, or a lone surrogate (encoded as U+FFFD, 3 bytes)
+  }
+  return n;
+}
+
+/**
+ * Writes `s` as UTF-8 at `u8[at]`, where `utf8Length(s)` bytes must fit; returns that many. ASCII is copied by a
+ * loop, with no encoder call and nothing allocated (start-up strings, written once per run: cold code).
+ */
+export function writeUtf8(s: string, u8: Uint8Array, at: number): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return i + utf8Encoder.encodeInto(s.slice(i), u8.subarray(at + i)).written;
+    u8[at + i] = c;
   }
   return n;
 }

@@ -3,7 +3,7 @@ import { Fdflags, Filetype, RIGHTS_MUTATING, Rights, rightsToWire, Whence } from
 import { PREVIEW1_LAYOUT } from '../abi/layouts';
 import type { SyscallContext } from '../context';
 import { FdKind, type DirectoryFd, type FdEntry, type FileFd, type NonDirectoryFd } from '../fdtable';
-import { utf8Encoder, utf8Length } from '../memory';
+import { utf8Encoder, utf8Length, writeUtf8 } from '../memory';
 import { IOV_MAX, readByParts, writeByParts, type DirEntry } from '../providers/fs';
 import type { Stream } from '../providers/stdio';
 import { joinNsPath, type Namespace } from '../namespace';
@@ -273,10 +273,12 @@ export function fd_prestat_get(ctx: SyscallContext, entry: FdEntry, out: number)
 
 /** ENAMETOOLONG when the buffer is shorter than the name (wasmtime); the name is written without a NUL. */
 export function fd_prestat_dir_name(ctx: SyscallContext, entry: FdEntry, path: number, len: number): Errno {
-  if (entry.preopenPath === null) return Errno.BADF;
-  const bytes = utf8Encoder.encode(entry.preopenPath);
-  if (len < bytes.length) return Errno.NAMETOOLONG;
-  ctx.mem.u8.set(bytes, path);
+  const name = entry.preopenPath;
+  if (name === null) return Errno.BADF;
+  const n = utf8Length(name);
+  if (len < n) return Errno.NAMETOOLONG;
+  // Straight into guest memory, no encoder array (libc asks once per preopen at start-up: cold code).
+  writeUtf8(name, ctx.mem.u8, path);
   return Errno.SUCCESS;
 }
 
