@@ -1,9 +1,9 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { BOX_EMPTY, createChannelBuffer, createPostBox, END, RUN, STATE } from './channel/layout';
-import type { GuestReport, Limit } from './protocol';
+import type { GuestReport } from './protocol';
 import {
-  ABORT_MESSAGE, checkLimits, openRun, packageFile, prepareFor, stopped, timeoutMessage,
+  ABORT_MESSAGE, armLimits, checkLimits, openRun, packageFile, prepareFor, stopped,
   type ModuleSource, type PreparedModule, type RunOptions, type RunResult,
 } from './sandbox';
 
@@ -220,16 +220,8 @@ export class SandboxPool {
     s.box ??= createPostBox();
     Atomics.store(new Int32Array(s.box, 0, 1), 0, BOX_EMPTY);
     const { server, start } = await openRun(prepared, options, s.sab, s.box);
-    let reason: { limit: Limit; message: string } | undefined;
-    const stop = (limit: Limit, message: string): void => {
-      if (reason !== undefined) return;
-      reason = { limit, message };
-      // Ending the thread is the only way to stop a busy guest; the session dies with it.
-      s.ac.abort();
-    };
-    const timer = options.timeout === undefined ? undefined : setTimeout(() => stop('timeout', timeoutMessage(options.timeout as number)), options.timeout);
-    const onAbort = (): void => stop('aborted', ABORT_MESSAGE);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    // Ending the thread is the only way to stop a busy guest; the session dies with it.
+    const limits = armLimits(options, () => s.ac.abort());
     let closes: readonly number[] | undefined;
     try {
       const report = await new Promise<GuestReport>((resolve, reject) => {
@@ -247,11 +239,11 @@ export class SandboxPool {
       closes = report.closes;
       return { ...report.outcome, calls: report.calls };
     } catch (err) {
+      const reason = limits.reason;
       if (reason !== undefined) return { ...stopped(reason.limit, reason.message), calls: server.served };
       throw err;
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      limits.disarm();
       // A live session's next run (or its end) wakes the server's last wait; a dead one's buffer is dropped, so
       // wake it now (nobody else waits on it any more).
       await server.close(closes, !s.alive);
@@ -269,15 +261,7 @@ export class SandboxPool {
       const { server, start } = await openRun(prepared, options);
       const limited = options.timeout !== undefined || options.signal !== undefined;
       const ac = limited ? new AbortController() : null;
-      let reason: { limit: Limit; message: string } | undefined;
-      const stop = (limit: Limit, message: string): void => {
-        if (reason !== undefined) return;
-        reason = { limit, message };
-        ac?.abort();
-      };
-      const timer = options.timeout === undefined ? undefined : setTimeout(() => stop('timeout', timeoutMessage(options.timeout as number)), options.timeout);
-      const onAbort = (): void => stop('aborted', ABORT_MESSAGE);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const limits = armLimits(options, () => ac?.abort());
       server.start();
       let closes: readonly number[] | undefined;
       try {
@@ -285,11 +269,11 @@ export class SandboxPool {
         closes = report.closes;
         return { ...report.outcome, calls: report.calls };
       } catch (err) {
+        const reason = limits.reason;
         if (reason !== undefined) return { ...stopped(reason.limit, reason.message), calls: server.served };
         throw err;
       } finally {
-        if (timer !== undefined) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
+        limits.disarm();
         await server.close(closes);
       }
     } finally {

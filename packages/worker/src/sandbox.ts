@@ -127,6 +127,41 @@ const HOST_SPIN_MS = defaultMaxSpinMs(availableParallelism());
 
 export const ABORT_MESSAGE = 'aborted: the host aborted the run';
 
+/** A run's deadline and signal, armed: `reason` is the first of them to fire (then `onStop` has run once). */
+export interface ArmedLimits {
+  readonly reason: { readonly limit: Limit; readonly message: string } | undefined;
+  /** Clears the deadline and stops listening to the signal. */
+  disarm(): void;
+}
+
+/**
+ * Arms `options.timeout` and `options.signal` for one run: the first to fire records its reason and calls
+ * `onStop(limit, message)`; later ones do nothing. Every runner (a fresh worker, a pool task, a pool session)
+ * stops its guest through this, and calls `disarm` when the run is over.
+ */
+export function armLimits(options: RunLimits, onStop: (limit: Limit, message: string) => void): ArmedLimits {
+  let reason: ArmedLimits['reason'];
+  const stop = (limit: Limit, message: string): void => {
+    if (reason !== undefined) return;
+    reason = { limit, message };
+    onStop(limit, message);
+  };
+  const ms = options.timeout;
+  const timer = ms === undefined ? undefined : setTimeout(() => stop('timeout', timeoutMessage(ms)), ms);
+  const signal = options.signal;
+  const onAbort = signal === undefined ? undefined : (): void => stop('aborted', ABORT_MESSAGE);
+  if (onAbort !== undefined) signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    get reason() {
+      return reason;
+    },
+    disarm(): void {
+      if (timer !== undefined) clearTimeout(timer);
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
 /**
  * One run's channel and start message: the world composed for `options`, a channel buffer (`reuse`, one a finished
  * run gave back, or a fresh one) and the server that answers on it.
@@ -174,8 +209,7 @@ export async function runInWorker(source: ModuleSource | PreparedModule, options
   const { server, start } = await openRun(prepared, options);
   server.start();
   const worker = new Worker(WORKER_ENTRY);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
+  let limits: ArmedLimits | undefined;
   let closes: readonly number[] | undefined;
   try {
     const report = await new Promise<GuestReport>((resolve, reject) => {
@@ -202,21 +236,13 @@ export async function runInWorker(source: ModuleSource | PreparedModule, options
         settled = true;
         reject(new Error(`vos: the guest's worker exited (${code}) before reporting`));
       });
-      if (options.timeout !== undefined) {
-        const ms = options.timeout;
-        timer = setTimeout(() => stop('timeout', timeoutMessage(ms)), ms);
-      }
-      if (options.signal !== undefined) {
-        onAbort = (): void => stop('aborted', ABORT_MESSAGE);
-        options.signal.addEventListener('abort', onAbort, { once: true });
-      }
+      limits = armLimits(options, stop);
       worker.postMessage(start);
     });
     closes = report.closes;
     return { ...report.outcome, calls: report.calls < 0 ? server.served : report.calls };
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
+    limits?.disarm();
     await worker.terminate();
     await server.close(closes);
   }
