@@ -76,7 +76,8 @@ int main(void) {
   s[0] = fd_sub(23, __WASI_EVENTTYPE_FD_WRITE, 1);
   run("fd_write on stdout", s, 2);
   s[0] = fd_sub(24, __WASI_EVENTTYPE_FD_READ, 99);
-  s[1] = clock_sub(25, __WASI_CLOCKID_MONOTONIC, 1000000, 0);
+  /* A far clock, like the cases above: a 1 ms one could also expire before the host looks (one event or two). */
+  s[1] = clock_sub(25, __WASI_CLOCKID_MONOTONIC, 5000000000ull, 0);
   run("fd_read on a bad fd", s, 2);
 
   struct pollfd p = {.fd = fd, .events = POLLIN | POLLOUT};
