@@ -91,8 +91,14 @@ export class ChannelClient {
         Atomics.store(box, BOX_STATE, BOX_FULL);
       }
       // Full of other bytes, or being taken: wait until the serving side has emptied it (it notifies the box).
+      // Wake it first, and again every millisecond: the notify that came with the bytes now in the box is lost
+      // when it lands while the serving side is between its last look at the box and its wait (or spinning on
+      // the state word), and then nothing else would wake it: both sides would wait for ever.
       const now = Atomics.load(box, BOX_STATE);
-      if (now !== BOX_EMPTY) Atomics.wait(box, BOX_STATE, now);
+      if (now !== BOX_EMPTY) {
+        Atomics.notify(this.i32, STATE);
+        Atomics.wait(box, BOX_STATE, now, 1);
+      }
     }
   }
 
