@@ -35,6 +35,27 @@ test('a busy loop with no syscalls is stopped at the deadline, and the host thre
   expect(out.text()).toBe('spinning\n');
 });
 
+test('a line posted right after a call reaches the host while the guest still runs (the host was polling)', async () => {
+  // The host polls the state word for a while after each answer (forced on here, 1 ms); the guest's post lands in
+  // that poll, whose notify nobody waits for. The host must still take it then, not when the run ends: this test
+  // stops the guest only once the line has arrived, so a line held back until the end shows as a timeout.
+  const out = new CollectorSink();
+  const ac = new AbortController();
+  const watch = setInterval(() => {
+    if (out.text() === 'spinning\n') ac.abort();
+  }, 5);
+  try {
+    const result = await runInWorker(bytes('call_then_spin'), {
+      preopens: { '/sandbox': new MemoryFileSystem({ clock: new SystemClock() }) },
+      stdout: out, signal: ac.signal, timeout: MARGIN_MS, serverSpinMs: 1, clientSpinMs: 1,
+    });
+    expect(result).toMatchObject({ status: 'stopped', limit: 'aborted' });
+    expect(result.calls).toBeGreaterThanOrEqual(16);
+  } finally {
+    clearInterval(watch);
+  }
+});
+
 /** A stdout whose writes may fail (so each is a round-trip, not posted): it swallows them. */
 const callStdout = (): AsyncStream => ({
   filetype: 0,

@@ -222,6 +222,9 @@ export class ChannelServer {
         }
         const w = Atomics.waitAsync(i32, STATE, state);
         if (w.async) {
+          // A post that landed after the look at the box above (during the poll, or just before this wait) sent
+          // its notify to nobody: take it now. Any later post notifies the wait just registered.
+          if (this.box !== null && Atomics.load(this.box, BOX_STATE) === BOX_FULL) this.takeBox();
           await w.value;
           turnedAt = performance.now();
         }
