@@ -1,11 +1,33 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { BOX_EMPTY, createChannelBuffer, createPostBox, END, RUN, STATE } from './channel/layout';
+import type { ChannelServer } from './channel/server';
 import type { GuestReport } from './protocol';
 import {
   ABORT_MESSAGE, armLimits, checkLimits, openRun, packageFile, prepareFor, stopped,
-  type ModuleSource, type PreparedModule, type RunOptions, type RunResult,
+  type ArmedLimits, type ModuleSource, type PreparedModule, type RunOptions, type RunResult,
 } from './sandbox';
+
+/**
+ * Starts a pooled run (`report()`), awaits its report and ends it: its outcome, or the limit that stopped it
+ * when the wait failed because of one; then disarms the limits and closes the serving side (`wake()`: see
+ * ChannelServer.close, asked once the run is over).
+ */
+async function settle(report: () => Promise<GuestReport>, limits: ArmedLimits, server: ChannelServer, wake: () => boolean): Promise<RunResult> {
+  let closes: readonly number[] | undefined;
+  try {
+    const r = await report();
+    closes = r.closes;
+    return { ...r.outcome, calls: r.calls };
+  } catch (err) {
+    const reason = limits.reason;
+    if (reason !== undefined) return { ...stopped(reason.limit, reason.message), calls: server.served };
+    throw err;
+  } finally {
+    limits.disarm();
+    await server.close(closes, wake());
+  }
+}
 
 /** The pooled worker's task file, next to the dedicated worker's entry. */
 export const POOL_ENTRY = packageFile('pool-entry.js');
@@ -222,32 +244,21 @@ export class SandboxPool {
     const { server, start } = await openRun(prepared, options, s.sab, s.box);
     // Ending the thread is the only way to stop a busy guest; the session dies with it.
     const limits = armLimits(options, () => s.ac.abort());
-    let closes: readonly number[] | undefined;
-    try {
-      const report = await new Promise<GuestReport>((resolve, reject) => {
-        s.onReport = resolve;
-        s.onDeath = reject;
-        if (!s.alive) {
-          reject(new Error('vos: the pool session ended'));
-          return;
-        }
-        s.port.postMessage(start);
-        Atomics.store(s.i32, STATE, RUN);
-        Atomics.notify(s.i32, STATE);
-        server.start();
-      });
-      closes = report.closes;
-      return { ...report.outcome, calls: report.calls };
-    } catch (err) {
-      const reason = limits.reason;
-      if (reason !== undefined) return { ...stopped(reason.limit, reason.message), calls: server.served };
-      throw err;
-    } finally {
-      limits.disarm();
-      // A live session's next run (or its end) wakes the server's last wait; a dead one's buffer is dropped, so
-      // wake it now (nobody else waits on it any more).
-      await server.close(closes, !s.alive);
-    }
+    const report = (): Promise<GuestReport> => new Promise<GuestReport>((resolve, reject) => {
+      s.onReport = resolve;
+      s.onDeath = reject;
+      if (!s.alive) {
+        reject(new Error('vos: the pool session ended'));
+        return;
+      }
+      s.port.postMessage(start);
+      Atomics.store(s.i32, STATE, RUN);
+      Atomics.notify(s.i32, STATE);
+      server.start();
+    });
+    // A live session's next run (or its end) wakes the server's last wait; a dead one's buffer is dropped, so
+    // wake it now (nobody else waits on it any more).
+    return settle(report, limits, server, () => !s.alive);
   }
 
   /** A run with its own channel size: one piscina task, as every run was before sessions. */
@@ -263,19 +274,8 @@ export class SandboxPool {
       const ac = limited ? new AbortController() : null;
       const limits = armLimits(options, () => ac?.abort());
       server.start();
-      let closes: readonly number[] | undefined;
-      try {
-        const report = (await (ac === null ? this.piscina.run(start) : this.piscina.run(start, { signal: ac.signal }))) as GuestReport;
-        closes = report.closes;
-        return { ...report.outcome, calls: report.calls };
-      } catch (err) {
-        const reason = limits.reason;
-        if (reason !== undefined) return { ...stopped(reason.limit, reason.message), calls: server.served };
-        throw err;
-      } finally {
-        limits.disarm();
-        await server.close(closes);
-      }
+      const report = (): Promise<GuestReport> => (ac === null ? this.piscina.run(start) : this.piscina.run(start, { signal: ac.signal }));
+      return await settle(report, limits, server, () => true);
     } finally {
       this.active--;
       this.slotWaiting.shift()?.();
