@@ -9,6 +9,8 @@
  *   BENCH_SAMPLES=5       samples per host per workload (startup takes at least 31)
  *   BENCH_ONLY=a,b        only these workloads (startup alone: BENCH_ONLY=startup,startup_parts)
  *   BENCH_LIMIT_MS=60000  longest one sample may take (a host past it stops on that workload: "> limit")
+ *   BENCH_JS_FLAGS=...    more V8 flags for the run, e.g. `--trace-gc` (with DEBUG=pw:browser the workers'
+ *                         collections appear on stderr; docs/decisions.md, "startup in Chromium", reads them)
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -26,7 +28,8 @@ async function main() {
     fs.writeFileSync(path.join(out, 'bench.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="/build/bench.js"></script>');
     server = await startStaticServer({ root: REPO, mounts: { '/build/': out } });
     // --expose-gc: before each sample both hosts' workers collect their garbage, untimed (page.ts says why).
-    browser = await launchChromium({ jsFlags: ['--expose-gc'] });
+    const extraFlags = (process.env.BENCH_JS_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    browser = await launchChromium({ jsFlags: ['--expose-gc', ...extraFlags] });
     const page = await browser.context.newPage();
     const query = new URLSearchParams();
     if (process.env.BENCH_SAMPLES) query.set('samples', process.env.BENCH_SAMPLES);

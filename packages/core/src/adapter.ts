@@ -5,6 +5,7 @@ import {
 } from './abi/functions';
 import type { AbiLayout } from './abi/layouts';
 import type { SyscallContext } from './context';
+import { IMPORT_FORM } from './adapter-modules.generated';
 import { importSpec, lazyImportObject, type ImportMaker, type ImportSpec } from './import-object';
 
 /**
@@ -24,13 +25,17 @@ import { importSpec, lazyImportObject, type ImportMaker, type ImportSpec } from 
  * The adapter of each ABI layout is generated as JavaScript source (one specialised function per syscall, with
  * the checks inlined and no per-call allocation): at build time for preview1 and snapshot 0
  * (`adapter-modules.generated.ts`, so the first `WASI` compiles nothing and a page needs no 'unsafe-eval'), at
- * first use, once per process, for any other table. It is a maker per syscall that makes an
- * instance's function for it. What is the same for every instance (the implementations, the helpers) is bound
- * once, in the generated module's scope; an instance's function closes over its context, memory view and fd
- * table only, and is an arrow function (no `prototype` object). The import object makes each function on first
- * use (`import-object.ts`), so a live sandbox carries only the functions its module imports. Where code
- * generation is forbidden (a Content-Security-Policy without 'unsafe-eval'), the same plan is interpreted
- * instead: identical results, slower.
+ * first use, once per process, for any other table. What is the same for every instance (the implementations,
+ * the helpers) is bound once, in the generated module's scope; an instance's functions close over its context,
+ * memory view and fd table only, and are methods (no `prototype` objects). The module comes in two forms, one
+ * per platform (`ImportForm`, docs/decisions.md, "Import objects"):
+ * - `lazy` (Node.js): a maker per syscall, and an import object that makes each function at its first read
+ *   (`import-object.ts`), so a live sandbox carries only the functions its module imports;
+ * - `eager` (browsers, `adapter-modules.generated.browser.ts`): one factory that makes an instance's whole import
+ *   object in one object literal, a plain object, so that `WebAssembly.Instance` reads data properties rather
+ *   than calling a Proxy's trap for each import.
+ * Where code generation is forbidden (a Content-Security-Policy without 'unsafe-eval'), the same plan is
+ * interpreted instead: identical results, slower.
  */
 
 /** A syscall implementation: the context, then the checked arguments. */
@@ -38,8 +43,21 @@ export type Impl = (ctx: SyscallContext, ...args: never[]) => number;
 export type ImportObject = Record<string, (...args: unknown[]) => number>;
 type Impls = Readonly<Record<string, Impl>>;
 type Makers = Record<string, ImportMaker>;
-/** A generated adapter module: given the implementations and helpers, the makers of every syscall's function. */
-export type AdapterModule = (impls: Impls, h: Helpers) => Makers;
+/**
+ * Makes one instance's whole import object: a plain object with a function per syscall of the table, own
+ * enumerable writable configurable data properties in table order (what node:wasi's `wasiImport` is).
+ */
+export type ImportFactory = (ctx: SyscallContext) => ImportObject;
+/**
+ * How an instance's import object is made: `lazy`, each function at its first read behind a Proxy (a module of
+ * makers); `eager`, all at once by one factory. Each platform's generated modules say which they are.
+ */
+export type ImportForm = 'lazy' | 'eager';
+/**
+ * A generated adapter module: given the implementations and helpers, the makers of every syscall's function
+ * (`lazy` form) or the factory of instances' import objects (`eager` form).
+ */
+export type AdapterModule = (impls: Impls, h: Helpers) => Makers | ImportFactory;
 /** An adapter module generated at build time, and the layout it was generated for. */
 export interface PregeneratedAdapter {
   readonly layout: AbiLayout;
@@ -197,7 +215,7 @@ function plan(name: string, params: readonly Param[], layout: AbiLayout): Plan {
 const INVAL = Errno.INVAL;
 const FAULT = Errno.FAULT;
 
-function emit(p: Plan): string {
+function emit(p: Plan, form: ImportForm): string {
   const params = Array.from({ length: p.arity }, (_, i) => `a${i}`);
   const body: string[] = [];
   for (const i of p.i32) body.push(`if (typeof a${i} !== 'number' || ((a${i} >>> 0) !== a${i} && (a${i} | 0) !== a${i})) return ${INVAL};`);
@@ -235,6 +253,9 @@ function emit(p: Plan): string {
     }
   }
   body.push(`return impl_${p.name}(${['ctx', ...p.args.map((a) => `${a.from}${a.i}`)].join(', ')});`);
+  // A method of the factory's literal: its name comes from the key (a bundler may rename a variable, and
+  // `fd_write` would then trap as `fd_write2`), and like an arrow it has no `prototype` object.
+  if (form === 'eager') return `    ${p.name}(${params.join(', ')}) {\n      ${body.join('\n      ')}\n    }`;
   const code = body.join('\n      ');
   const scope = [
     ...(code.includes('mem.') ? ['    const mem = ctx.mem;'] : []),
@@ -251,21 +272,37 @@ function emit(p: Plan): string {
 }
 
 /**
- * The generated module's source, the body of a function `(impls, h) => makers`: the implementations and helpers
- * in its scope, once per process, and a maker per syscall that makes an instance's function for it. With `base`
- * (another generated module, in scope under its name, and its plans), a syscall whose code would be the same as
- * the base's takes the base's maker instead, applied to this module's `impls`: the code does not depend on which
+ * The generated module's source, the body of a function `(impls, h) => makers | factory`: the implementations and
+ * helpers in its scope, once per process, and
+ * - `lazy`: a maker per syscall that makes an instance's function for it;
+ * - `eager`: the factory that makes an instance's import object in one literal, every function closing over the
+ *   one scope that holds the instance's context, memory view and fd table.
+ * With `base` (another generated module of the same form, in scope under its name, and its plans), a syscall
+ * whose code would be the same as the base's takes the base's function instead, applied to this module's
+ * `impls` (`eager`: from the base's whole object for the same context): the code does not depend on which
  * implementation it calls, so snapshot 0 ships only the functions whose layouts differ from preview1's.
  */
-function moduleSource(plans: readonly Plan[], base?: { readonly name: string; readonly plans: readonly Plan[] }): string {
-  const baseCode = new Map(base?.plans.map((p) => [p.name, emit(p)]));
-  const own = plans.filter((p) => baseCode.get(p.name) !== emit(p));
+function moduleSource(plans: readonly Plan[], form: ImportForm, base?: { readonly name: string; readonly plans: readonly Plan[] }): string {
+  const baseCode = new Map(base?.plans.map((p) => [p.name, emit(p, form)]));
+  const own = plans.filter((p) => baseCode.get(p.name) !== emit(p, form));
   const shared = own.length < plans.length;
-  return [
+  const head = [
     '"use strict";',
     ...(shared ? [`const base = ${(base as { name: string }).name}(impls, h);`] : []),
     ...own.map((p) => `const impl_${p.name} = impls.${p.name};`),
-    `return {\n${plans.map((p) => (own.includes(p) ? emit(p) : `  ${p.name}: base.${p.name}`)).join(',\n')}\n};`,
+  ];
+  if (form === 'lazy') {
+    return [...head, `return {\n${plans.map((p) => (own.includes(p) ? emit(p, form) : `  ${p.name}: base.${p.name}`)).join(',\n')}\n};`].join('\n');
+  }
+  const code = own.map((p) => emit(p, form)).join('\n');
+  return [
+    ...head,
+    'return function (ctx) {',
+    ...(code.includes('mem.') ? ['  const mem = ctx.mem;'] : []),
+    ...(code.includes('fds.') ? ['  const fds = ctx.fds;'] : []),
+    ...(shared ? ['  const b = base(ctx);'] : []),
+    `  return {\n${plans.map((p) => (own.includes(p) ? emit(p, form) : `    ${p.name}: b.${p.name}`)).join(',\n')},\n  };`,
+    '};',
   ].join('\n');
 }
 
@@ -277,28 +314,36 @@ function moduleSource(plans: readonly Plan[], base?: { readonly name: string; re
 export function adapterModuleSource(
   table: Readonly<Record<string, readonly Param[]>>,
   layout: AbiLayout,
+  form: ImportForm,
   base?: { readonly name: string; readonly table: Readonly<Record<string, readonly Param[]>>; readonly layout: AbiLayout },
 ): string {
-  return moduleSource(plansOf(table, layout), base && { name: base.name, plans: plansOf(base.table, base.layout) });
+  return moduleSource(plansOf(table, layout), form, base && { name: base.name, plans: plansOf(base.table, base.layout) });
 }
 
-function generate(plans: readonly Plan[], impls: Impls): Makers | null {
+function generate(plans: readonly Plan[], impls: Impls): Adapter | null {
   let module: AdapterModule;
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    module = new Function('impls', 'h', moduleSource(plans)) as AdapterModule;
+    module = new Function('impls', 'h', moduleSource(plans, IMPORT_FORM)) as AdapterModule;
   } catch {
     return null; // code generation is not allowed here: interpret the plan
   }
-  return module(impls, HELPERS);
+  return adapterOf(module(impls, HELPERS));
 }
 
 // ---- the interpreter (same plan, same order) ----
 
-function interpret(plans: readonly Plan[], impls: Impls): Makers {
+function interpret(plans: readonly Plan[], impls: Impls): Adapter {
+  if (IMPORT_FORM === 'eager') {
+    return (ctx) => {
+      const imports: ImportObject = {};
+      for (const p of plans) imports[p.name] = interpreted(p, ctx, impls[p.name], HELPERS);
+      return imports;
+    };
+  }
   const makers: Makers = {};
   for (const p of plans) makers[p.name] = (ctx) => interpreted(p, ctx, impls[p.name], HELPERS);
-  return makers;
+  return importSpec(makers);
 }
 
 function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...a: unknown[]) => number {
@@ -358,7 +403,18 @@ function interpreted(p: Plan, ctx: SyscallContext, impl: Impl, h: Helpers): (...
  * Compiled adapters, per ABI table, implementations and layout. This is derived code, not state: it is the same
  * for every instance and never changes once built.
  */
-const specs = new WeakMap<object, WeakMap<Impls, WeakMap<AbiLayout, ImportSpec>>>();
+const adapters = new WeakMap<object, WeakMap<Impls, WeakMap<AbiLayout, Adapter>>>();
+
+/** What makes an instance's import object: the spec of a lazy one, or the factory of an eager one. */
+type Adapter = ImportSpec | ImportFactory;
+
+function adapterOf(built: Makers | ImportFactory): Adapter {
+  return typeof built === 'function' ? built : importSpec(built);
+}
+
+function importObjectOf(adapter: Adapter, ctx: SyscallContext): ImportObject {
+  return typeof adapter === 'function' ? adapter(ctx) : lazyImportObject(adapter, ctx);
+}
 
 /** Whether adapters are generated as code (false: interpreted). Tests force the interpreter with `interpretOnly`. */
 export interface AdapterOptions {
@@ -366,8 +422,8 @@ export interface AdapterOptions {
 }
 
 /**
- * The import object of one instance: an adapted function per entry of `table`, calling `impls` with `ctx`, each
- * made on first use (see `lazyImportObject`). `impls` must have an implementation for every function of the table.
+ * The import object of one instance: an adapted function per entry of `table`, calling `impls` with `ctx`, made
+ * as the platform's form says (`ImportForm`). `impls` must have an implementation for every function of the table.
  */
 export function adaptImports(
   table: Readonly<Record<string, readonly Param[]>>,
@@ -378,29 +434,29 @@ export function adaptImports(
   pregenerated?: PregeneratedAdapter,
 ): ImportObject {
   const layout = ctx.layout;
-  if (options.interpretOnly) return lazyImportObject(importSpec(interpret(plansOf(table, layout), impls)), ctx);
+  if (options.interpretOnly) return importObjectOf(interpret(plansOf(table, layout), impls), ctx);
   // The usual case (preview1 or snapshot 0 over its own layout) without the three WeakMap lookups below.
-  const last = lastSpec;
-  if (last !== null && last.table === table && last.impls === impls && last.layout === layout) return lazyImportObject(last.spec, ctx);
-  let byImpls = specs.get(table);
-  if (byImpls === undefined) specs.set(table, (byImpls = new WeakMap()));
+  const last = lastAdapter;
+  if (last !== null && last.table === table && last.impls === impls && last.layout === layout) return importObjectOf(last.adapter, ctx);
+  let byImpls = adapters.get(table);
+  if (byImpls === undefined) adapters.set(table, (byImpls = new WeakMap()));
   let byLayout = byImpls.get(impls);
   if (byLayout === undefined) byImpls.set(impls, (byLayout = new WeakMap()));
-  let spec = byLayout.get(layout);
-  if (spec === undefined) {
-    if (pregenerated !== undefined && pregenerated.layout === layout) spec = importSpec(pregenerated.module(impls, HELPERS));
+  let adapter = byLayout.get(layout);
+  if (adapter === undefined) {
+    if (pregenerated !== undefined && pregenerated.layout === layout) adapter = adapterOf(pregenerated.module(impls, HELPERS));
     else {
       const plans = plansOf(table, layout);
-      spec = importSpec(generate(plans, impls) ?? interpret(plans, impls));
+      adapter = generate(plans, impls) ?? interpret(plans, impls);
     }
-    byLayout.set(layout, spec);
+    byLayout.set(layout, adapter);
   }
-  lastSpec = { table, impls, layout, spec };
-  return lazyImportObject(spec, ctx);
+  lastAdapter = { table, impls, layout, adapter };
+  return importObjectOf(adapter, ctx);
 }
 
-/** The spec `adaptImports` found last, with its keys: a cache of derived code (see `specs`), not state. */
-let lastSpec: { readonly table: object; readonly impls: Impls; readonly layout: AbiLayout; readonly spec: ImportSpec } | null = null;
+/** The adapter `adaptImports` found last, with its keys: a cache of derived code (see `adapters`), not state. */
+let lastAdapter: { readonly table: object; readonly impls: Impls; readonly layout: AbiLayout; readonly adapter: Adapter } | null = null;
 
 function plansOf(table: Readonly<Record<string, readonly Param[]>>, layout: AbiLayout): Plan[] {
   return Object.keys(table).map((name) => plan(name, table[name], layout));

@@ -24,7 +24,7 @@ WHENCE_TO_PREVIEW1[UnstableWhence.SET] = Whence.SET;
  * - there is no `sock_accept`.
  * Everything else is preview1's implementation under the same table.
  */
-const UNSTABLE_IMPL = {
+export const UNSTABLE_IMPL = {
   ...PREVIEW1_IMPL,
   fd_seek: (ctx: SyscallContext, entry: NonDirectoryFd, offset: bigint, whence: number, out: number) =>
     fd_seek(ctx, entry, offset, WHENCE_TO_PREVIEW1[whence], out),
