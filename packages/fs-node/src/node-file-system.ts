@@ -217,8 +217,8 @@ export class NodeFileSystem implements FileSystem {
   /**
    * openAt on the native path: one openat2 (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS, and
    * O_NOFOLLOW) plus the fstat that tells the handle's kind, in one crossing. `name` may be several components
-   * only for `openPath` and `openPathCreating`, which pass `exactErrno` false: they decline on any error, and an fstatat of a path of
-   * several components (to tell ELOOP from ENOTDIR) could cross a link the host swapped in.
+   * only for `openPath` and `openPathCreating`, which pass `exactErrno` false: they decline on any error, and an
+   * fstatat of a path of several components (to tell ELOOP from ENOTDIR) could cross a link the host swapped in.
    */
   private nativeOpen(
     d: NodeDirHandle, name: string, flags: number, hostFlags: number, out: Ref<FsHandle | null>, exactErrno = true,

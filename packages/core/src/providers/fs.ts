@@ -9,10 +9,10 @@ import type { Filetype } from '../abi/constants';
  * Every name has passed the core's one name check (`checkName` in names.ts): never empty, never `..`, no `/` or
  * NUL, at most NAME_MAX (255) bytes of valid UTF-8; it may be `.` (the directory itself) only where a method says
  * so. A backend never follows a symlink on its own: the walker reads links (`readlinkAt`) and resolves them
- * inside the sandbox. The only multi-component input is the optional fast paths' (`openDirPath`, `openPath`),
- * whose protocol the core owns: it decides when they are tried (never across a mount point; with CREATE or TRUNC
- * only `openPathCreating`, which no wrapper forwards unasked), hands over only names that pass the same check (`isPlainPath`), and takes any answer but SUCCESS
- * as "walk it step by step". docs/security.md, "What a backend sees", has the whole list.
+ * inside the sandbox. The only multi-component input is the optional fast paths' (`openDirPath`, `openPath`,
+ * `openPathCreating`), whose protocol the core owns: it decides when they are tried (never across a mount point;
+ * with CREATE or TRUNC only `openPathCreating`, which no wrapper forwards unasked), hands over only names that
+ * pass the same check (`isPlainPath`), and takes any answer but SUCCESS as "walk it step by step". docs/security.md, "What a backend sees", has the whole list.
  *
  * Every method returns an errno (0 on success) or, for byte counts, a non-negative count or a negated errno.
  * Methods never throw for anything a guest can cause; a host failure that has no better errno is EIO.
