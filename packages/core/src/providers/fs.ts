@@ -12,7 +12,8 @@ import type { Filetype } from '../abi/constants';
  * inside the sandbox. The only multi-component input is the optional fast paths' (`openDirPath`, `openPath`,
  * `openPathCreating`), whose protocol the core owns: it decides when they are tried (never across a mount point;
  * with CREATE or TRUNC only `openPathCreating`, which no wrapper forwards unasked), hands over only names that
- * pass the same check (`isPlainPath`), and takes any answer but SUCCESS as "walk it step by step". docs/security.md, "What a backend sees", has the whole list.
+ * pass the same check (`isPlainPath`), and takes any answer but SUCCESS as "walk it step by step".
+ * docs/security.md, "What a backend sees", has the whole list.
  *
  * Every method returns an errno (0 on success) or, for byte counts, a non-negative count or a negated errno.
  * Methods never throw for anything a guest can cause; a host failure that has no better errno is EIO.
