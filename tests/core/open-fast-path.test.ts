@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  Errno, ForwardingFileSystem, Lookupflags, Oflags, OpenFlags, Rights, RIGHTS_ALL, WasiCore,
-  type FileSystem, type FsHandle, type Ref,
+  DECLINED, Errno, ForwardingFileSystem, Lookupflags, Oflags, OpenFlags, Rights, RIGHTS_ALL, WasiCore,
+  type FileSystem, type FsHandle, type Preview1Syscalls, type Ref,
 } from '@vos/core';
 import { NodeFileSystem } from '@vos/fs-node';
 import { FaultyFileSystem, OverlayFileSystem, ReadOnlyFileSystem } from '@vos/fs-overlay';
@@ -224,6 +224,73 @@ describe('layers over a host directory see every create and truncate', () => {
     expect(exists('sub/new.txt')).toBe(false);
     expect(faulty.injected.length).toBe(1);
     expect(faulty.openPathCreating).toBeUndefined();
+    g.dispose();
+  });
+});
+
+describe('the core decides when the one-step create is tried', () => {
+  /** A layer that offers `openPathCreating` explicitly, records each call and declines it (the walk then opens). */
+  class Recording extends ForwardingFileSystem {
+    readonly calls: [string, number][] = [];
+    constructor(inner: FileSystem) {
+      super(inner);
+      this.openPathCreating = (_dir: FsHandle, p: string, flags: number, _out: Ref<FsHandle | null>) => {
+        this.calls.push([p, flags]);
+        return DECLINED;
+      };
+    }
+  }
+
+  function core(fsys: FileSystem, mounts?: { path: string; fs: FileSystem }[]): ReturnType<typeof guest> & { sys: Preview1Syscalls } {
+    const stream = new NullStream();
+    const c = new WasiCore({
+      args: [], env: [], preopens: mounts ? [] : [{ guestPath: '/sandbox', fs: fsys }],
+      ...(mounts ? { namespace: { mounts, preopens: ['/'] } } : {}),
+      clock: new InstantClock(), random: { fill: () => {} }, stdio: { stdin: stream, stdout: stream, stderr: stream },
+    });
+    mem = new WebAssembly.Memory({ initial: 1 });
+    c.bindMemory(mem);
+    const sys = c.preview1;
+    return {
+      sys,
+      open(p, oflags, dirflags = FOLLOW) {
+        const b = Buffer.from(p);
+        new Uint8Array(mem.buffer).set(b, 1024);
+        const rights = oflags & DIRECTORY ? BigInt(RIGHTS_ALL & ~Rights.FD_WRITE) : ALL;
+        return [sys.path_open(3, dirflags, 1024, b.length, oflags, rights, ALL, 0, 512), new DataView(mem.buffer).getUint32(512, true)];
+      },
+      write: () => Errno.NOSYS,
+      dispose: () => c.dispose(),
+    };
+  }
+
+  test('only for a plain path that creates or truncates, never with DIRECTORY; a decline walks', () => {
+    const rec = new Recording(new NodeFileSystem(root));
+    const g = core(rec);
+    expect(g.open('sub/new.txt', CREAT | TRUNC)[0]).toBe(Errno.SUCCESS); // declined, then walked
+    expect(fs.statSync(host('sub/new.txt')).isFile()).toBe(true);
+    expect(g.open('f.txt', TRUNC)[0]).toBe(Errno.SUCCESS);
+    expect(g.open('f.txt', 0)[0]).toBe(Errno.SUCCESS); // a plain read: openPath's business
+    for (const p of ['./x.txt', 'sub/../x.txt', 'sub//x.txt', 'sub/', '/x.txt', '..', 'sub/.']) g.open(p, CREAT);
+    g.open('sub/newdir', CREAT | DIRECTORY);
+    const F = OpenFlags;
+    expect(rec.calls).toEqual([
+      ['sub/new.txt', F.READ | F.WRITE | F.CREATE | F.TRUNC],
+      ['f.txt', F.READ | F.WRITE | F.TRUNC],
+    ]);
+    g.dispose();
+  });
+
+  test('never where a mount lies below the directory it starts from', () => {
+    const rec = new Recording(new NodeFileSystem(root));
+    const upperDir = path.join(top, 'mounted');
+    fs.mkdirSync(upperDir);
+    const g = core(rec, [{ path: '/', fs: rec }, { path: '/m', fs: new NodeFileSystem(upperDir) }]);
+    expect(g.open('sub/x.txt', CREAT)[0]).toBe(Errno.SUCCESS);
+    expect(g.open('m/y.txt', CREAT)[0]).toBe(Errno.SUCCESS);
+    expect(fs.existsSync(path.join(upperDir, 'y.txt'))).toBe(true);
+    expect(exists('m/y.txt')).toBe(false);
+    expect(rec.calls).toEqual([]);
     g.dispose();
   });
 });
