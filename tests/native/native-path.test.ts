@@ -17,6 +17,7 @@ const addon = join(repo, 'packages', 'fs-node', 'build', 'Release', 'vos_fs.node
 const SUITES = [
   'packages/fs-node/',
   'tests/core/containment',
+  'tests/core/open-fast-path',
   'tests/core/fuzz',
   'tests/core/wasmtime-parity',
   'tests/core/bad-input',

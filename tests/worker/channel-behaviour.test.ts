@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { ChannelClient, ChannelFileSystem, ChannelStream, channelControl, createChannelBuffer, createPostBox } from '@vos/worker';
 import { describeFileSystemBehaviour } from '@vos/fs-testkit';
+import { newFileStat } from '@vos/core';
 
 const sab = createChannelBuffer();
 const box = createPostBox();
@@ -196,6 +197,55 @@ describe('round-trips stay low', () => {
     pre.close(r);
   });
 
+  test('an open that creates or truncates a plain path is one round-trip, and makes what was read ahead stale', () => {
+    const { EXCL, TRUNC } = { EXCL: 8, TRUNC: 16 };
+    expect(typeof fs.openPathCreating).toBe('function');
+    ok(fs.mkdirAt(root, 'cr'));
+    expect(fs.openPath(root, 'a/b/c.bin', WRITE, ref)).toBe(0);
+    expect(fs.write(ref.value as object, content, 0, content.length, 0)).toBe(content.length);
+    fs.close(ref.value as object);
+    expect(fs.openPath(root, 'a/b/c.bin', READ, ref)).toBe(0);
+    const r = ref.value as object;
+    const one = new Uint8Array(1);
+    let before = client.calls;
+    expect(fs.openPathCreating!(root, 'cr/new.bin', WRITE | CREATE | EXCL, ref)).toBe(0);
+    expect(client.calls - before).toBe(1);
+    fs.close(ref.value as object);
+    // EXCL again: refused (the client's walk then finds EEXIST), nothing replaced.
+    expect(fs.openPathCreating!(root, 'cr/new.bin', WRITE | CREATE | EXCL, ref)).not.toBe(0);
+    // A truncate without the right to write still changes the file: the read-ahead of it is dropped.
+    expect(fs.read(r, one, 0, 1, 10)).toBe(1); // 64 KiB read ahead
+    expect(fs.read(r, one, 0, 1, 11)).toBe(1); // from what was read ahead
+    before = client.calls;
+    expect(fs.openPathCreating!(root, 'a/b/c.bin', READ | TRUNC, ref)).toBe(0);
+    fs.close(ref.value as object);
+    expect(fs.read(r, one, 0, 1, 11)).toBe(0);
+    expect(client.calls - before).toBe(2);
+    fs.close(r);
+  });
+
+  test('a link as the last name or on the way: refused by the one-step create, nothing made or truncated', () => {
+    const { TRUNC } = { TRUNC: 16 };
+    ok(fs.mkdirAt(root, 'ln'));
+    ok(fs.openAt(root, 'ln', READ | DIRECTORY, ref));
+    const ln = ref.value as object;
+    ok(fs.openAt(ln, 'kept.txt', WRITE | CREATE, ref));
+    expect(fs.write(ref.value as object, Uint8Array.of(1, 2, 3), 0, 3, 0)).toBe(3);
+    fs.close(ref.value as object);
+    ok(fs.symlinkAt('kept.txt', ln, 'to-kept'));
+    ok(fs.symlinkAt('made.txt', ln, 'dangling'));
+    ok(fs.symlinkAt('.', ln, 'self'));
+    expect(fs.openPathCreating!(root, 'ln/to-kept', WRITE | CREATE | TRUNC, ref)).not.toBe(0);
+    expect(fs.openPathCreating!(root, 'ln/dangling', WRITE | CREATE, ref)).not.toBe(0);
+    expect(fs.openPathCreating!(root, 'ln/self/via.txt', WRITE | CREATE, ref)).not.toBe(0);
+    const st = newFileStat();
+    ok(fs.statAt(ln, 'kept.txt', st));
+    expect(st.size).toBe(3n);
+    expect(fs.statAt(ln, 'made.txt', st)).toBe(44); // ENOENT
+    expect(fs.statAt(ln, 'via.txt', st)).toBe(44);
+    fs.close(ln);
+  });
+
   test('a root needs no round-trip to be revalidated', () => {
     const withRevalidate = new ChannelFileSystem(client, fsId, fs.capabilities, true);
     ok(withRevalidate.openRoot(ref));
@@ -237,5 +287,35 @@ describe('posted writes (a stream whose write cannot fail)', () => {
     expect(client.posts - postsBefore).toBe(103);
     // The control call is served after the box is taken: the collector holds everything, in order.
     expect(channelControl(client, 'collected', '')).toBe(expected);
+  });
+});
+
+describe('a serving side whose handles are all in use', () => {
+  const sab2 = createChannelBuffer();
+  const server2 = new Worker(join(__dirname, 'fixtures', 'serve-filesystems.js'), { workerData: { sab: sab2, maxHandles: 2 } });
+  const client2 = new ChannelClient(sab2);
+  afterAll(async () => {
+    await server2.terminate();
+  });
+
+  test('declines a one-step create before making anything (an exclusive create it could not hand over would be lost)', () => {
+    const { READ, WRITE, CREATE, EXCL, DIRECTORY } = { READ: 1, WRITE: 2, CREATE: 4, EXCL: 8, DIRECTORY: 32 };
+    const { id, capabilities } = JSON.parse(channelControl(client2, 'new', 'memory'), (_k, v) =>
+      typeof v === 'string' && /^\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v);
+    const fs = new ChannelFileSystem(client2, id, capabilities, false);
+    const ref: { value: object | null } = { value: null };
+    expect(fs.openRoot(ref)).toBe(0);
+    const root = ref.value as object;
+    expect(fs.mkdirAt(root, 'd')).toBe(0);
+    expect(fs.openAt(root, 'd', READ | DIRECTORY, ref)).toBe(0);
+    const d = ref.value as object;
+    // Both handles in use: nothing is created, and the client's walk then gets EMFILE from its own openAt.
+    expect(fs.openPathCreating!(root, 'd/x.txt', WRITE | CREATE | EXCL, ref)).not.toBe(0);
+    const st = newFileStat();
+    expect(fs.statAt(d, 'x.txt', st)).toBe(44); // ENOENT
+    fs.close(d);
+    expect(fs.openPathCreating!(root, 'd/x.txt', WRITE | CREATE | EXCL, ref)).toBe(0);
+    fs.close(ref.value as object);
+    fs.close(root);
   });
 });

@@ -138,12 +138,15 @@ export class PathWalker {
 
   /**
    * For `path_open`'s fast path: when `path` is nothing but plain names (no `.`, `..`, empty components or
-   * trailing slash), lets the backend open it in one step (`openPath`). Returns SUCCESS with the handle in
+   * trailing slash), lets the backend open it in one step: `openPath`, or `openPathCreating` when `flags` create
+   * or truncate (the caller checks that the backend has the one it needs). Returns SUCCESS with the handle in
    * `out`, or DECLINED: then the caller resolves the path normally.
    */
   openPlain(fs: FileSystem, start: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
     if (!isPlainPath(path)) return DECLINED;
-    const result = (fs.openPath as NonNullable<FileSystem['openPath']>)(start, path, flags, out);
+    const result = flags & (OpenFlags.CREATE | OpenFlags.TRUNC)
+      ? (fs.openPathCreating as NonNullable<FileSystem['openPathCreating']>)(start, path, flags, out)
+      : (fs.openPath as NonNullable<FileSystem['openPath']>)(start, path, flags, out);
     return result === Errno.SUCCESS ? Errno.SUCCESS : DECLINED;
   }
 

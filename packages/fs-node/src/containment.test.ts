@@ -246,6 +246,32 @@ describe.each(nodeFsPaths())('containment (%s)', (mode, options) => {
     expectOutsideUntouched();
   });
 
+  // The one-step open that creates or truncates exists on the native path only (the kernel refuses before any
+  // change); the JavaScript path's read-back comes after the open, so it must not offer one.
+  test('openPathCreating: native only; declines every path through or onto a link, creating and truncating nothing', () => {
+    if (mode !== 'native') {
+      expect(fs.openPathCreating).toBeUndefined();
+      return;
+    }
+    const create = fs.openPathCreating as NonNullable<NodeFileSystem['openPathCreating']>;
+    const out: Ref<FsHandle | null> = { value: null };
+    const creating = ALL_OPEN_FLAGS.filter((f) => f & (CREATE | TRUNC));
+    const paths = [...Object.keys(links), 'rel/new', 'reldir/new', 'reldir/deeper/new', 'sub/up/new', 'chain1/secret.txt'];
+    for (const flags of creating) {
+      for (const p of paths) expect([p, flags, create.call(fs, root, p, flags, out)]).toEqual([p, flags, DECLINED]);
+    }
+    // Inside and plain, it opens (and creates) in one step; an exclusive create of an existing name declines.
+    expectErrno(create.call(fs, root, 'sub/made', WRITE | CREATE | EXCL, out), Errno.SUCCESS);
+    handles.push(out.value as FsHandle);
+    expect(create.call(fs, root, 'sub/made', WRITE | CREATE | EXCL, out)).toBe(DECLINED);
+    expect(create.call(fs, root, 'sub', WRITE | CREATE, out)).toBe(DECLINED); // EISDIR: the walk says so
+    expect(create.call(fs, root, 'sub/x', READ | DIRECTORY | CREATE, out)).toBe(DECLINED);
+    expect(create.call(fs, root, 'sub/../own.txt', WRITE | TRUNC, out)).toBe(DECLINED);
+    expect(hostFs.readFileSync(join(hostRoot, 'own.txt'), 'utf8')).toBe('own');
+    expect(hostFs.readdirSync(join(hostRoot, 'sub')).sort()).toEqual(['made', 'up', 'upfile']);
+    expectOutsideUntouched();
+  });
+
   test('a host swap of a directory for a symlink between openDirPath calls makes the fast path decline', () => {
     hostFs.mkdirSync(join(hostRoot, 'a', 'dir'), { recursive: true });
     const out: Ref<FsHandle | null> = { value: null };

@@ -11,7 +11,7 @@ import { NodeFileSystem, nativeAcceleratorStatus } from './index';
 import { probeNative, type NativeBinding } from './native';
 import { NATIVE_RUN } from '../../../tests/helpers/fs-node-paths';
 
-const { READ, DIRECTORY } = OpenFlags;
+const { READ, WRITE, CREATE, EXCL, TRUNC, DIRECTORY } = OpenFlags;
 const C = hostFs.constants;
 const ELOOP = -40;
 const EXDEV = -18;
@@ -137,6 +137,11 @@ function expectErrno(actual: number, expected: number): void {
         expectErrno(native.openRoot(out), Errno.SUCCESS);
         const root = out.value as FsHandle;
         expect(native.openPath(root, 'a/secret.txt', READ, out)).toBe(DECLINED);
+        // The one-step open that creates or truncates: refused before O_CREAT/O_TRUNC take effect.
+        expect(native.openPathCreating!(root, 'a/secret.txt', WRITE | TRUNC, out)).toBe(DECLINED);
+        expect(native.openPathCreating!(root, 'a/new.txt', WRITE | CREATE | EXCL, out)).toBe(DECLINED);
+        expect(hostFs.readdirSync(outside).sort()).toEqual(['dir', 'secret.txt']);
+        expect(hostFs.readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('secret');
         expect(native.openDirPath(root, ['a', 'dir'], 2, out)).toBe(DECLINED);
         expectErrno(native.openAt(root, 'a', READ | DIRECTORY, out), Errno.LOOP);
         native.close(root);
@@ -165,6 +170,7 @@ function expectErrno(actual: number, expected: number): void {
       const st = newFileStat();
       let opened = 0;
       let refused = 0;
+      let created = 0;
       const R = b.RESOLVE_BENEATH | b.RESOLVE_NO_MAGICLINKS;
       try {
         for (let i = 0; i < 20000 && swapper.exitCode === null; i++) {
@@ -173,6 +179,16 @@ function expectErrno(actual: number, expected: number): void {
             expect(st.ino).not.toBe(outsideIno);
             fs.close(out.value as FsHandle);
             opened++;
+          }
+          // Creating and truncating in one step: whatever it opens is inside, and nothing outside is made or cut.
+          if (fs.openPathCreating!(root, 'a/secret.txt', WRITE | CREATE | TRUNC, out) === Errno.SUCCESS) {
+            expectErrno(fs.stat(out.value as FsHandle, st), Errno.SUCCESS);
+            expect(st.ino).not.toBe(outsideIno);
+            fs.close(out.value as FsHandle);
+          }
+          if (fs.openPathCreating!(root, 'a/new.txt', WRITE | CREATE | EXCL, out) === Errno.SUCCESS) {
+            fs.close(out.value as FsHandle);
+            created++;
           }
           if (fs.openDirPath(root, ['a', 'dir'], 2, out) === Errno.SUCCESS) {
             expectErrno(fs.statAt(out.value as FsHandle, '.', st), Errno.SUCCESS);
@@ -194,8 +210,11 @@ function expectErrno(actual: number, expected: number): void {
         fs.close(root);
       }
       // Not asserted (it depends on scheduling), but reported: how often each side won.
-      process.stdout.write(`swap race: ${opened} inside opens, ${refused} kernel refusals (EXDEV)\n`);
+      process.stdout.write(`swap race: ${opened} inside opens, ${refused} kernel refusals (EXDEV), ${created} exclusive creates\n`);
       expect(hostFs.readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('secret');
+      expect(hostFs.readdirSync(outside).sort()).toEqual(['dir', 'secret.txt']);
+      // An exclusive create happens once (later ones decline on EEXIST), and only inside.
+      expect(created).toBeLessThanOrEqual(1);
     }, 120_000);
   });
 });

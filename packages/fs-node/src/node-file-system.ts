@@ -137,6 +137,12 @@ export class NodeFileSystem implements FileSystem {
   private generation = 0;
   private readonly allowOutsideSymlinks: boolean;
   private readonly listings = new Map<string, { generation: number; ctimeNs: bigint; entries: DirEntry[] }>();
+  /**
+   * The one-step open for opens that create or truncate (see the contract): on the native path only, where the
+   * kernel refuses links and escapes during the lookup, before O_CREAT or O_TRUNC take effect. The JavaScript
+   * path cannot offer it: its read-back proves where an open landed only after the open has happened.
+   */
+  readonly openPathCreating?: (dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>) => number;
 
   constructor(hostPath: string, options: NodeFileSystemOptions = {}) {
     let root: string | null = null;
@@ -152,6 +158,7 @@ export class NodeFileSystem implements FileSystem {
     const binding = chooseNative(options.native);
     this.nat = binding === null ? null : new NativeHost(binding);
     this.accelerator = this.nat === null ? 'js' : 'native';
+    if (this.nat !== null) this.openPathCreating = this.openPathCreatingNative;
     this.allowOutsideSymlinks = options.allowOutsideSymlinks === true;
   }
 
@@ -210,8 +217,8 @@ export class NodeFileSystem implements FileSystem {
   /**
    * openAt on the native path: one openat2 (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS, and
    * O_NOFOLLOW) plus the fstat that tells the handle's kind, in one crossing. `name` may be several components
-   * only for `openPath`, which passes `exactErrno` false: it declines on any error, and an fstatat of a path of
-   * several components (to tell ELOOP from ENOTDIR) could cross a link the host swapped in.
+   * only for `openPath` and `openPathCreating`, which pass `exactErrno` false: they decline on any error, and an
+   * fstatat of a path of several components (to tell ELOOP from ENOTDIR) could cross a link the host swapped in.
    */
   private nativeOpen(
     d: NodeDirHandle, name: string, flags: number, hostFlags: number, out: Ref<FsHandle | null>, exactErrno = true,
@@ -275,6 +282,22 @@ export class NodeFileSystem implements FileSystem {
       return DECLINED;
     }
     return this.adopt(fd, flags, expected, out) === Errno.SUCCESS ? Errno.SUCCESS : DECLINED;
+  }
+
+  /**
+   * `openPathCreating` on the native path: one openat2 of the whole path with O_CREAT/O_TRUNC, RESOLVE_BENEATH |
+   * RESOLVE_NO_SYMLINKS and O_NOFOLLOW. The kernel resolves every component first and fails (ELOOP, EXDEV, ENOENT,
+   * ENOTDIR...) before creating or truncating anything, so a refusal changed nothing and declines: the walker then
+   * resolves step by step (following links inside the sandbox where the guest asked) and finds the errno. Once
+   * openat2 has succeeded nothing else can fail for CREATE|EXCL (the type is known, no fstat), so an exclusive
+   * create is never declined after it happened; without EXCL the fstat in the same crossing could in principle
+   * fail after the open, and then the walker's retry opens (and truncates) the same file again, to the same effect.
+   */
+  private openPathCreatingNative(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
+    if (!(dir instanceof NodeDirHandle) || dir.owner !== this || dir.fd < 0) return DECLINED;
+    if (flags & DIRECTORY || !PLAIN_PATH.test(path)) return DECLINED;
+    if (flags & CREATE) this.generation++;
+    return this.nativeOpen(dir, path, flags, hostOpenFlags(flags), out, false) === Errno.SUCCESS ? Errno.SUCCESS : DECLINED;
   }
 
   typeOf(h: FsHandle): Filetype {

@@ -5,7 +5,8 @@ import type { FileSystem } from '@vos/core';
  * Vectored I/O is planned as `read`/`write`: a layer with such a rule sends every transfer through them.
  */
 export type FaultOp = Exclude<
-  keyof FileSystem, 'capabilities' | 'close' | 'typeOf' | 'openDirPath' | 'openPath' | 'revalidate' | 'readv' | 'writev'
+  keyof FileSystem,
+  'capabilities' | 'close' | 'typeOf' | 'openDirPath' | 'openPath' | 'openPathCreating' | 'revalidate' | 'readv' | 'writev'
 >;
 
 export const FAULT_OPS: readonly FaultOp[] = [

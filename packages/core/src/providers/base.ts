@@ -152,7 +152,9 @@ export abstract class BaseFileSystem implements FileSystem {
  * and override what your layer changes (read-only, fault injection, logging, quotas). The optional fast paths
  * (`openPath`, `openDirPath`) and `revalidate` exist on the wrapper only when the inner backend has them, so the
  * core's `fs.openPath !== undefined` tests stay true to the stack; a layer that must see every open (because it
- * changes what `openAt` does) deletes them in its constructor (`this.openPath = undefined`). Vectored I/O
+ * changes what `openAt` does) deletes them in its constructor (`this.openPath = undefined`). The fast path for
+ * opens that create or truncate (`openPathCreating`) is never forwarded: a layer that passes it on must say so
+ * itself, so no layer written before it existed (or without thinking of it) is bypassed. Vectored I/O
  * (`readv`, `writev`) is forwarded the same way, but only to a layer that does not override `read` (`write`).
  */
 export class ForwardingFileSystem<Inner extends FileSystem = FileSystem> implements FileSystem {
@@ -178,7 +180,8 @@ export class ForwardingFileSystem<Inner extends FileSystem = FileSystem> impleme
     if (readv !== undefined && this.readv === undefined && this.read === proto.read) this.readv = readv.bind(inner);
     if (writev !== undefined && this.writev === undefined && this.write === proto.write) this.writev = writev.bind(inner);
     // `acceptsTargetOf` is deliberately not forwarded: a layer changes what its backend allows, so renames and
-    // links across two wrapped backends stay EXDEV unless the layer itself says otherwise.
+    // links across two wrapped backends stay EXDEV unless the layer itself says otherwise. Nor is
+    // `openPathCreating`: creates and truncates always reach this layer's `openAt` unless the layer offers it.
   }
 
   openRoot(out: Ref<FsHandle | null>): Errno {

@@ -5,7 +5,7 @@ export const REQUIRED_METHODS = [
   'openRoot', 'statAt', 'openAt', 'readlinkAt', 'mkdirAt', 'symlinkAt', 'unlinkAt', 'rmdirAt', 'renameAt', 'linkAt',
   'setTimesAt', 'typeOf', 'close', 'stat', 'read', 'write', 'truncate', 'setTimes', 'sync', 'allocate', 'readdir',
 ] as const;
-export const OPTIONAL_METHODS = ['openDirPath', 'openPath', 'revalidate', 'readv', 'writev'] as const;
+export const OPTIONAL_METHODS = ['openDirPath', 'openPath', 'openPathCreating', 'revalidate', 'readv', 'writev'] as const;
 
 /**
  * Why `value` is not a `FileSystem` (the first broken part of the contract), or null when it is one. Checked when
@@ -51,6 +51,7 @@ function keepsContract(fs: FileSystem): boolean {
     typeof fs.sync === 'function' && typeof fs.allocate === 'function' && typeof fs.readdir === 'function' &&
     (fs.openDirPath === undefined || typeof fs.openDirPath === 'function') &&
     (fs.openPath === undefined || typeof fs.openPath === 'function') &&
+    (fs.openPathCreating === undefined || typeof fs.openPathCreating === 'function') &&
     (fs.revalidate === undefined || typeof fs.revalidate === 'function') &&
     (fs.readv === undefined || typeof fs.readv === 'function') &&
     (fs.writev === undefined || typeof fs.writev === 'function') &&

@@ -9,10 +9,11 @@ import type { Filetype } from '../abi/constants';
  * Every name has passed the core's one name check (`checkName` in names.ts): never empty, never `..`, no `/` or
  * NUL, at most NAME_MAX (255) bytes of valid UTF-8; it may be `.` (the directory itself) only where a method says
  * so. A backend never follows a symlink on its own: the walker reads links (`readlinkAt`) and resolves them
- * inside the sandbox. The only multi-component input is the optional fast paths' (`openDirPath`, `openPath`),
- * whose protocol the core owns: it decides when they are tried (never across a mount point, never with CREATE
- * or TRUNC), hands over only names that pass the same check (`isPlainPath`), and takes any answer but SUCCESS
- * as "walk it step by step". docs/security.md, "What a backend sees", has the whole list.
+ * inside the sandbox. The only multi-component input is the optional fast paths' (`openDirPath`, `openPath`,
+ * `openPathCreating`), whose protocol the core owns: it decides when they are tried (never across a mount point;
+ * with CREATE or TRUNC only `openPathCreating`, which no wrapper forwards unasked), hands over only names that
+ * pass the same check (`isPlainPath`), and takes any answer but SUCCESS as "walk it step by step".
+ * docs/security.md, "What a backend sees", has the whole list.
  *
  * Every method returns an errno (0 on success) or, for byte counts, a non-negative count or a negated errno.
  * Methods never throw for anything a guest can cause; a host failure that has no better errno is EIO.
@@ -114,6 +115,23 @@ export interface FileSystem {
    * truncated or read outside the sandbox before the backend has vouched.
    */
   openPath?(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number;
+
+  /**
+   * Fast path (optional) for `path_open` *with* CREATE or TRUNC (never DIRECTORY): as `openPath`, same `path` and
+   * `flags` rules and the same DECLINED protocol, for an open that may create or truncate the file it reaches.
+   * Only a backend whose refusal comes *before* the change may offer it: every symlink on the way (the last name
+   * included) and every escape must be refused before anything is created or truncated (fs-node's native path:
+   * openat2 with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS and O_NOFOLLOW, checked by the kernel during the lookup; a
+   * check after the fact, like the JavaScript path's read-back, cannot offer it). Any error declines, and the walker
+   * finds the errno step by step. Once CREATE|EXCL has created the file it must answer SUCCESS (the walker's
+   * retry would say EEXIST); a decline after a plain CREATE or TRUNC took effect is harmless (the retry reaches the
+   * same file and does the same again), but not expected.
+   *
+   * It is a separate method so that no layer passes it on unawares: `ForwardingFileSystem` never forwards it, so a
+   * layer that changes what opens do (read-only, overlay, fault injection, quotas, tracing) sees every create and
+   * truncate in its own `openAt`; a layer that changes nothing about opens may offer it explicitly.
+   */
+  openPathCreating?(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number;
 
   /**
    * Optional: re-checks a directory handle the guest has held for a while, before a walk starts from it (the

@@ -81,8 +81,13 @@ export function path_open(
   const ref = ctx.handleRef;
 
   const ns = dirEntry.ns;
-  if (fs.openPath !== undefined && !(flags & (OpenFlags.CREATE | OpenFlags.TRUNC)) && (ns === null || !ns.hasMountsBelow(dirEntry.nsPath))) {
-    // Plain paths (names only) may be opened by the backend in one step when it can vouch for them.
+  // Plain paths (names only) may be opened by the backend in one step when it can vouch for them; an open that
+  // creates or truncates only by a backend that offers `openPathCreating` (refusal before any change), and never
+  // a directory (DIRECTORY with CREATE is the backend's EINVAL, found by the walk).
+  const oneStep = flags & (OpenFlags.CREATE | OpenFlags.TRUNC)
+    ? fs.openPathCreating !== undefined && !(flags & OpenFlags.DIRECTORY)
+    : fs.openPath !== undefined;
+  if (oneStep && (ns === null || !ns.hasMountsBelow(dirEntry.nsPath))) {
     if (ctx.walker.openPlain(fs, dirEntry.handle, pathStr, flags, ref) === Errno.SUCCESS) {
       if (flags & OpenFlags.DIRECTORY && writeRequested) return refuseDirectory(fs, ref);
       return install(ctx, fs, ref, base, inheriting, fdflags, openMode(flags), fdOut, null, '', dirEntry, pathStr);

@@ -91,8 +91,9 @@ function u32(mem: Uint8Array, at: number): number {
 /**
  * A `FileSystem` whose backend lives on the other side of the channel: the core (walker, fd table) runs here,
  * next to the guest, and every call that needs the backend is one round-trip. Round-trips are kept low:
- * - `openPath`/`openDirPath` are always offered: the serving side walks the whole plain path in one call (with
- *   the backend's own fast path, or `openAt` step by step, which vouches for "no symlink crossed");
+ * - `openPath`/`openPathCreating`/`openDirPath` are always offered: the serving side walks the whole plain path
+ *   in one call (with the backend's own fast path, or `openAt` step by step, which vouches for "no symlink
+ *   crossed" and, never following a link, refuses one before it creates or truncates anything);
  * - closing a handle costs nothing: it rides along with the next call;
  * - reads fetch at least 64 KiB, and later reads of those bytes (and the end of the file, once) are served
  *   here, until anything is written through this channel (any mutation makes every read-ahead stale);
@@ -186,7 +187,7 @@ export class ChannelFileSystem implements FileSystem {
   }
 
   openPath(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
-    if (flags & OpenFlags.WRITE) this.mutated();
+    if (flags & (OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNC)) this.mutated();
     const n = this.name(path);
     if (n < 0) return DECLINED;
     const i32 = this.client.i32;
@@ -196,6 +197,15 @@ export class ChannelFileSystem implements FileSystem {
     const e = this.openResult(this.client.call(Op.OPEN_PATH), out);
     return e === Errno.SUCCESS ? e : DECLINED;
   }
+  /**
+   * The same call as `openPath`: the serving side uses its backend's `openPathCreating` or walks the names with the
+   * backend's own `openAt` (which never follows a link), so every layer it serves sees the create or truncate, and
+   * a link or an escape is refused before anything is made, as the contract asks.
+   */
+  openPathCreating(dir: FsHandle, path: string, flags: number, out: Ref<FsHandle | null>): number {
+    return this.openPath(dir, path, flags, out);
+  }
+
 
   /**
    * A root needs no re-check (no round-trip): it is the sandbox's boundary itself, and moving it moves the

@@ -494,8 +494,14 @@ export class ChannelServer {
       case Op.OPEN_PATH: {
         const path = this.str(0, i32[ARG + 1]);
         const flags = i32[ARG + 2];
-        if (fs.openPath !== undefined) {
-          return then(fs.openPath(h, path, flags, this.ref), (e) => {
+        // An open that creates or truncates: only through the backend's own `openPathCreating` (never `openPath`,
+        // which does not take them) or `openAt` name by name. Not tried when no handle could be issued for the
+        // result: a file made by CREATE|EXCL and then refused here would make the client's walk say EEXIST.
+        const creating = (flags & (OpenFlags.CREATE | OpenFlags.TRUNC)) !== 0;
+        if (creating && (this.closed || this.live >= this.maxHandles)) return DECLINED;
+        const fast = creating ? fs.openPathCreating : fs.openPath;
+        if (fast !== undefined) {
+          return then(fast.call(fs, h, path, flags, this.ref), (e) => {
             if (e === Errno.SUCCESS) return this.opened(fs, e);
             return this.openPathByName(fs, h, path, flags);
           });
