@@ -33,8 +33,8 @@ function ratios(a: number[], b: number[]): number[] {
 async function main(): Promise<void> {
   const arms = [
     { name: 'base', url: '/build/base-worker.js', host: 'vos' },
-    { name: 'new', url: '/build/bench-worker.js', host: 'vos' },
-    { name: 'shim', url: '/build/bench-worker.js', host: 'shim' },
+    { name: 'new', url: '/build/bench-worker-vos.js', host: 'vos' },
+    { name: 'shim', url: '/build/bench-worker-shim.js', host: 'shim' },
   ];
   const workers = arms.map((a) => new Worker(a.url, { type: 'module' }));
   const times: number[][] = arms.map(() => []);

@@ -9,7 +9,7 @@
  * decided who got which). A sample that takes longer than the limit ends that host's run on that workload (its
  * worker is terminated; the table says "> limit"). Results go to `window.__benchResults`.
  */
-import { PART_NAMES, WORKLOADS, type Host } from './worker';
+import { PART_NAMES, WORKLOADS, type Host } from './workloads';
 
 const params = new URLSearchParams(location.search);
 const SAMPLES = Number(params.get('samples') ?? 5);
@@ -47,9 +47,10 @@ function spread(xs: number[]): number[] {
 async function main(): Promise<void> {
   const results: { name: string; description: string; vos: number | null; shim: number | null; ratio: number | null; pairs: number[] | null; samples: number; vosTimes: number[]; shimTimes: number[]; bound: boolean; errors: Partial<Record<Host, string>> }[] = [];
   for (const w of WORKLOADS.filter((x) => !ONLY || ONLY.includes(x.name))) {
-    const newWorker = () => new Worker('/build/bench-worker.js', { type: 'module' });
+    // Each host's worker is a bundle of its own code only (workloads.ts says why).
+    const newWorker = (host: Host) => new Worker(`/build/bench-worker-${host}.js`, { type: 'module' });
     // A `parts` workload makes a worker per sample (below).
-    const workers = (w.parts ? {} : { vos: newWorker(), shim: newWorker() }) as Record<Host, Worker>;
+    const workers = (w.parts ? {} : { vos: newWorker('vos'), shim: newWorker('shim') }) as Record<Host, Worker>;
     const times: Record<Host, number[]> = { vos: [], shim: [] };
     // For a `parts` workload: each part's samples, per host (one row each; the whole is not a workload of its own).
     const parts: Record<Host, number[][]> = { vos: PART_NAMES.map(() => []), shim: PART_NAMES.map(() => []) };
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
         // worker has not collected yet count against the same per-process reservations: each parts sample gets
         // a fresh worker (which warms up untimed first and then collects), ended after it, so no other worker
         // holds any.
-        if (w.parts) workers[host] = newWorker();
+        if (w.parts) workers[host] = newWorker(host);
         else {
           for (const h of ['vos', 'shim'] as const) {
             if (errors[h]) continue;

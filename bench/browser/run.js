@@ -19,12 +19,24 @@ const { bundle, REPO } = require('../../tests/browser/build');
 const { startStaticServer } = require('../../tests/browser/server');
 const { launchChromium } = require('../../tests/browser/chromium');
 
+/**
+ * The bench's worker bundles in `dir` (a bench/browser directory): one per host, with only that host's code
+ * (bench-worker-vos, bench-worker-shim), or the single worker.ts that trees before the split had (both names
+ * then point at it).
+ */
+function workerEntries(dir) {
+  if (fs.existsSync(path.join(dir, 'worker-vos.ts'))) {
+    return { 'bench-worker-vos': path.join(dir, 'worker-vos.ts'), 'bench-worker-shim': path.join(dir, 'worker-shim.ts') };
+  }
+  return { 'bench-worker-vos': path.join(dir, 'worker.ts'), 'bench-worker-shim': path.join(dir, 'worker.ts') };
+}
+
 async function main() {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'vos-bench-browser-'));
   let server;
   let browser;
   try {
-    await bundle({ bench: path.join(__dirname, 'page.ts'), 'bench-worker': path.join(__dirname, 'worker.ts') }, out, { minify: true });
+    await bundle({ bench: path.join(__dirname, 'page.ts'), ...workerEntries(__dirname) }, out, { minify: true });
     fs.writeFileSync(path.join(out, 'bench.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="/build/bench.js"></script>');
     server = await startStaticServer({ root: REPO, mounts: { '/build/': out } });
     // --expose-gc: before each sample both hosts' workers collect their garbage, untimed (page.ts says why).
@@ -65,7 +77,11 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err && err.stack ? err.stack : err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err && err.stack ? err.stack : err);
+    process.exit(1);
+  });
+}
+
+module.exports = { workerEntries };
