@@ -10,6 +10,7 @@ const SUITES = [
     page: 'goldens',
     entries: { goldens: 'pages/goldens.page.ts', 'goldens-worker': 'pages/goldens-worker.ts' },
   },
+  { name: 'composition with inversify (modules, container) in the browser build', page: 'composition', entries: { composition: 'pages/composition.page.ts' } },
   { name: 'fs behaviour (memory; PersistentFileSystem over IndexedDB and OPFS, reloaded after each test)', page: 'fs-behaviour', entries: { 'fs-behaviour': 'pages/fs-behaviour.page.ts' } },
   {
     name: 'JSPI path (page not cross-origin isolated)',
