@@ -6,9 +6,6 @@ import { ProcExit, type FileSystem, type Stdio } from '@vos/core';
 export const PLATFORM_DEFAULTS = {
   memoryRoot: true,
   captureStdio: true,
-  /** The idle sandbox wasi.ts keeps (its `shapeKeeper`): the default in-memory root, stdio of vos's own (a buffer, a callback: the
-   * usual choices in a page; nothing writes to them). */
-  shapeKeeperOptions: { version: 'preview1', stdio: { stdin: '', stdout: (): void => {}, stderr: 'null' } },
 } as const;
 
 /** The stdin/stdout/stderr options name host fds: a page has none. */

@@ -58,12 +58,6 @@ export const PLATFORM_DEFAULTS = {
   memoryRoot: false,
   /** stdout/stderr into `wasi.captured` when no stdio option is given (node:wasi's default is the host's 0-2). */
   captureStdio: false,
-  /**
-   * The idle sandbox wasi.ts keeps (its `shapeKeeper`): nothing of the host's (no host fd probed, no directory, no
-   * @vos/fs-memory loaded for it), stdio of vos's own (a buffer, a callback;
-   * nothing writes to them).
-   */
-  shapeKeeperOptions: { version: 'preview1', stdio: { stdin: '', stdout: (): void => {}, stderr: 'null' } },
 } as const;
 
 /** `proc_exit` with `returnOnExit: false`: the host process ends with the guest's code. */

@@ -48,34 +48,6 @@ function throwNotStarted(): never {
 }
 
 /**
- * One idle sandbox that this module keeps for its lifetime, made at the second construction (a process that makes
- * one sandbox never pays for it). V8 drops the hidden class of an object of which no instance is alive at a
- * memory-reducing collection (a forced one, the idle memory reducer, memory pressure, the last-resort collection
- * when a wasm memory cannot be reserved), and with it every inline cache and optimized code that knew it: a host
- * that makes sandboxes in bursts (a playground after an idle minute, a pool that drained, a benchmark that
- * collects between samples) then constructs and starts its next sandboxes from cold code (construction 2-3x
- * slower). An idle sandbox of vos's own (nothing of the host's, never instantiated: no wasm memory, no host
- * resource; `shapeKeeperOptions` in host.ts / host.browser.ts) keeps the classes of the core, the fd table, the
- * stdio streams and the import object alive, in a browser also the namespace's and the in-memory root's
- * (docs/decisions.md, "An idle sandbox keeps vos's hidden classes").
- * undefined: no sandbox made yet; null: one made; then the kept sandbox and its import object.
- */
-let shapeKeeper: null | readonly [WASI, unknown] | undefined;
-function keepShapes(): void {
-  if (shapeKeeper === undefined) {
-    shapeKeeper = null;
-    return;
-  }
-  shapeKeeper = [] as unknown as readonly [WASI, unknown]; // made: the keeper's own construction returns at once
-  try {
-    const keeper = new WASI(PLATFORM_DEFAULTS.shapeKeeperOptions as WASIOptions);
-    shapeKeeper = [keeper, keeper.getImportObject()];
-  } catch {
-    // Only a speed aid: a platform where it cannot be made runs as before.
-  }
-}
-
-/**
  * Drop-in replacement for `node:wasi`'s `WASI` (Node 20 behaviour, plus Node 22's `finalizeBindings`): same
  * options, same validation errors, same `start`/`initialize` rules, same return values. The syscalls are the
  * vos core's (wasmtime semantics); the providers behind them come from the composition root (`container.ts`),
@@ -138,7 +110,6 @@ export class WASI {
     this.wasiImport = applyTraceOption(exiting, core, version, (options as WASIOptions).trace);
     this.#core = core;
     this.#importModule = parsed.importModule;
-    if (shapeKeeper == null) keepShapes();
   }
 
   /**
