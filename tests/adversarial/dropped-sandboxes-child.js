@@ -1,8 +1,7 @@
-// Child process of kept-sandbox.test.ts. @vos/wasi keeps one idle sandbox of its own from the second `new WASI`
-// on (wasi.ts, `shapeKeeper`): it must hold nothing a host gave to any sandbox. Runs a few guests whose mount,
-// stdout callback, instance and memory are watched through WeakRefs, drops them, collects, and prints JSON: how
-// many of each are still alive (all must be 0) and what the guests wrote.
-// Run: node --expose-gc -r tests/api/ts-register.js tests/adversarial/kept-sandbox-child.js
+// Child process of dropped-sandboxes.test.ts. @vos/wasi must hold nothing a host gave to a sandbox it dropped.
+// Runs a few guests whose mount, stdout callback, instance and memory are watched through WeakRefs, drops them,
+// collects, and prints JSON: how many of each are still alive (all must be 0) and what the guests wrote.
+// Run: node --expose-gc -r tests/api/ts-register.js tests/adversarial/dropped-sandboxes-child.js
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');

@@ -1,16 +1,15 @@
-// @vos/wasi keeps one idle sandbox of its own (wasi.ts, `shapeKeeper`: V8 would otherwise drop vos's hidden
-// classes, and its optimized code with them, at a memory-reducing collection with no sandbox alive). It must keep
-// nothing of a host's: once the host drops its sandboxes, their filesystems, callbacks, instances and wasm memories
-// are collectable. Run in a child process (GC exposed, a heap of its own).
+// @vos/wasi must keep nothing of a host's once the host drops its sandboxes (no module-level cache, registry or
+// kept sandbox may hold one): their filesystems, callbacks, instances and wasm memories are collectable. Run in a
+// child process (GC exposed, a heap of its own).
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-test('the sandbox @vos/wasi keeps holds nothing a host gave to its sandboxes', () => {
+test('@vos/wasi holds nothing a host gave to the sandboxes it dropped', () => {
   const r = spawnSync(
     process.execPath,
-    ['--expose-gc', '-r', path.join(ROOT, 'tests/api/ts-register.js'), path.join(__dirname, 'kept-sandbox-child.js')],
+    ['--expose-gc', '-r', path.join(ROOT, 'tests/api/ts-register.js'), path.join(__dirname, 'dropped-sandboxes-child.js')],
     { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
   );
   if (r.status !== 0) throw new Error(`child failed (${r.status} ${r.signal}): ${r.stderr}`);
