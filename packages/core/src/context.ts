@@ -80,47 +80,48 @@ export class SyscallContext {
   readonly limits: CoreLimits;
   // The scratch records and the path machinery are made on first use: a guest that never touches a path or a
   // stat (and a live idle sandbox) does not carry them. Each is one object for the life of the instance, so
-  // nothing is allocated per call.
-  #stat: FileStat | null = null;
-  #walker: PathWalker | null = null;
-  #resA: Resolution | null = null;
-  #resB: Resolution | null = null;
-  #stat2: FileStat | null = null;
-  #handleRef: Ref<FsHandle | null> | null = null;
-  #stringRef: Ref<string> | null = null;
-  #args: StringBlock | null = null;
-  #env: StringBlock | null = null;
+  // nothing is allocated per call. TypeScript-private fields, not `#` ones: a class with `#` fields runs an
+  // extra initializer function at every construction (docs/decisions.md, "Class fields are assignments").
+  private _stat: FileStat | null = null;
+  private _walker: PathWalker | null = null;
+  private _resA: Resolution | null = null;
+  private _resB: Resolution | null = null;
+  private _stat2: FileStat | null = null;
+  private _handleRef: Ref<FsHandle | null> | null = null;
+  private _stringRef: Ref<string> | null = null;
+  private _args: StringBlock | null = null;
+  private _env: StringBlock | null = null;
   get stat(): FileStat {
-    return (this.#stat ??= newFileStat());
+    return (this._stat ??= newFileStat());
   }
   get walker(): PathWalker {
-    return (this.#walker ??= new PathWalker(this.limits));
+    return (this._walker ??= new PathWalker(this.limits));
   }
   /** Two resolutions: path_link and path_rename hold two paths at once. */
   get resA(): Resolution {
-    return (this.#resA ??= new Resolution());
+    return (this._resA ??= new Resolution());
   }
   get resB(): Resolution {
-    return (this.#resB ??= new Resolution());
+    return (this._resB ??= new Resolution());
   }
   get stat2(): FileStat {
-    return (this.#stat2 ??= newFileStat());
+    return (this._stat2 ??= newFileStat());
   }
   get handleRef(): Ref<FsHandle | null> {
-    return (this.#handleRef ??= { value: null });
+    return (this._handleRef ??= { value: null });
   }
   get stringRef(): Ref<string> {
-    return (this.#stringRef ??= { value: '' });
+    return (this._stringRef ??= { value: '' });
   }
   /** Times resolved by `resolveTimes` for the set-times calls (null = leave unchanged). */
   atim: bigint | null = null;
   mtim: bigint | null = null;
   /** The guest's argv and environment as `args_get`/`environ_get` copy them out (encoded at the first ask). */
   get args(): StringBlock {
-    return (this.#args ??= stringBlock(this.config.args));
+    return (this._args ??= stringBlock(this.config.args));
   }
   get env(): StringBlock {
-    return (this.#env ??= stringBlock(this.config.env));
+    return (this._env ??= stringBlock(this.config.env));
   }
   readonly clock: Clock;
   readonly random: RandomSource;

@@ -9,7 +9,7 @@ const MAX_CHUNK = 65536;
  * SharedArrayBuffer): those are filled through a private buffer and copied.
  */
 export class CryptoRandom implements RandomSource {
-  private scratch: Uint8Array | undefined;
+  private scratch: Uint8Array | undefined = undefined;
 
   fill(buf: Uint8Array, off: number, len: number): void {
     const shared = typeof SharedArrayBuffer === 'function' && buf.buffer instanceof SharedArrayBuffer;

@@ -137,13 +137,14 @@ export function parseOptions(options: unknown): ParsedOptions {
   }
 
   const { stdin = 0, stdout = 1, stderr = 2 } = options;
-  validateInt32(stdin, 'options.stdin', 0);
-  validateInt32(stdout, 'options.stdout', 0);
-  validateInt32(stderr, 'options.stderr', 0);
+  // The defaults are valid: only a value the host gave is checked (the same errors, in the same order).
+  if (stdin !== 0) validateInt32(stdin, 'options.stdin', 0);
+  if (stdout !== 1) validateInt32(stdout, 'options.stdout', 0);
+  if (stderr !== 2) validateInt32(stderr, 'options.stderr', 0);
 
   const limits = resolveLimits(options.limits as Partial<CoreLimits> | undefined, 'options.limits');
   const { mounts, mountPreopens } = parseMounts(options);
-  return { importModule, args, env, preopens, stdin, stdout, stderr, mounts, mountPreopens, limits };
+  return { importModule, args, env, preopens, stdin: stdin as number, stdout: stdout as number, stderr: stderr as number, mounts, mountPreopens, limits };
 }
 
 const NO_ARGS: readonly unknown[] = [];

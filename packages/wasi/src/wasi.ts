@@ -106,8 +106,10 @@ export class WASI {
 
     const imports = (version === 'preview1' ? core.preview1 : core.unstable) as unknown as WasiImport;
     const exiting = returnOnExit ? imports : { ...imports, proc_exit: exitProcess(core) };
-    // vos: `trace` wraps the imports (the unwrapped object otherwise, so untraced instances pay nothing).
-    this.wasiImport = applyTraceOption(exiting, core, version, (options as WASIOptions).trace);
+    // vos: `trace` wraps the imports (the unwrapped object otherwise, so untraced instances pay nothing, not even
+    // the call that says so).
+    const trace = (options as WASIOptions).trace;
+    this.wasiImport = trace === undefined ? exiting : applyTraceOption(exiting, core, version, trace);
     this.#core = core;
     this.#importModule = parsed.importModule;
   }
@@ -182,7 +184,8 @@ export class WASI {
 
   /** `{ wasi_snapshot_preview1: wasiImport }` or `{ wasi_unstable: wasiImport }`; a fresh object each call. */
   getImportObject(): Record<string, WasiImport> {
-    return { [this.#importModule]: this.wasiImport };
+    // Two literals rather than one with a computed key: each has a fixed shape that V8 makes from a boilerplate.
+    return this.#importModule === 'wasi_snapshot_preview1' ? { wasi_snapshot_preview1: this.wasiImport } : { wasi_unstable: this.wasiImport };
   }
 
   // Node 20's setupInstance: `instance` and `instance.exports` must be objects, `exports.memory` a
