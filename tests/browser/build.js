@@ -56,6 +56,8 @@ async function bundle(entries, outdir, { minify = false, plugins = [] } = {}) {
     logLevel: 'error',
     plugins: [...vosSourcesPlugins(), ...plugins, noNodeBuiltinsPlugin()],
     loader: { '.wasm': 'file' },
+    // Generated entries (the docs/browser.md blocks) live in a temporary directory: npm packages resolve from here.
+    nodePaths: [path.join(REPO, 'node_modules')],
   });
   return result.metafile;
 }

@@ -51,6 +51,18 @@ function bareContext() {
   return { context, globals };
 }
 
+/**
+ * Whether a bundle holds inversify or reflect-metadata code, by a string each of them has and minification
+ * keeps: inversify's packages register their symbols and metadata keys under `@inversifyjs/...`, and both
+ * builds of reflect-metadata (the full one and `/lite`) keep their registry under `@reflect-metadata:registry`.
+ */
+function diCode(bundle) {
+  return {
+    inversify: bundle.code.includes('@inversifyjs/') || bundle.inputs.some((p) => /node_modules\/(inversify|@inversifyjs)\//.test(p)),
+    reflectMetadata: bundle.code.includes('@reflect-metadata:registry') || bundle.inputs.some((p) => p.includes('node_modules/reflect-metadata/')),
+  };
+}
+
 function wasm(rel) {
   return new Uint8Array(fs.readFileSync(path.join(ROOT, rel)));
 }
@@ -58,6 +70,7 @@ function wasm(rel) {
 async function main() {
   const app = await bundle('browser-app.js', false);
   const minimal = await bundle('browser-minimal.js', true);
+  const di = await bundle('browser-di.js', false);
   const { context, globals } = bareContext();
   vm.runInContext(app.code, context, { filename: 'browser-app.bundle.js' });
   const runs = {};
@@ -79,6 +92,17 @@ async function main() {
   const second = bareContext();
   vm.runInContext(minimal.code, second.context, { filename: 'browser-minimal.bundle.js' });
   guard('minimal', () => second.context.run(wasm('examples/hello/hello.wasm')));
+  // A page that composes with its own inversify: what the browser build must still do without loading any.
+  const third = bareContext();
+  vm.runInContext(di.code, third.context, { filename: 'browser-di.bundle.js' });
+  const deterministic = wasm('tests/wasm/bin/deterministic.wasm');
+  guard('diModules', () => third.context.runModules(deterministic));
+  guard('diModulesWithoutContainer', () => third.context.runModulesWithoutContainer(deterministic));
+  try {
+    runs.diHostContainer = await third.context.runHostContainer();
+  } catch (err) {
+    runs.diHostContainer = { error: String(err && err.stack ? err.stack : err) };
+  }
 
   process.stdout.write(JSON.stringify({
     globals,
@@ -89,6 +113,7 @@ async function main() {
       bytes: Buffer.byteLength(minimal.code),
       gzipBytes: zlib.gzipSync(minimal.code, { level: 9 }).length,
     },
+    diCode: { app: diCode(app), minimal: diCode(minimal), di: diCode(di) },
     runs,
   }) + '\n');
 }

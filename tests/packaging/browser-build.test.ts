@@ -22,6 +22,7 @@ interface Report {
   globals: Record<string, string>;
   app: { inputs: string[]; imports: string[] };
   minimal: { inputs: string[]; imports: string[]; bytes: number; gzipBytes: number };
+  diCode: Record<'app' | 'minimal' | 'di', { inversify: boolean; reflectMetadata: boolean }>;
   runs: Record<string, Run | string | { error: string }>;
 }
 
@@ -108,6 +109,51 @@ describe('browser build of @vos/wasi', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('  greeting.txt\n  motd.txt\n');
     expect(JSON.parse(r.changes)).toEqual({ created: ['greeting.txt'], modified: [], deleted: [] });
+  });
+
+  // Issue 13, startup: inversify and reflect-metadata were 73 KB of the minimal bundle and ~140 KB of heap that
+  // every full collection marks, unused by a page that composes from options (docs/decisions.md, "The browser
+  // build without inversify").
+  test.each(['app', 'minimal'] as const)('the %s bundle holds no inversify and no reflect-metadata code', (which) => {
+    expect(report.diCode[which]).toEqual({ inversify: false, reflectMetadata: false });
+  });
+
+  test('a page that imports inversify itself does bundle it (the check above can see it)', () => {
+    expect(report.diCode.di).toEqual({ inversify: true, reflectMetadata: true });
+  });
+
+  test('container + modules (deterministicModule, mountsModule) give the output of the deterministic option', () => {
+    const r = report.runs.diModules as unknown as { error?: string; expected: Run; got: Run };
+    if (r.error) throw new Error(r.error);
+    expect(r.expected.code).toBe(0);
+    expect(r.expected.stdout).toContain('random: ');
+    expect(r.got).toEqual(r.expected);
+  });
+
+  test('modules without container: a TypeError ERR_MISSING_OPTION naming options.container and what to pass', () => {
+    const r = report.runs.diModulesWithoutContainer as Record<string, unknown>;
+    expect(r).toMatchObject({ threw: true, isTypeError: true, code: 'ERR_MISSING_OPTION' });
+    expect(r.message).toMatch(/^options\.container is required with options\.modules in the browser build of @vos\/wasi/);
+    expect(r.message).toContain('new Container()');
+  });
+
+  test("@vos/wasi's modules load into and unload from a host's container; decorated classes resolve", () => {
+    const r = report.runs.diHostContainer as Record<string, unknown>;
+    if (r.error) throw new Error(String(r.error));
+    expect(r).toMatchObject({
+      bound: [true, true, true, true, true],
+      clockAfterUnload: false, // unloading one module removes its bindings only
+      randomAfterUnload: true,
+      clockAfterLoad: true,
+      randomAfterAsyncUnload: false,
+      injected: true, // @injectable/@inject through the Reflect metadata API inversify loads itself
+      reflect: true,
+    });
+    const ids = r.ids as number[];
+    expect(new Set(ids).size).toBe(ids.length);
+    // Ours are negative half-integers, inversify's own are integers: they cannot meet.
+    for (const id of ids.slice(0, -1)) expect(id < 0 && id % 1 === -0.5).toBe(true);
+    expect(Number.isInteger(ids[ids.length - 1])).toBe(true);
   });
 
   test('the minimal program (import { WASI } only) runs, and its size is reported', () => {

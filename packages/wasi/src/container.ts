@@ -1,10 +1,11 @@
-import { Container, ContainerModule } from 'inversify';
+import type { Container, ContainerModule } from 'inversify';
 import { assertFileSystem, normalizeMountPath, TOKENS, type Clock, type FileSystem, type RandomSource, type Stdio, type Token, type WasiSettings } from '@vos/core';
 import { SystemClock } from '@vos/clock';
 import { CryptoRandom } from '@vos/random';
 import { openHostDirectory, openHostStdio } from './host';
-import { childContainer } from './inversify-interop';
+import { childContainer, containerModule } from './inversify-interop';
 import { newMemoryRoot } from './memory-root';
+import { containerForModules } from './modules-container';
 import { parseMounts, type MountSource, type ParsedOptions } from './options';
 
 /**
@@ -18,6 +19,9 @@ import { parseMounts, type MountSource, type ParsedOptions } from './options';
  * options alone (`stdio`, `deterministic`, `mounts` included) never makes a container: it calls the same default
  * factories directly. Only a host that brings its own `container` or `modules` goes through inversify, and pays
  * for one child container per instance.
+ *
+ * The modules are structural (`containerModule`, inversify-interop.ts): this file loads no inversify code, so a
+ * page that composes from options never evaluates inversify (nor `reflect-metadata`) at all.
  */
 
 type HostDirectoryFactory = (hostPath: string) => FileSystem;
@@ -33,7 +37,7 @@ export const MOUNTS: Token<Record<string, MountSource>> = Symbol.for('vos.wasi.M
 
 /** Binds `MOUNTS`: compose a guest's world in a module, e.g. `modules: [mountsModule({ '/data': ro })]`. */
 export function mountsModule(mounts: Record<string, MountSource>, preopens?: readonly string[]): ContainerModule {
-  return new ContainerModule(({ bind }) => {
+  return containerModule(({ bind }) => {
     bind(MOUNTS).toConstantValue(mounts);
     if (preopens !== undefined) bind(MOUNT_PREOPENS).toConstantValue(preopens);
   });
@@ -52,27 +56,27 @@ const defaultSettings = (o: ParsedOptions, openDirectory: HostDirectoryFactory):
 });
 
 /** Host real-time and monotonic clocks; one `SystemClock` per instance (transient). */
-export const clockModule = new ContainerModule(({ bind }) => {
+export const clockModule = containerModule(({ bind }) => {
   bind(TOKENS.Clock).toDynamicValue(defaultClock);
 });
 
 /** `random_get` from the host CSPRNG. */
-export const randomModule = new ContainerModule(({ bind }) => {
+export const randomModule = containerModule(({ bind }) => {
   bind(TOKENS.Random).toDynamicValue(defaultRandom);
 });
 
 /** fds 0-2 over the host fds named by the `stdin`/`stdout`/`stderr` options (checked open, as uvwasi does). */
-export const stdioModule = new ContainerModule(({ bind }) => {
+export const stdioModule = containerModule(({ bind }) => {
   bind(TOKENS.Stdio).toDynamicValue((ctx) => defaultStdio(ctx.get<ParsedOptions>(WASI_OPTIONS)));
 });
 
 /** Preopened host directories are `NodeFileSystem`s (rebind to serve preopens from anything else). */
-export const fsModule = new ContainerModule(({ bind }) => {
+export const fsModule = containerModule(({ bind }) => {
   bind(TOKENS.HostDirectory).toConstantValue(openHostDirectory);
 });
 
 /** args, env and preopens from the options; each preopen's filesystem comes from `TOKENS.HostDirectory`. */
-export const settingsModule = new ContainerModule(({ bind }) => {
+export const settingsModule = containerModule(({ bind }) => {
   bind(TOKENS.Settings).toDynamicValue((ctx): WasiSettings =>
     defaultSettings(ctx.get<ParsedOptions>(WASI_OPTIONS), ctx.get<HostDirectoryFactory>(TOKENS.HostDirectory)));
 });
@@ -131,7 +135,8 @@ export interface ProviderOverrides {
  * - Options only: plain objects from the default factories and `overrides`; no container.
  * - `container`: a child of the host's container gets the default module of every token the host's container
  *   does not bind, plus `WASI_OPTIONS`. Without `container` but with `modules`, a fresh container with the
- *   defaults stands in for it.
+ *   defaults stands in for it (Node.js builds; the browser build, which loads no inversify, throws
+ *   ERR_MISSING_OPTION for `options.container` instead: modules-container.browser.ts).
  * - `overrides` are bound in a child of that, and `modules` in a grandchild, so a plain `bind(TOKENS.Clock)` in a
  *   host module shadows both the default and the option. Defaults resolved through the grandchild see its
  *   bindings (rebinding `TOKENS.HostDirectory` changes what the default settings module opens). The host's
@@ -149,7 +154,7 @@ export function composeProviders(
   if (container === undefined && !hasModules) return composePlain(options, overrides);
   let resolver: Container;
   if (container === undefined) {
-    resolver = new Container();
+    resolver = containerForModules();
     resolver.bind(WASI_OPTIONS).toConstantValue(options);
     resolver.loadSync(...defaultModules);
   } else {

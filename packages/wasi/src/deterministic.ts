@@ -1,7 +1,8 @@
-import { ContainerModule } from 'inversify';
+import type { ContainerModule } from 'inversify';
 import { TOKENS } from '@vos/core';
 import { FakeClock, type TimeInput } from '@vos/clock';
 import { SeededRandom, type Seed } from '@vos/random';
+import { containerModule } from './inversify-interop';
 
 export interface DeterministicOptions {
   /** Realtime at the start of the run. Default 2000-01-01T00:00:00Z. */
@@ -18,7 +19,7 @@ export interface DeterministicOptions {
  * own `FakeClock` with `toConstantValue` instead.
  */
 export function deterministicModule(options: DeterministicOptions = {}): ContainerModule {
-  return new ContainerModule(({ bind }) => {
+  return containerModule(({ bind }) => {
     bind(TOKENS.Clock).toDynamicValue(() => deterministicProviders(options).clock);
     bind(TOKENS.Random).toDynamicValue(() => deterministicProviders(options).random);
   });

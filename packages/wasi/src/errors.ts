@@ -157,6 +157,14 @@ export function errInvalidArgValue(name: string, value: unknown, reason = 'is in
   return jsNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The ${type} '${name}' ${reason}. Received ${inspected}`);
 }
 
+/**
+ * ERR_MISSING_OPTION (TypeError): `<name> is required`, Node's text for an option an API cannot do without,
+ * followed by why and what to pass when that is not obvious.
+ */
+export function errMissingOption(name: string, why = ''): Error {
+  return jsNodeError(TypeError, 'ERR_MISSING_OPTION', `${name} is required${why}`);
+}
+
 /** Node's `addNumericalSeparator`: 1099511627776 -> 1_099_511_627_776. */
 function addNumericalSeparator(val: string): string {
   let res = '';

@@ -1,5 +1,6 @@
-// inversify's metadata helpers expect the Reflect metadata API; loaded once, here, at the package entry.
-import 'reflect-metadata';
+// The Reflect metadata API for hosts' decorated classes: `reflect-metadata` on Node.js, nothing in the browser build
+// (metadata-api.browser.ts says why).
+import './metadata-api';
 
 export { WASI, type WasiImport } from './wasi';
 export type { WASIOptions } from './options';
