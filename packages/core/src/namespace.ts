@@ -11,7 +11,7 @@ export interface Mount {
 
 /** Normalises a mount path: absolute, single slashes, no `.`/`..`, no trailing slash (the root is `/`). */
 export function normalizeMountPath(path: string): string {
-  if (isNormalMountPath(path)) return path; // the usual case, with no array or string made
+  if (path === '/' || NORMAL_MOUNT_PATH.test(path)) return path; // the usual case, with no array or string made
   if (!path.startsWith('/')) throw new Error(`vos: mount path ${JSON.stringify(path)} must be absolute`);
   const parts: string[] = [];
   for (const c of path.split('/')) {
@@ -24,14 +24,11 @@ export function normalizeMountPath(path: string): string {
 }
 
 /**
- * Whether `path` is already what `normalizeMountPath` makes of it: `/`, or `/`-separated components none of which
- * is empty, `.` or `..` or holds a NUL (no trailing slash). A regular expression: it runs as compiled code even
- * where its caller is still interpreted (a sandbox's construction mostly is), where a loop over the characters
- * was one of construction's dearest steps.
+ * Whether a path other than `/` is already what `normalizeMountPath` makes of it: `/`-separated components none of
+ * which is empty, `.` or `..` or holds a NUL (no trailing slash). A regular expression: it runs as compiled code
+ * even where its caller is still interpreted (a sandbox's construction mostly is), where a loop over the
+ * characters was one of construction's dearest steps.
  */
-function isNormalMountPath(path: string): boolean {
-  return path === '/' || NORMAL_MOUNT_PATH.test(path);
-}
 const NORMAL_MOUNT_PATH = /^(?:\/(?!\.\.?(?:\/|$))[^/\0]+)+$/;
 
 /** The namespace path of `name` inside the directory at namespace path `dir`. */

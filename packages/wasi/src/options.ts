@@ -87,7 +87,8 @@ export interface ParsedOptions {
 export function parseOptions(options: unknown): ParsedOptions {
   validateObject(options, 'options');
 
-  validateString(options.version, 'options.version');
+  // Each check on a construction's path calls its validator only to throw (see validate.ts).
+  if (typeof options.version !== 'string') validateString(options.version, 'options.version');
   let importModule: ParsedOptions['importModule'];
   switch (options.version) {
     case 'preview1':
@@ -100,7 +101,7 @@ export function parseOptions(options: unknown): ParsedOptions {
       throw errInvalidArgValue('options.version', options.version, 'unsupported WASI version');
   }
 
-  if (options.args !== undefined) validateArray(options.args, 'options.args');
+  if (options.args !== undefined && !Array.isArray(options.args)) validateArray(options.args, 'options.args');
   // `map(String)` as Node: numbers, null, objects are stringified; a Symbol becomes 'Symbol(desc)'.
   const given = (options.args as unknown[] | undefined) || NO_ARGS;
   const args: string[] = new Array(given.length);
@@ -195,9 +196,9 @@ export function parseMounts(options: Record<string, unknown>): Pick<ParsedOption
     pairs.push([guestPath, value as MountSource]);
   }
   if (mountPreopens !== undefined) {
-    validateArray(mountPreopens, 'options.mountPreopens');
-    for (const p of mountPreopens) {
-      validateString(p, 'options.mountPreopens[]');
+    if (!Array.isArray(mountPreopens)) validateArray(mountPreopens, 'options.mountPreopens');
+    for (const p of mountPreopens as unknown[]) {
+      if (typeof p !== 'string') validateString(p, 'options.mountPreopens[]');
       // The name is a constant: no closure for refuseNul made per preopen.
       if (p.includes('\0')) throw errInvalidArgValue('options.mountPreopens[]', p, 'must not contain a NUL byte');
     }

@@ -2,7 +2,10 @@ import { errInvalidArgType, errOutOfRange } from './errors';
 
 /**
  * Node's `lib/internal/validators.js` checks that node:wasi uses, with the same tests and the same errors.
- * Each throws (a host error, never seen by a guest) and returns nothing.
+ * Each throws (a host error, never seen by a guest) and returns nothing. On the path of every construction and
+ * start, callers test the value inline and call the validator only to throw: a function a sandbox's start runs
+ * keeps its bytecode, feedback and compiled code alive for every full collection to mark (docs/decisions.md,
+ * "Less JavaScript per sandbox start"), and these checks are one `typeof` each.
  */
 
 /** Not null, not an array, typeof 'object' (functions rejected): "must be of type object". */

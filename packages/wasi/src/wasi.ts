@@ -100,7 +100,7 @@ export class WASI {
     let returnOnExit = true;
     const rawReturnOnExit = (options as WASIOptions).returnOnExit;
     if (rawReturnOnExit !== undefined) {
-      validateBoolean(rawReturnOnExit, 'options.returnOnExit');
+      if (typeof rawReturnOnExit !== 'boolean') validateBoolean(rawReturnOnExit, 'options.returnOnExit');
       returnOnExit = rawReturnOnExit;
     }
 
@@ -125,8 +125,9 @@ export class WASI {
     try {
       this.#setupInstance(instance);
       const { _start, _initialize } = (instance as { exports: WasiExports }).exports;
-      validateFunction(_start, 'instance.exports._start');
-      validateUndefined(_initialize, 'instance.exports._initialize');
+      // The validators are called only to throw (validate.ts says why).
+      if (typeof _start !== 'function') validateFunction(_start, 'instance.exports._start');
+      if (_initialize !== undefined) validateUndefined(_initialize, 'instance.exports._initialize');
       try {
         _start();
       } catch (err) {

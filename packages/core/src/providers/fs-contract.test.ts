@@ -1,4 +1,4 @@
-import { fileSystemContractError, OPTIONAL_METHODS, REQUIRED_METHODS } from './fs-contract';
+import { assertFileSystem, fileSystemContractError, OPTIONAL_METHODS, REQUIRED_METHODS } from './fs-contract';
 
 /** A minimal object that keeps the whole contract (every method a no-op), with `change` applied. */
 function backend(change: (fs: Record<string, unknown>) => void = () => {}): Record<string, unknown> {
@@ -40,4 +40,21 @@ test('methods inherited from a prototype count, and non-objects are refused', ()
   expect(fileSystemContractError(Object.create(backend()))).toBeNull();
   expect(fileSystemContractError(null)).toBe('is not an object');
   expect(fileSystemContractError(() => 0)).toBe('is not an object');
+});
+
+// assertFileSystem checks the usual case with the named reads alone and falls back to the loops for the message:
+// every broken contract must still throw, naming the part.
+test('assertFileSystem accepts a whole backend and throws a TypeError naming what is broken otherwise', () => {
+  expect(() => assertFileSystem(backend(), 'the mount')).not.toThrow();
+  expect(() => assertFileSystem(Object.create(backend()), 'the mount')).not.toThrow();
+  expect(() => assertFileSystem(null, 'the mount')).toThrow(new TypeError('vos: the mount is not a FileSystem: it is not an object'));
+  expect(() => assertFileSystem(() => 0, 'the mount')).toThrow(new TypeError('vos: the mount is not a FileSystem: it is not an object'));
+  for (const m of REQUIRED_METHODS) {
+    expect(() => assertFileSystem(backend((fs) => delete fs[m]), 'the mount')).toThrow(new TypeError(`vos: the mount is not a FileSystem: it has no ${m}() method`));
+  }
+  for (const m of OPTIONAL_METHODS) {
+    expect(() => assertFileSystem(backend((fs) => (fs[m] = 'yes')), 'the mount')).toThrow(`it has a ${m} that is not a function`);
+  }
+  expect(() => assertFileSystem(backend((fs) => delete fs.capabilities), 'the mount')).toThrow('it has no capabilities object');
+  expect(() => assertFileSystem(backend((fs) => ((fs.capabilities as Record<string, unknown>).timestampResolutionNs = 0n)), 'the mount')).toThrow('timestampResolutionNs');
 });

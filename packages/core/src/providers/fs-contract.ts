@@ -63,6 +63,8 @@ function keepsContract(fs: FileSystem): boolean {
 
 /** Throws a TypeError naming `what` unless `value` implements the whole `FileSystem` contract. */
 export function assertFileSystem(value: unknown, what: string): asserts value is FileSystem {
+  // The usual case without the second function (a factory's filesystem is checked at every construction).
+  if (value !== null && typeof value === 'object' && keepsContract(value as FileSystem)) return;
   const why = fileSystemContractError(value);
   if (why !== null) throw new TypeError(`vos: ${what} is not a FileSystem: it ${why}`);
 }
