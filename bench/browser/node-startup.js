@@ -11,6 +11,9 @@
  *   --repeat=N     starts per sample (default 2000)
  *   --no-gc        no forced collection between samples
  *   --tree=DIR     the vos checkout to bundle (default this one; its packages must be built)
+ *   --functions    instead of timing: the functions one start runs and how often (V8's precise coverage over
+ *                  100 starts after 20 warm-up ones), by package, and their totals: distinct functions and calls
+ *                  per start (docs/decisions.md, "Less JavaScript per sandbox start")
  *   -- FLAGS       node/V8 flags for the run, e.g. -- --trace-deopt --trace-gc
  *
  * Prints µs per start of construct / instantiate / start per sample. See docs/benchmarks.md, "Startup in
@@ -34,6 +37,7 @@ const tree = path.resolve(opt('tree', path.join(__dirname, '../..')));
 const samples = Number(opt('samples', 10));
 const repeat = Number(opt('repeat', 2000));
 const forcedGc = !own.includes('--no-gc');
+const functions = own.includes('--functions');
 
 const ENTRY = `
 import { WASI } from '@vos/wasi';
@@ -50,6 +54,22 @@ const newWasi = () => new WASI({
   returnOnExit: true,
 } as any);
 const B = 50; const made: any[] = new Array(B); const inst: any[] = new Array(B);
+const startOnce = () => { const w = newWasi(); w.start(new WebAssembly.Instance(module, w.getImportObject() as any)); };
+if (${functions}) {
+  for (let i = 0; i < 20; i++) startOnce();
+  const session = new (require('node:inspector').Session)();
+  session.connect();
+  // The inspector's callbacks run synchronously in the thread that posts.
+  const post = (method: string, params?: object): any => { let out: any; session.post(method, params, (err: any, r: any) => { if (err) throw err; out = r; }); return out; };
+  post('Profiler.enable');
+  post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
+  const N = 100;
+  for (let i = 0; i < N; i++) startOnce();
+  const { result } = post('Profiler.takePreciseCoverage');
+  post('Profiler.stopPreciseCoverage');
+  require('node:fs').writeFileSync(process.env.VOS_COVERAGE_OUT, JSON.stringify({ starts: N, result }));
+  process.exit(0);
+}
 for (let s = 0; s < ${samples}; s++) {
   if (${forcedGc}) { gc(); gc(); }
   let c = 0, i2 = 0, st = 0;
@@ -73,11 +93,41 @@ try {
   const out = path.join(dir, 'startup.js');
   esbuild.buildSync({
     stdin: { contents: ENTRY, loader: 'ts', resolveDir: tree },
-    bundle: true, format: 'iife', platform: 'browser', conditions: ['browser'], external: ['node:fs'],
+    bundle: true, format: 'iife', platform: 'browser', conditions: ['browser'], external: ['node:fs', 'node:inspector', 'node:url'],
     outfile: out, target: 'es2022', logLevel: 'warning', nodePaths: [path.join(tree, 'node_modules')],
   });
-  const r = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, out], { stdio: 'inherit' });
+  const coverage = path.join(dir, 'coverage.json');
+  const r = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, out], { stdio: 'inherit', env: { ...process.env, VOS_COVERAGE_OUT: coverage } });
   process.exitCode = r.status ?? 1;
+  if (functions && r.status === 0) printFunctions(JSON.parse(fs.readFileSync(coverage, 'utf8')), out);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The functions of vos that the covered starts ran, by package, with calls per start; then the totals. */
+function printFunctions({ starts, result }, bundleFile) {
+  const src = fs.readFileSync(bundleFile, 'utf8');
+  // esbuild marks each module of the bundle with a `// path` line: a function belongs to the last one above it.
+  const marks = [...src.matchAll(/\n\s*\/\/ (\S*packages\/([^/]+)\/\S*\.[jt]s)\n/g)].map((m) => [m.index, `@vos/${m[2]}`]);
+  const loop = src.search(/\n\s*\/\/ <stdin>\n/); // the loop's own code comes last
+  const url = require('node:url').pathToFileURL(bundleFile).href;
+  const rows = [];
+  for (const script of result) {
+    if (script.url !== url) continue;
+    for (const f of script.functions) {
+      const r = f.ranges[0];
+      if (r.count === 0 || r.startOffset === 0) continue; // not run, or the bundle's top level
+      let pkg = null;
+      for (const [at, name] of marks) {
+        if (at > r.startOffset) break;
+        pkg = name;
+      }
+      if (pkg === null || r.startOffset > loop) continue;
+      rows.push([pkg, f.functionName || '(anonymous)', r.count / starts]);
+    }
+  }
+  rows.sort((a, b) => a[0].localeCompare(b[0]) || b[2] - a[2]);
+  for (const [pkg, name, per] of rows) console.log(`${per.toFixed(2).padStart(6)}  ${pkg.padEnd(16)}${name}`);
+  const calls = rows.reduce((n, row) => n + row[2], 0);
+  console.log(`per start: ${rows.length} distinct functions of vos run, ${calls.toFixed(0)} calls`);
 }

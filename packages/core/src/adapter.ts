@@ -429,12 +429,12 @@ export function adaptImports(
   table: Readonly<Record<string, readonly Param[]>>,
   impls: Impls,
   ctx: SyscallContext,
-  options: AdapterOptions = {},
+  options?: AdapterOptions,
   /** The module generated at build time for `table` (used when the context's layout is the one it was made for). */
   pregenerated?: PregeneratedAdapter,
 ): ImportObject {
   const layout = ctx.layout;
-  if (options.interpretOnly) return importObjectOf(interpret(plansOf(table, layout), impls), ctx);
+  if (options !== undefined && options.interpretOnly) return importObjectOf(interpret(plansOf(table, layout), impls), ctx);
   // The usual case (preview1 or snapshot 0 over its own layout) without the three WeakMap lookups below.
   const last = lastAdapter;
   if (last !== null && last.table === table && last.impls === impls && last.layout === layout) return importObjectOf(last.adapter, ctx);

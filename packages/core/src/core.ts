@@ -4,7 +4,7 @@ import { PREVIEW1_LAYOUT, UNSTABLE_LAYOUT } from './abi/layouts';
 import type { Preview1Syscalls, UnstableSyscalls } from './abi/functions';
 import { SyscallContext, type WasiCoreConfig } from './context';
 import { WasiNotStartedError } from './errors';
-import { directoryFd, FdKind, streamFd, type FdEntry } from './fdtable';
+import { directoryFd, FdKind, streamFd } from './fdtable';
 import type { GuestMemory, MemoryLike } from './memory';
 import { preview1Imports } from './preview1';
 import { unstableImports } from './unstable';
@@ -20,14 +20,11 @@ export type WasiVersion = 'preview1' | 'unstable';
 
 /**
  * Standard streams as wasmtime has them: stdin readable, stdout and stderr writable, never seekable (ESPIPE;
- * no seek/tell rights, which is also how wasi-libc's isatty tells a terminal).
+ * no seek/tell rights, which is also how wasi-libc's isatty tells a terminal). Computed once, not per sandbox.
  */
-function streamEntry(stream: Stream, mode: number): FdEntry {
-  const rights = (RIGHTS_TTY & ~(Rights.FD_READ | Rights.FD_WRITE)) | mode;
-  const entry = streamFd(stream, rights);
-  entry.mode = mode;
-  return entry;
-}
+const STREAM_RIGHTS = RIGHTS_TTY & ~(Rights.FD_READ | Rights.FD_WRITE);
+const STDIN_RIGHTS = STREAM_RIGHTS | Rights.FD_READ;
+const STDOUT_RIGHTS = STREAM_RIGHTS | Rights.FD_WRITE;
 
 /**
  * One guest's WASI world: fds 0-2 from the stdio provider, then one fd per preopen, and the import objects of
@@ -50,9 +47,9 @@ export class WasiCore {
     this.onNotStarted = config.onNotStarted ?? ((): never => { throw new WasiNotStartedError(); });
     this.p1Ctx = new SyscallContext(config, PREVIEW1_LAYOUT, this.onNotStarted);
     const fds = this.p1Ctx.fds;
-    fds.insert(streamEntry(config.stdio.stdin, Rights.FD_READ));
-    fds.insert(streamEntry(config.stdio.stdout, Rights.FD_WRITE));
-    fds.insert(streamEntry(config.stdio.stderr, Rights.FD_WRITE));
+    fds.insert(streamFd(config.stdio.stdin, STDIN_RIGHTS, Rights.FD_READ));
+    fds.insert(streamFd(config.stdio.stdout, STDOUT_RIGHTS, Rights.FD_WRITE));
+    fds.insert(streamFd(config.stdio.stderr, STDOUT_RIGHTS, Rights.FD_WRITE));
     try {
       this.openPreopens(config);
     } catch (err) {

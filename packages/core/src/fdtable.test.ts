@@ -24,8 +24,8 @@ test('closeAll closes every open fd once (filesystem handles and streams), skips
   const streams: string[] = [];
   const fs = recordingFs(handles);
   const table = new FdTable(16);
-  table.insert(streamFd(stream(streams, 'in'), 0));
-  table.insert(streamFd(stream(streams, 'out', false), 0)); // a stream without close() is left alone
+  table.insert(streamFd(stream(streams, 'in'), 0, 0));
+  table.insert(streamFd(stream(streams, 'out', false), 0, 0)); // a stream without close() is left alone
   const dirHandle = { dir: true } as unknown as FsHandle;
   const fileHandle = { file: true } as unknown as FsHandle;
   const goneHandle = { gone: true } as unknown as FsHandle;
@@ -47,8 +47,8 @@ test('closeAll closes every open fd once (filesystem handles and streams), skips
   expect(table.peek(4)).toBeUndefined();
   expect(file.openedFrom).toBeNull(); // nothing closed keeps another entry alive
   // A table closed this way starts again at fd 0, with no free slot left from before.
-  expect(table.insert(streamFd(stream(streams, 'again'), 0))).toBe(0);
-  expect(table.insert(streamFd(stream(streams, 'again'), 0))).toBe(1);
+  expect(table.insert(streamFd(stream(streams, 'again'), 0, 0))).toBe(0);
+  expect(table.insert(streamFd(stream(streams, 'again'), 0, 0))).toBe(1);
 });
 
 test('closeAll releases every held listing: the listing budget is whole again', () => {

@@ -121,8 +121,11 @@ export function fileFd(filetype: Filetype, rightsBase: number, rightsInheriting:
 export function directoryFd(rightsBase: number, rightsInheriting: number, fs: FileSystem, handle: FsHandle, preopenPath: string | null = null): DirectoryFd {
   return new FdRecord(FdKind.Directory, Filetype.DIRECTORY, rightsBase, rightsInheriting, 0, fs, handle, null, preopenPath) as DirectoryFd;
 }
-export function streamFd(stream: Stream, rightsBase: number): StreamFd {
-  return new FdRecord(FdKind.Stream, stream.filetype, rightsBase, 0, 0, null, null, stream) as StreamFd;
+/** `mode`: FD_READ and/or FD_WRITE, what the stream allows (see `FdRecord.mode`). */
+export function streamFd(stream: Stream, rightsBase: number, mode: number): StreamFd {
+  const entry = new FdRecord(FdKind.Stream, stream.filetype, rightsBase, 0, 0, null, null, stream) as StreamFd;
+  entry.mode = mode;
+  return entry;
 }
 
 const MODE_RIGHTS = Rights.FD_READ | Rights.FD_WRITE;

@@ -54,6 +54,8 @@ export function joinNsPath(dir: string, name: string): string {
  */
 export class Namespace {
   private readonly byPath = new Map<string, Mount>();
+  /** The same mounts in the order attached (the default root last, once made): what `closeRoots` walks. */
+  private readonly attached: Mount[] = [];
   /** The mount points' paths, as given (normalised), in order. */
   private readonly paths: string[] = [];
   /**
@@ -94,7 +96,9 @@ export class Namespace {
       this.closeRoots();
       throw new Error(`vos: the filesystem mounted at ${path} has a root that is not a directory`);
     }
-    this.byPath.set(path, { path, fs, root: ref.value as FsHandle });
+    const mount: Mount = { path, fs, root: ref.value as FsHandle };
+    this.byPath.set(path, mount);
+    this.attached.push(mount);
     ref.value = null;
     this.sorted = null;
   }
@@ -111,7 +115,10 @@ export class Namespace {
 
   /** Closes the roots of every mount made so far (construction failed, or the sandbox is disposed). */
   closeRoots(): void {
-    for (const m of this.byPath.values()) m.fs.close(m.root);
+    // An index loop over an array: no Map iterator made when a sandbox is disposed.
+    const attached = this.attached;
+    for (let i = 0; i < attached.length; i++) attached[i].fs.close(attached[i].root);
+    attached.length = 0;
     this.byPath.clear();
     this.sorted = null;
   }
@@ -155,7 +162,7 @@ export class Namespace {
 
   /** Every mount made so far, parents before children (for composition checks). */
   all(): readonly Mount[] {
-    return (this.sorted ??= [...this.byPath.values()].sort((a, b) => a.path.length - b.path.length));
+    return (this.sorted ??= this.attached.slice().sort((a, b) => a.path.length - b.path.length));
   }
 
   /** Whether some mount point has a parent other than `/` (then composition must see that its parents exist). */

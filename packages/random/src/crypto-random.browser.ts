@@ -9,7 +9,14 @@ const MAX_CHUNK = 65536;
  * SharedArrayBuffer): those are filled through a private buffer and copied.
  */
 export class CryptoRandom implements RandomSource {
-  private scratch: Uint8Array | undefined = undefined;
+  // Declared and assigned in the constructor: as a class field it would cost an initializer function per
+  // construction (esbuild does not apply tsconfig's useDefineForClassFields to this file, which reaches the
+  // bundle through a plugin; docs/decisions.md, "Class fields are assignments").
+  private declare scratch: Uint8Array | undefined;
+
+  constructor() {
+    this.scratch = undefined;
+  }
 
   fill(buf: Uint8Array, off: number, len: number): void {
     const shared = typeof SharedArrayBuffer === 'function' && buf.buffer instanceof SharedArrayBuffer;

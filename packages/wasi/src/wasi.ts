@@ -225,7 +225,7 @@ function optionProviders(options: WASIOptions): { overrides: ProviderOverrides; 
   }
   if (stdio !== undefined) {
     validateObject(stdio, 'options.stdio');
-    overrides = { ...overrides, stdio: createStdio(stdio) };
+    overrides = isDeterministic ? { ...overrides, stdio: createStdio(stdio) } : { stdio: createStdio(stdio) };
   }
   return { overrides, captured };
 }
