@@ -3,6 +3,9 @@
 // packages' `exports` and their `browser` condition, from the built dist/), checks what went into the bundle,
 // and runs it in a bare V8 context: no `process`, no `require`, no SharedArrayBuffer (a page that is not
 // cross-origin isolated), only what every page has (WebAssembly, TextEncoder/TextDecoder, performance, crypto).
+// Three page programs (fixtures/): an app using the providers, the minimal `import { WASI }` one (its size is the
+// figure of record), and one that composes with its own inversify. The report says whether each bundle holds
+// inversify or reflect-metadata code (the first two must not: the browser build loads neither).
 // Prints one JSON object on stdout. Run by browser-build.test.ts in a child process; `node
 // tests/packaging/browser-build.js` by hand prints the same report.
 const fs = require('node:fs');

@@ -69,6 +69,15 @@ for (const how of ['container', 'modules']) {
   w.start(new WebAssembly.Instance(wasm, w.getImportObject()));
   process.stdout.write(how + ': ' + Buffer.concat(chunks).toString());
 }
+
+// 3. @vos/wasi's own modules (structural { id, load }) in the project's container: loaded, one unloaded.
+const { defaultModules, clockModule, deterministicModule } = require('@vos/wasi');
+const host = new Container();
+host.loadSync(...defaultModules);
+host.unloadSync(clockModule);
+host.loadSync(deterministicModule());
+process.stdout.write('own modules: ' + [TOKENS.Clock, TOKENS.Random, TOKENS.Stdio].map((t) => host.isBound(t)).join(' ') +
+  ' ' + host.getAll(TOKENS.Clock).length + ' ' + host.get(TOKENS.Clock).constructor.name + '\\n');
 `;
 
 const ESM_PROGRAM = `import { readFileSync } from 'node:fs';

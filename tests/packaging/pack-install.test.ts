@@ -77,7 +77,7 @@ describe('npm pack, then install into a fresh project outside the repository', (
   });
 
   test("require('@vos/wasi') runs a program, also with a Container and a ContainerModule of the project's own inversify", () => {
-    expect(report.outputs.require).toBe('hello, world\ncontainer: hello, world\nmodules: hello, world\n');
+    expect(report.outputs.require).toBe('hello, world\ncontainer: hello, world\nmodules: hello, world\nown modules: true true true 1 FakeClock\n');
   });
 
   test("import('@vos/wasi') runs a program; every package has named ES module exports", () => {
