@@ -59,6 +59,25 @@ function externalsPlugin(inline) {
   };
 }
 
+/**
+ * A `require()` of an inlined npm package gets the package's ES module build, the one an `import` gets: esbuild
+ * turns a require of a bundled ES module into a lazy initialiser (`__esm`), so the package is evaluated at the
+ * first call that needs it and not when the bundle loads (`@vos/wasi` requires inversify only to make a container
+ * for `modules`: modules-container.ts); and one bundle never holds both builds of a package (the vos command
+ * imports inversify as well). inversify's CommonJS build would also be ~300 modules against its ES build's 3.
+ */
+function requireAsImportPlugin(inlined) {
+  return {
+    name: 'vos-require-as-import',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind !== 'require-call' || isBuiltin(args.path) || !inlined(args.path)) return undefined;
+        return build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer });
+      });
+    },
+  };
+}
+
 /** `@vos/x` -> packages/x/src/index.ts (the standalone build inlines the sources, not another package's dist). */
 function sourcesPlugin() {
   return {
@@ -211,7 +230,7 @@ async function runJob(job) {
         format: 'cjs',
         target: NODE_TARGET,
         footer: { js: DATA_EXPORTS_FOOTER },
-        plugins: [externalsPlugin(job.inline)],
+        plugins: [requireAsImportPlugin((p) => job.inline.has(packageName(p))), externalsPlugin(job.inline)],
       });
       return;
     case 'standalone':
@@ -223,7 +242,7 @@ async function runJob(job) {
         target: NODE_TARGET,
         minify: true,
         footer: { js: DATA_EXPORTS_FOOTER },
-        plugins: [sourcesPlugin()],
+        plugins: [requireAsImportPlugin((p) => !p.startsWith('@vos/')), sourcesPlugin()],
       });
       return;
     case 'browser': {
