@@ -7,7 +7,8 @@
 //            "./dist/X.mjs"         ES module for Node: re-exports ./X.js (one copy of each package per process)
 //            "./dist/browser/X.js"  ES module for browsers: src/X.browser.ts if it exists, else src/X.ts; a file
 //                                   src/Y.browser.ts replaces src/Y.ts; no node:* import may remain (checked)
-//   vos.entries     ["src/Z.ts", ...]   more CommonJS files loaded at run time by path (a worker script)
+//   vos.entries     ["src/Z.ts", ...]   more CommonJS files loaded at run time: by path (a worker script), or by a
+//                                       `require("./Z")` in the package, which stays a require of dist/Z.js (lazy)
 //   vos.bundle      ["inversify", ...]  npm dependencies inlined in the Node builds (cold start; see decisions.md)
 //   vos.standalone  { "dist/S.js": "src/S.ts" }  one CommonJS file with everything inlined (the vos command)
 // Other packages (@vos/*) and npm dependencies stay imports, so a process holds one copy of each.
@@ -60,19 +61,22 @@ function externalsPlugin(inline) {
 }
 
 /**
- * A `require()` of an inlined npm package gets the package's ES module build, the one an `import` gets: esbuild
- * turns a require of a bundled ES module into a lazy initialiser (`__esm`), so the package is evaluated at the
- * first call that needs it and not when the bundle loads (`@vos/wasi` requires inversify only to make a container
- * for `modules`: modules-container.ts); and one bundle never holds both builds of a package (the vos command
- * imports inversify as well). inversify's CommonJS build would also be ~300 modules against its ES build's 3.
+ * A `require('./y')` of one of the package's own `vos.entries` stays a `require` of the built file
+ * (`./y.js`, next to the bundle in dist/), so what that file holds is loaded, compiled (from its own code cache)
+ * and evaluated only when the call runs: `@vos/wasi` requires inversify that way (src/modules-container.ts).
+ * An `import` is bundled as usual.
  */
-function requireAsImportPlugin(inlined) {
+function lazyEntriesPlugin(job) {
+  const entries = new Set(job.entries.map((e) => path.join(job.dir, e)));
   return {
-    name: 'vos-require-as-import',
+    name: 'vos-lazy-entries',
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.kind !== 'require-call' || isBuiltin(args.path) || !inlined(args.path)) return undefined;
-        return build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer });
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind !== 'require-call') return undefined;
+        const file = path.resolve(args.resolveDir, args.path);
+        const source = [file, `${file}.ts`].find((f) => entries.has(f));
+        if (source === undefined || path.join(job.dir, job.entry) === source) return undefined;
+        return { path: `./${path.basename(source).replace(/\.ts$/, '.js')}`, external: true };
       });
     },
   };
@@ -153,7 +157,7 @@ function jobsFor(dir) {
   const add = (job) => {
     if (seen.has(job.outfile)) return;
     seen.add(job.outfile);
-    jobs.push({ ...job, pkg: pkg.name, dir });
+    jobs.push({ ...job, pkg: pkg.name, dir, entries: vos.entries || [] });
   };
   const targets = exportTargets(pkg.exports || {}).filter((t) => /^\.\/dist\/.*\.m?js$/.test(t));
   for (const t of targets) {
@@ -230,7 +234,7 @@ async function runJob(job) {
         format: 'cjs',
         target: NODE_TARGET,
         footer: { js: DATA_EXPORTS_FOOTER },
-        plugins: [requireAsImportPlugin((p) => job.inline.has(packageName(p))), externalsPlugin(job.inline)],
+        plugins: [lazyEntriesPlugin(job), externalsPlugin(job.inline)],
       });
       return;
     case 'standalone':
@@ -242,7 +246,7 @@ async function runJob(job) {
         target: NODE_TARGET,
         minify: true,
         footer: { js: DATA_EXPORTS_FOOTER },
-        plugins: [requireAsImportPlugin((p) => !p.startsWith('@vos/')), sourcesPlugin()],
+        plugins: [sourcesPlugin()],
       });
       return;
     case 'browser': {

@@ -1,10 +1,10 @@
 'use strict';
 // Child process of lazy-inversify.test.ts: loads the built @vos/wasi (dist/, through the `require` or the
-// `import` entry), composes one WASI the way `argv[2]` says and runs hello world, then prints as JSON which
-// functions of the inversify copy inlined in dist/index.impl.js ran. V8's precise coverage tells: esbuild wraps
-// each inlined ES module in an initialiser named after its file ("node_modules/inversify/lib/esm/index.js"),
-// called once when the module is evaluated; reflect-metadata's files are CommonJS wrappers named after theirs.
-//   plain      `new WASI(options)`                       no inversify code may run
+// `import` entry), composes one WASI the way `argv[2]` says and runs hello world, then prints as JSON which of
+// @vos/wasi's files were loaded and compiled (V8's precise coverage lists every script), which functions of the
+// inlined reflect-metadata ran (esbuild wraps each CommonJS file it inlines in a function named after the file),
+// and which npm packages dist/index.impl.js inlines (esbuild heads each inlined file with a comment naming it).
+//   plain      `new WASI(options)`                       no inversify may load
 //   modules    `new WASI({ modules })`                   @vos/wasi's own inversify makes the container
 //   container  `new WASI({ container, modules })`        the host's inversify (node_modules) does the work
 // `argv[3]` is `require` or `import`.
@@ -13,7 +13,6 @@ const { readFileSync } = require('node:fs');
 const { Session } = require('node:inspector');
 
 const ROOT = path.join(__dirname, '..', '..');
-const IMPL = path.join(ROOT, 'packages', 'wasi', 'dist', 'index.impl.js');
 const HELLO = path.join(ROOT, 'examples', 'hello', 'hello.wasm');
 
 function post(session, method, params) {
@@ -58,18 +57,20 @@ async function main() {
   const code = wasi.start(instance);
 
   const { result } = post(session, 'Profiler.takePreciseCoverage');
-  const impl = result.find((s) => s.url === IMPL || s.url === `file://${IMPL}`);
-  const ran = (re) =>
-    impl === undefined ? null : [...new Set(impl.functions.filter((f) => re.test(f.functionName) && f.ranges[0].count > 0).map((f) => f.functionName))];
+  const DIST = path.join(ROOT, 'packages', 'wasi', 'dist') + path.sep;
+  const file = (url) => url.replace(/^file:\/\//, '');
+  const ours = result.filter((s) => file(s.url).startsWith(DIST));
+  const ran = (re) => [
+    ...new Set(ours.flatMap((s) => s.functions).filter((f) => re.test(f.functionName) && f.ranges[0].count > 0).map((f) => f.functionName)),
+  ];
+  const inlined = [...readFileSync(path.join(DIST, 'index.impl.js'), 'utf8').matchAll(/^\/\/ node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm)].map((m) => m[1]);
   process.stdout.write(
     `${JSON.stringify({
       code,
       stdout: out.join(''),
-      scripts: result.filter((s) => s.url.includes(`${path.sep}dist${path.sep}`)).map((s) => path.relative(ROOT, s.url.replace(/^file:\/\//, ''))),
-      // Whether the bundle has inversify's initialisers at all (else `inversify: []` would prove nothing).
-      initialisers: readFileSync(IMPL, 'utf8').includes('"node_modules/inversify/lib/esm/index.js"() {'),
-      inversify: ran(/node_modules\/(@inversifyjs\/[^/]+|inversify)\//),
+      scripts: ours.map((s) => path.relative(ROOT, file(s.url))),
       reflectMetadata: ran(/node_modules\/reflect-metadata\//),
+      indexInlines: [...new Set(inlined)],
     })}\n`,
   );
 }
