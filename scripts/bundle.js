@@ -82,6 +82,24 @@ function lazyEntriesPlugin(job) {
   };
 }
 
+/**
+ * In the one-file build of a command, a `require()` of an npm package gets the package's ES module build, the one
+ * an `import` gets: one file never holds both builds of a package (the vos command requires inversify at the
+ * first run that needs a container module, and @vos/wasi's container imports it), and esbuild turns the require
+ * of a bundled ES module into a lazy initialiser, so the package is still evaluated only when the call runs.
+ */
+function requireAsImportPlugin() {
+  return {
+    name: 'vos-require-as-import',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind !== 'require-call' || isBuiltin(args.path) || args.path.startsWith('@vos/')) return undefined;
+        return build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer });
+      });
+    },
+  };
+}
+
 /** `@vos/x` -> packages/x/src/index.ts (the standalone build inlines the sources, not another package's dist). */
 function sourcesPlugin() {
   return {
@@ -246,7 +264,7 @@ async function runJob(job) {
         target: NODE_TARGET,
         minify: true,
         footer: { js: DATA_EXPORTS_FOOTER },
-        plugins: [sourcesPlugin()],
+        plugins: [requireAsImportPlugin(), sourcesPlugin()],
       });
       return;
     case 'browser': {

@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ContainerModule } from 'inversify';
+import type { ContainerModule, ContainerModuleLoadOptions } from 'inversify';
 import { TOKENS, type Clock, type CoreLimits, type FileSystem } from '@vos/core';
 import { FakeClock } from '@vos/clock';
 import { SeededRandom } from '@vos/random';
-import { createStdio, type StdinSpec } from '@vos/stdio';
+import type { StdinSpec, StdioSpec } from '@vos/stdio';
 import { createNodeFileSystem } from '@vos/fs-node';
 import { MemoryFileSystem, type MemoryQuota } from '@vos/fs-memory';
 import { OverlayFileSystem, ReadOnlyFileSystem } from '@vos/fs-overlay';
@@ -29,6 +29,12 @@ export interface World {
   readonly mounts: Record<string, MountSource>;
   /** Namespace directories to preopen: `/` by default; with `--no-root`, each mount. */
   readonly preopens: string[];
+  /** fds 0-2 (WASI's `stdio` option): the injected io, with `--stdin FILE` read up front. */
+  readonly stdio: StdioSpec;
+  /**
+   * The clock of `--fake-clock` and the randomness of `--seed` (and `--deterministic`), as container modules;
+   * empty for a run with neither, which then composes from options alone and never evaluates inversify.
+   */
   readonly modules: ContainerModule[];
   readonly overlays: OverlayMount[];
   /** The core budgets from `--limit` (WASI's `limits` option). */
@@ -81,21 +87,22 @@ export function composeWorld(o: RunOptions, io: CliIo): World {
     if (value !== undefined) env[k] = value;
   }
 
-  const modules = [stdioModule(o, io)];
+  const modules: ContainerModule[] = [];
   const clock = o.fakeClock ?? (o.deterministic ? true : undefined);
   if (clock !== undefined) {
-    modules.push(new ContainerModule(({ bind }) => {
+    modules.push(containerModule(({ bind }) => {
       bind(TOKENS.Clock).toDynamicValue(() => new FakeClock(clock === true ? {} : { start: clock }));
     }));
   }
   const seed = o.seed ?? (o.deterministic ? 0n : undefined);
   if (seed !== undefined) {
-    modules.push(new ContainerModule(({ bind }) => {
+    modules.push(containerModule(({ bind }) => {
       bind(TOKENS.Random).toDynamicValue(() => new SeededRandom(seed));
     }));
   }
 
-  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, preopens, modules, overlays, limits: core };
+  const stdio = { stdin: stdinOf(o, io), stdout: io.stdout, stderr: io.stderr };
+  return { args: [o.argv0 ?? o.module, ...o.guestArgs], env, mounts, preopens, stdio, modules, overlays, limits: core };
 }
 
 /** A fresh in-memory directory stamped by the instance's clock, with the run's quota. */
@@ -146,12 +153,15 @@ export function stdinOf(o: RunOptions, io: CliIo): StdinSpec {
   }
 }
 
-/** fds 0-2: the injected io, with `--stdin FILE` read up front. */
-function stdioModule(o: RunOptions, io: CliIo): ContainerModule {
-  const spec = { stdin: stdinOf(o, io), stdout: io.stdout, stderr: io.stderr };
-  return new ContainerModule(({ bind }) => {
-    bind(TOKENS.Stdio).toDynamicValue(() => createStdio(spec));
-  });
+/**
+ * An inversify `ContainerModule`, with inversify required at the first run that needs one: a run without
+ * `--fake-clock`, `--seed` or `--deterministic` (the common case) does not evaluate it (docs/decisions.md, "Cold
+ * start"). In the command's one-file build the `require` is of the same inlined copy that @vos/wasi's container
+ * comes from (scripts/bundle.js).
+ */
+function containerModule(load: (options: ContainerModuleLoadOptions) => void): ContainerModule {
+  const { ContainerModule: InversifyContainerModule } = require('inversify') as typeof import('inversify');
+  return new InversifyContainerModule(load);
 }
 
 /** `ENOENT: no such file or directory` rather than Node's full message with the syscall and path. */

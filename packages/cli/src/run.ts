@@ -54,6 +54,7 @@ function runWith(o: RunOptions, io: CliIo, relay: SigtermRelay | null): number {
       env: world.env,
       mounts: world.mounts,
       mountPreopens: world.preopens,
+      stdio: world.stdio,
       modules: world.modules,
       trace: trace.option,
       limits: world.limits,
