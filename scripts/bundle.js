@@ -304,7 +304,7 @@ async function runJob(job) {
 function trainCodeCache() {
   const { spawnSync } = require('node:child_process');
   const env = { ...process.env, VOS_CODE_CACHE_WRITE: '1' };
-  for (const args of [[path.join(__dirname, 'train-code-cache.js')], [path.join(PACKAGES, 'cli', 'bin', 'vos.js'), 'run', path.join(ROOT, 'examples', 'hello', 'hello.wasm')]]) {
+  for (const args of [[path.join(__dirname, 'train-code-cache.js')], [path.join(__dirname, 'train-cli-code-cache.js')]]) {
     if (!fs.existsSync(args[0])) continue;
     const r = spawnSync(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`code-cache training (${path.relative(ROOT, args[0])}) failed:\n${r.stderr.trim()}`);
