@@ -93,7 +93,9 @@ function requireAsImportPlugin() {
     name: 'vos-require-as-import',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
+        // Only vos's own sources: a CommonJS package that requires another one expects its CommonJS exports.
         if (args.kind !== 'require-call' || isBuiltin(args.path) || args.path.startsWith('@vos/')) return undefined;
+        if (args.importer.split(path.sep).includes('node_modules')) return undefined;
         return build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer });
       });
     },
