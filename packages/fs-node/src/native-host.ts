@@ -21,6 +21,10 @@ const DT_FILETYPE: readonly Filetype[] = (() => {
   return t;
 })();
 const DT_UNKNOWN = 0;
+/** readlinkat's buffer: Linux link targets are shorter than PATH_MAX (4096). */
+const LINK_BUFFER_BYTES = 4096;
+/** getdents64's first buffer (grown x4 up to 1 MiB when one record does not fit). */
+const DENTS_BUFFER_BYTES = 32 * 1024;
 
 /**
  * The native path of `NodeFileSystem`: each operation is one (or, for an open, one plus an fstat in the same
@@ -38,9 +42,14 @@ export class NativeHost {
   private readonly stat = new BigInt64Array(16);
   private readonly ustat = new BigUint64Array(this.stat.buffer);
   private readonly mode = new Int32Array(1);
-  private readonly link = new Uint8Array(4096);
-  private dents = new Uint8Array(32 * 1024);
-  private dentsView = new DataView(this.dents.buffer);
+  /**
+   * readlinkat's and getdents64's buffers (4 KiB, 32 KiB) are made at the first readlink / listing, not here:
+   * most sandboxes never list or read a link, and two off-heap buffers per filesystem made every instance of the
+   * native path ~20 µs dearer than the JavaScript path's (more scavenges and mark-compacts for their external
+   * memory; docs/benchmarks.md "Why hello_instantiate was slower on the native path").
+   */
+  private link: Uint8Array | null = null;
+  private dents: DentsBuffer | null = null;
 
   constructor(readonly b: NativeBinding) {
     this.resolve = b.RESOLVE_BENEATH | b.RESOLVE_NO_MAGICLINKS | b.RESOLVE_NO_SYMLINKS;
@@ -102,10 +111,11 @@ export class NativeHost {
   }
 
   readlinkAt(dirfd: number, name: string, out: { value: string }): Errno {
-    const n = this.b.readlinkat(dirfd, name, this.link, );
+    const link = (this.link ??= new Uint8Array(LINK_BUFFER_BYTES));
+    const n = this.b.readlinkat(dirfd, name, link);
     if (n < 0) return errnoOf(n);
-    if (n >= this.link.length) return Errno.NAMETOOLONG; // Linux link targets are < PATH_MAX (4096) bytes
-    out.value = UTF8_LOSSY.decode(this.link.subarray(0, n));
+    if (n >= link.length) return Errno.NAMETOOLONG; // Linux link targets are < PATH_MAX (4096) bytes
+    out.value = UTF8_LOSSY.decode(link.subarray(0, n));
     return Errno.SUCCESS;
   }
 
@@ -179,16 +189,17 @@ export class NativeHost {
    */
   readdir(fd: number, out: DirEntry[]): Errno {
     out.length = 0;
+    let dents = (this.dents ??= dentsBuffer(DENTS_BUFFER_BYTES));
     let rewind = 1;
     for (;;) {
-      const n = this.b.getdents64(fd, this.dents, rewind);
+      const n = this.b.getdents64(fd, dents.buf, rewind);
       rewind = 0;
       if (n < 0) {
         // A directory removed by the host after it was opened: it is empty (getdents64 says ENOENT on Linux),
         // as the JavaScript path lists it through /proc/self/fd.
         if (n === -2 /* ENOENT */ && rewind === 0 && out.length === 0) return Errno.SUCCESS;
-        if (n === -22 /* EINVAL: buffer too small for one record */ && this.dents.length < 1 << 20) {
-          this.growDents();
+        if (n === -22 /* EINVAL: buffer too small for one record */ && dents.buf.length < 1 << 20) {
+          dents = this.dents = dentsBuffer(dents.buf.length * 4);
           rewind = 1;
           out.length = 0;
           continue;
@@ -197,8 +208,7 @@ export class NativeHost {
         return errnoOf(n);
       }
       if (n === 0) return Errno.SUCCESS;
-      const buf = this.dents;
-      const view = this.dentsView;
+      const { buf, view } = dents;
       for (let p = 0; p < n; ) {
         const reclen = view.getUint16(p + 16, true);
         const start = p + 19;
@@ -230,11 +240,17 @@ export class NativeHost {
       }
     }
   }
+}
 
-  private growDents(): void {
-    this.dents = new Uint8Array(this.dents.length * 4);
-    this.dentsView = new DataView(this.dents.buffer);
-  }
+/** getdents64's buffer and the view that reads its records. */
+interface DentsBuffer {
+  readonly buf: Uint8Array;
+  readonly view: DataView;
+}
+
+function dentsBuffer(bytes: number): DentsBuffer {
+  const buf = new Uint8Array(bytes);
+  return { buf, view: new DataView(buf.buffer) };
 }
 
 /** A binding's byte count as the contract wants it: the count, or the negated WASI errno of its -errno. */

@@ -105,6 +105,50 @@ function expectErrno(actual: number, expected: number): void {
     });
   });
 
+  describe('per-instance cost', () => {
+    // Regression: the readlink and listing buffers (4 KiB + 32 KiB off the V8 heap) were made by every
+    // filesystem's constructor, which made each sandbox on the native path ~20 µs dearer than on the JavaScript
+    // path (docs/benchmarks.md, "Why hello_instantiate was slower on the native path"). They are made at first use.
+    test('a filesystem makes its readlink and listing buffers at first use, and they stay its own', () => {
+      type Scratch = { nat: { link: Uint8Array | null; dents: { buf: Uint8Array } | null } };
+      hostFs.symlinkSync('a/secret.txt', join(hostRoot, 'link'));
+      const one = new NodeFileSystem(hostRoot);
+      const two = new NodeFileSystem(join(hostRoot, 'a'));
+      expect([one.accelerator, two.accelerator]).toEqual(['native', 'native']);
+      const scratch = (fs: NodeFileSystem) => (fs as unknown as Scratch).nat;
+      expect([scratch(one).link, scratch(one).dents]).toEqual([null, null]);
+      const out: Ref<FsHandle | null> = { value: null };
+      expectErrno(one.openRoot(out), Errno.SUCCESS);
+      const root1 = out.value as FsHandle;
+      expectErrno(two.openRoot(out), Errno.SUCCESS);
+      const root2 = out.value as FsHandle;
+      const st = newFileStat();
+      expectErrno(one.statAt(root1, 'a', st), Errno.SUCCESS); // stat needs neither buffer
+      expect([scratch(one).link, scratch(one).dents]).toEqual([null, null]);
+      // A listing first on one, a link first on the other; then each does the other, interleaved.
+      const names = (fs: NodeFileSystem, h: FsHandle) => {
+        const entries: { name: string; filetype: number }[] = [];
+        expectErrno(fs.readdir(h, entries as never), Errno.SUCCESS);
+        return entries.map((e) => e.name).sort();
+      };
+      expect(names(one, root1)).toEqual(['a', 'link']);
+      expect(scratch(one).link).toBeNull();
+      expect(scratch(one).dents!.buf.length).toBe(32 * 1024);
+      const target = { value: '' };
+      expectErrno(two.readlinkAt(root2, 'secret.txt', target), Errno.INVAL); // not a link
+      expect(scratch(two).link!.length).toBe(4096);
+      expect(scratch(two).dents).toBeNull();
+      expectErrno(one.readlinkAt(root1, 'link', target), Errno.SUCCESS);
+      expect(target.value).toBe('a/secret.txt');
+      expect(names(two, root2)).toEqual(['dir', 'secret.txt']);
+      expect(names(one, root1)).toEqual(['a', 'link']);
+      expect(scratch(one).link).not.toBe(scratch(two).link);
+      expect(scratch(one).dents).not.toBe(scratch(two).dents);
+      one.close(root1);
+      two.close(root2);
+    });
+  });
+
   describe('the kernel is the second wall', () => {
     /** The host swaps root/a (a directory) for a symlink to outside, as a racing host could between two checks. */
     function swapForLink(): void {
