@@ -20,6 +20,22 @@ function expectErrno(actual: number, expected: number): void {
   expect(errnoName(actual)).toBe(errnoName(expected));
 }
 
+// The module object itself (an `import *` of node:fs is a copy whose properties a spy cannot replace).
+const nodeFs = require('node:fs') as typeof import('node:fs');
+
+/** Calls of `fs.realpathSync` and `fs.realpathSync.native` while `f` runs. */
+function realpathCalls(f: () => void): number {
+  const native = jest.spyOn(nodeFs.realpathSync, 'native');
+  const js = jest.spyOn(nodeFs, 'realpathSync');
+  try {
+    f();
+    return js.mock.calls.length + native.mock.calls.length;
+  } finally {
+    js.mockRestore();
+    native.mockRestore();
+  }
+}
+
 /** The host fd behind a handle (test-only peek). */
 function fdOf(h: FsHandle): number {
   return (h as NodeHandle).fd;
@@ -98,6 +114,29 @@ describe.each(nodeFsPaths())('NodeFileSystem (%s)', (mode, options) => {
       const viaAlias = new NodeFileSystem(join(tmp, 'alias'), options);
       expect(viaAlias.rootPath).toBe(hostFs.realpathSync(hostRoot));
       expect(viaAlias.usesProcFd).toBe(fs.usesProcFd);
+    });
+
+    test('a root given canonical is not resolved again: the /proc/self/fd read-back proves it canonical', () => {
+      const real = hostFs.realpathSync(hostRoot);
+      const calls = realpathCalls(() => expect(new NodeFileSystem(real, options).rootPath).toBe(real));
+      // Without the read-back (no /proc, or the fallback mode) nothing proves it: resolved, as before.
+      expect(calls).toBe(fs.usesProcFd ? 0 : 1);
+    });
+
+    test.each([
+      ['relative', () => relative(process.cwd(), hostRoot)],
+      ['through a symlinked parent', () => { hostFs.symlinkSync(tmp, join(tmp, 'up')); return join(tmp, 'up', 'root'); }],
+      ['with a trailing slash', () => `${hostRoot}/`],
+      ['with a doubled slash', () => hostRoot.replace(/\/root$/, '//root')],
+      ['with a "." component', () => `${hostRoot}/.`],
+      ['with a ".." component', () => `${hostRoot}/../root`],
+    ])('a root given %s is resolved by the filesystem itself, as before', (_label, given) => {
+      const real = hostFs.realpathSync(hostRoot);
+      const path = given();
+      let made: NodeFileSystem | undefined;
+      expect(realpathCalls(() => { made = new NodeFileSystem(path, options); })).toBe(1);
+      expect(made?.rootPath).toBe(real);
+      expect(made?.usesProcFd).toBe(fs.usesProcFd);
     });
 
     test('a missing root is ENOENT, a file root ENOTDIR, from openRoot (the constructor never throws)', () => {

@@ -147,14 +147,25 @@ export class NodeFileSystem implements FileSystem {
   constructor(hostPath: string, options: NodeFileSystemOptions = {}) {
     let root: string | null = null;
     let rootErrno: Errno = Errno.SUCCESS;
-    try {
-      root = fs.realpathSync(hostPath);
-    } catch (err) {
-      rootErrno = errnoFromHostError(err);
+    let usesProcFd = false;
+    // The `/proc/self/fd` check, tried first on the path as given, also proves it canonical when it reads back
+    // unchanged (see `procFdWorks`): then resolving it again would only repeat a host's own `realpath` (@vos/wasi
+    // resolves each preopen before it gets here), one lstat per component. Any other outcome (relative, through
+    // a symlink, missing, not a directory, no /proc) takes the resolving path, exactly as before.
+    if (options.useProcFd !== false && procFdWorks(hostPath)) {
+      root = hostPath;
+      usesProcFd = true;
+    } else {
+      try {
+        root = fs.realpathSync(hostPath);
+      } catch (err) {
+        rootErrno = errnoFromHostError(err);
+      }
+      usesProcFd = root !== null && options.useProcFd !== false && procFdWorks(root);
     }
     this.rootPath = root;
     this.rootErrno = rootErrno;
-    this.usesProcFd = root !== null && options.useProcFd !== false && procFdWorks(root);
+    this.usesProcFd = usesProcFd;
     const binding = chooseNative(options.native);
     this.nat = binding === null ? null : new NativeHost(binding);
     this.accelerator = this.nat === null ? 'js' : 'native';
@@ -864,6 +875,13 @@ function isInside(path: string, root: string): boolean {
 
 
 /** The `openat` emulation is usable iff the magic link of the opened root reads back as the root's path. */
+/**
+ * Whether `/proc/self/fd/<fd>` of `root`, opened as a directory without following a last symlink, reads back as
+ * exactly `root`. The kernel's name for the opened directory is absolute and crosses no symlink, so a read-back
+ * equal to `root` also proves `root` canonical: what `fs.realpathSync(root)` would return (the same proof as
+ * `openPath`'s). False for a relative path, a symlink anywhere in it, `.`/`..`/doubled or trailing slashes, a
+ * missing or non-directory path, and wherever `/proc/self/fd` is not usable.
+ */
 function procFdWorks(root: string): boolean {
   let fd = -1;
   try {

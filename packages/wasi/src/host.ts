@@ -38,7 +38,9 @@ export function openHostStdio(stdin: number, stdout: number, stderr: number): St
 
 /**
  * A preopened host directory. Like uvwasi, the path is resolved once, now (`realpath`: relative to the current
- * directory, symlinks followed), so a later `chdir` or a swapped symlink does not move the sandbox root.
+ * directory, symlinks followed), so a later `chdir` or a swapped symlink does not move the sandbox root. This is
+ * the one resolve per instance: `NodeFileSystem` does not resolve the canonical path again, its `/proc/self/fd`
+ * read-back proves it canonical (docs/decisions.md, "fs-node: the root is resolved once").
  * Errors: UVWASI_ENOENT, UVWASI_ENOTDIR, UVWASI_EACCES, ... (the host errno, EIO if unknown).
  */
 export function openHostDirectory(hostPath: string): FileSystem {
