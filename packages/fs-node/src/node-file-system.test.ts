@@ -9,6 +9,7 @@ import { createNodeFileSystem, NodeFileSystem } from './index';
 import { nodeFsPaths } from '../../../tests/helpers/fs-node-paths';
 import { NodeHandle } from './handles';
 import { filetypeFromMode, nsToSeconds } from './host-stat';
+import { realpathCalls } from '../../../tests/helpers/realpath-calls';
 
 // Not in the ES2022 lib nor in @types/node; enough of it to make a guest memory.
 declare const WebAssembly: { Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer } };
@@ -20,21 +21,6 @@ function expectErrno(actual: number, expected: number): void {
   expect(errnoName(actual)).toBe(errnoName(expected));
 }
 
-// The module object itself (an `import *` of node:fs is a copy whose properties a spy cannot replace).
-const nodeFs = require('node:fs') as typeof import('node:fs');
-
-/** Calls of `fs.realpathSync` and `fs.realpathSync.native` while `f` runs. */
-function realpathCalls(f: () => void): number {
-  const native = jest.spyOn(nodeFs.realpathSync, 'native');
-  const js = jest.spyOn(nodeFs, 'realpathSync');
-  try {
-    f();
-    return js.mock.calls.length + native.mock.calls.length;
-  } finally {
-    js.mockRestore();
-    native.mockRestore();
-  }
-}
 
 /** The host fd behind a handle (test-only peek). */
 function fdOf(h: FsHandle): number {
