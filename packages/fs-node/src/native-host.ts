@@ -197,7 +197,7 @@ export class NativeHost {
       if (n < 0) {
         // A directory removed by the host after it was opened: it is empty (getdents64 says ENOENT on Linux),
         // as the JavaScript path lists it through /proc/self/fd.
-        if (n === -2 /* ENOENT */ && rewind === 0 && out.length === 0) return Errno.SUCCESS;
+        if (n === -2 /* ENOENT */ && out.length === 0) return Errno.SUCCESS;
         if (n === -22 /* EINVAL: buffer too small for one record */ && dents.buf.length < 1 << 20) {
           dents = this.dents = dentsBuffer(dents.buf.length * 4);
           rewind = 1;

@@ -874,10 +874,10 @@ function isInside(path: string, root: string): boolean {
 }
 
 
-/** The `openat` emulation is usable iff the magic link of the opened root reads back as the root's path. */
 /**
- * Whether `/proc/self/fd/<fd>` of `root`, opened as a directory without following a last symlink, reads back as
- * exactly `root`. The kernel's name for the opened directory is absolute and crosses no symlink, so a read-back
+ * The `openat` emulation is usable iff the magic link of the opened root reads back as the root's path: whether
+ * `/proc/self/fd/<fd>` of `root`, opened as a directory without following a last symlink, reads back as exactly
+ * `root`. The kernel's name for the opened directory is absolute and crosses no symlink, so a read-back
  * equal to `root` also proves `root` canonical: what `fs.realpathSync(root)` would return (the same proof as
  * `openPath`'s). False for a relative path, a symlink anywhere in it, `.`/`..`/doubled or trailing slashes, a
  * missing or non-directory path, and wherever `/proc/self/fd` is not usable.
